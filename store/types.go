@@ -1,0 +1,111 @@
+package store
+
+import (
+	"github.com/policygraph/policygraph/model"
+)
+
+// Node is an entity as read from the graph: identity, typed properties and provenance.
+type Node struct {
+	ID         string
+	Kind       model.Kind
+	Name       string
+	Aliases    []string
+	Props      map[string]any // typed kind-specific properties (see model.KindProps), plus createdAt/updatedAt
+	Sources    []model.Provenance
+	Method     string  // best method over sources: "curated" if any source is curated
+	Confidence float64 // highest confidence over sources
+	Retracted  bool
+}
+
+// Edge is a relationship as read from the graph.
+type Edge struct {
+	ID         string
+	Type       model.RelType
+	From, To   string // entity ids
+	Props      map[string]any
+	Sources    []model.Provenance
+	Method     string
+	Confidence float64
+	Retracted  bool
+}
+
+// Subgraph is a set of nodes and the edges among them, ready to draw.
+type Subgraph struct {
+	Nodes     []Node
+	Edges     []Edge
+	Truncated bool // a limit cut the result short
+}
+
+// SearchHit is one full-text search result.
+type SearchHit struct {
+	Node  Node
+	Score float64
+}
+
+// NodePage is one page of a kind's nodes in id order.
+type NodePage struct {
+	Nodes       []Node
+	TotalCount  int64
+	HasNext     bool
+	HasPrevious bool
+}
+
+// SupportPath explains how a policy supports an enterprise: the path from the policy to the
+// enterprise, hop by hop.
+type SupportPath struct {
+	PolicyID     string
+	EnterpriseID string
+	Hops         int
+	Path         Subgraph // nodes in path order, edges in path order
+}
+
+// Direction of a lineage walk.
+type Direction string
+
+// Lineage directions.
+const (
+	Upstream   Direction = "UPSTREAM"
+	Downstream Direction = "DOWNSTREAM"
+	Both       Direction = "BOTH"
+)
+
+// Stats counts nodes by kind and relationships by type.
+type Stats struct {
+	NodesByKind    map[model.Kind]int64
+	RelsByType     map[string]int64
+	Nodes, Rels    int64
+	Quantities     int64
+	Documents      int64
+	RetractedFacts int64
+}
+
+// EdgeFilter narrows a relationship field (Policy.supports, Alliance.members …).
+type EdgeFilter struct {
+	Types         []model.RelType // relationship types to follow
+	Outgoing      bool            // follow from the node outwards (true) or into it (false)
+	Kinds         []model.Kind    // kinds of the node at the other end; empty = any
+	NameContains  string
+	Level         string // policy level of the other end, e.g. DISTRICT
+	DateFrom      string // inclusive ISO date bound on the other end's issuedOn/startedOn/date
+	DateTo        string
+	Method        string  // only facts with this method (exact, or prefix "rule:")
+	MinConfidence float64 // only facts at least this confident
+	SortBy        string  // "name" (default), "date", "confidence"
+	Desc          bool
+	First         int
+	After         string // cursor returned by a previous page
+}
+
+// EdgeHit is one relationship seen from a node: the edge and the node at the other end.
+type EdgeHit struct {
+	Edge   Edge
+	Other  Node
+	Cursor string
+}
+
+// EdgePage is one page of a node's relationships.
+type EdgePage struct {
+	Hits       []EdgeHit
+	TotalCount int64
+	HasNext    bool
+}
