@@ -92,6 +92,10 @@ const (
 	RelRespondsTo     RelType = "RESPONDS_TO"     // reply document → the proposal it answers
 	RelSignedBy       RelType = "SIGNED_BY"       // document → person who signed it
 	RelMentionedIn    RelType = "MENTIONED_IN"    // entity → document (written by ingest for every entity with a source)
+
+	// RelHasQuantity links an entity to a typed figure about it. Written by ingest from a
+	// bundle's quantities; not used directly in bundles' relations.
+	RelHasQuantity RelType = "HAS_QUANTITY"
 )
 
 // RelTypes lists every relationship type a bundle may use.
@@ -166,9 +170,10 @@ func EntityID(kind Kind, name string) string {
 	return kind.Slug() + ":" + NormalizeName(name)
 }
 
-// RelationID returns the deterministic id of a relationship between two entity ids.
+// RelationID returns the deterministic id of a relationship between two entity ids:
+// "rel:<TYPE>:<hash of type, from, to>".
 func RelationID(t RelType, from, to string) string {
-	return "rel:" + shortHash(string(t), from, to)
+	return "rel:" + string(t) + ":" + shortHash(string(t), from, to)
 }
 
 // QuantityID returns the deterministic id of a figure about subject.

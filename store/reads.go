@@ -2,78 +2,826 @@ package store
 
 import (
 	"context"
-	"errors"
+	"encoding/base64"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
 
+	"github.com/policygraph/policygraph/fault"
 	"github.com/policygraph/policygraph/model"
 )
 
-var errTODO = errors.New("store: read not implemented yet")
+// Read limits. The API validates its arguments against these before calling the store; the
+// store enforces them again so that no caller can ask Neo4j for an unbounded walk.
+const (
+	MaxHops      = 6
+	MaxDepth     = 10
+	MaxNeighbors = 3  // neighborhood depth
+	MaxPage      = 1000
+	MaxSubgraph  = 5000
+)
+
+// nodeProj projects an entity without the bulky ingest bookkeeping of Document nodes.
+const nodeProj = `{.*, passages: null, factIds: null, factHashes: null, planHash: null}`
+
+// relProj projects a relationship with its type and endpoint ids.
+const relProj = `{.*, type: type(%[1]s), from: startNode(%[1]s).id, to: endNode(%[1]s).id}`
+
+func rel(v string) string { return v + fmt.Sprintf(relProj, v) }
+
+// walkTypes are the relationship types neighborhood and shortestPath traverse: all facts,
+// not the bookkeeping MENTIONED_IN (every entity of a document would be two hops apart).
+var walkTypes = func() string {
+	var ts []string
+	for _, t := range model.RelTypes {
+		if t != model.RelMentionedIn {
+			ts = append(ts, string(t))
+		}
+	}
+	return strings.Join(ts, "|")
+}()
+
+var (
+	qNodesByIDs = newQuery("nodesByIDs", `
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+RETURN n `+nodeProj+` AS n`, map[string]any{"ids": []string{"policy:x"}})
+
+	qSearch = newQuery("search", `
+CALL () {
+  CALL db.index.fulltext.queryNodes('entity_names', $lucene, {limit: $cand}) YIELD node, score
+  RETURN node AS n, score
+  UNION ALL
+  MATCH (n:Entity) WHERE n.name CONTAINS $text
+  RETURN n, 0.5 AS score LIMIT $cand
+}
+WITH n, max(score) AS score
+WHERE size($kinds) = 0 OR n.kind IN $kinds
+WITH n, score + CASE
+    WHEN n.name = $text THEN 100.0
+    WHEN $text IN n.aliases THEN 80.0
+    WHEN n.name STARTS WITH $text THEN 20.0
+    WHEN n.name CONTAINS $text THEN 10.0
+    WHEN any(a IN n.aliases WHERE a CONTAINS $text) THEN 5.0
+    ELSE 0.0 END AS score
+ORDER BY score DESC, size(n.name), n.id
+LIMIT $first
+RETURN n `+nodeProj+` AS n, score`,
+		map[string]any{"lucene": `"x"`, "text": "x", "kinds": []string{}, "cand": 100, "first": 20})
+
+	qListAll = newQuery("listNodes", `
+CALL () { MATCH (n:Entity) RETURN count(n) AS total }
+MATCH (n:Entity) WHERE n.id > $after
+WITH total, n ORDER BY n.id LIMIT $limit
+RETURN total, n `+nodeProj+` AS n`, map[string]any{"after": "", "limit": 10})
+
+	qQuantitiesOf = newQuery("quantitiesOf", `
+UNWIND $ids AS id
+MATCH (:Entity {id: id})-[:HAS_QUANTITY]->(q:Quantity)
+RETURN id, q {.*} AS q
+ORDER BY id, q.what, q.value`, map[string]any{"ids": []string{"policy:x"}})
+)
+
+// listByKind pages one kind in id order through its per-kind id index.
+var listByKind = func() map[model.Kind]Query {
+	m := map[model.Kind]Query{}
+	for _, k := range model.Kinds {
+		m[k] = newQuery("listNodes_"+string(k), `
+CALL () { MATCH (n:`+string(k)+`) RETURN count(n) AS total }
+MATCH (n:`+string(k)+`) WHERE n.id > $after
+WITH total, n ORDER BY n.id LIMIT $limit
+RETURN total, n `+nodeProj+` AS n`, map[string]any{"after": "", "limit": 10})
+	}
+	return m
+}()
+
+// Support walks: one oriented step from the policy's side towards the enterprise is either a
+// forward edge (policy SUPPORTS/RECOGNIZES/ESTABLISHES/TARGETS/INVESTS_IN x) or a backward one
+// (x IMPLEMENTS/PART_OF/DERIVED_FROM policy; enterprise PARTICIPATES_IN/IN_INDUSTRY/MEMBER_OF x).
+const (
+	supportTypes = `SUPPORTS|RECOGNIZES|ESTABLISHES|TARGETS|INVESTS_IN|IMPLEMENTS|PART_OF|DERIVED_FROM|PARTICIPATES_IN|IN_INDUSTRY|MEMBER_OF`
+	supportStep  = `((a)-[r:` + supportTypes + `]-(b) WHERE
+      (startNode(r) = a AND type(r) IN ['SUPPORTS','RECOGNIZES','ESTABLISHES','TARGETS','INVESTS_IN'])
+   OR (endNode(r) = a AND type(r) IN ['IMPLEMENTS','PART_OF','DERIVED_FROM','PARTICIPATES_IN','IN_INDUSTRY','MEMBER_OF']))`
+)
+
+// Quantifier bounds must be literals in Cypher, so each bound gets its own named query.
+var qPoliciesSupporting, qEnterprisesSupportedBy, qShortest = func() (a, b, c map[int]Query) {
+	a, b, c = map[int]Query{}, map[int]Query{}, map[int]Query{}
+	for h := 1; h <= MaxHops; h++ {
+		a[h] = newQuery(fmt.Sprintf("policiesSupporting_%d", h), `
+MATCH (e:Enterprise {id: $id})
+MATCH p = ANY SHORTEST (pol:Policy)`+supportStep+`{1,`+strconv.Itoa(h)+`}(e)
+WITH pol, p ORDER BY length(p), pol.name, pol.id LIMIT $limit
+RETURN pol.id AS policy, e.id AS enterprise, length(p) AS hops,
+       [n IN nodes(p) | n `+nodeProj+`] AS nodes, [r IN relationships(p) | `+rel("r")+`] AS rels`,
+			map[string]any{"id": "enterprise:x", "limit": 100})
+		b[h] = newQuery(fmt.Sprintf("enterprisesSupportedBy_%d", h), `
+MATCH (pol:Policy {id: $id})
+MATCH p = ANY SHORTEST (pol)`+supportStep+`{1,`+strconv.Itoa(h)+`}(e:Enterprise)
+WITH e, pol, p ORDER BY length(p), e.name, e.id LIMIT $limit
+RETURN pol.id AS policy, e.id AS enterprise, length(p) AS hops,
+       [n IN nodes(p) | n `+nodeProj+`] AS nodes, [r IN relationships(p) | `+rel("r")+`] AS rels`,
+			map[string]any{"id": "policy:x", "limit": 100})
+		c[h] = newQuery(fmt.Sprintf("shortestPath_%d", h), `
+MATCH (a:Entity {id: $from})
+MATCH (b:Entity {id: $to})
+MATCH p = SHORTEST 1 (a)-[:`+walkTypes+`]-{1,`+strconv.Itoa(h)+`}(b)
+RETURN [n IN nodes(p) | n `+nodeProj+`] AS nodes, [r IN relationships(p) | `+rel("r")+`] AS rels`,
+			map[string]any{"from": "policy:x", "to": "enterprise:y"})
+	}
+	return
+}()
+
+// Lineage: upstream follows DERIVED_FROM/IMPLEMENTS/PART_OF/AMENDS/SUPERSEDES outwards and
+// ESTABLISHES inwards (a measure comes from the policy that established it).
+var qLineage = func() map[Direction]map[int]Query {
+	up := `((a)-[r:DERIVED_FROM|IMPLEMENTS|PART_OF|AMENDS|SUPERSEDES|ESTABLISHES]-(b) WHERE
+      (startNode(r) = a AND type(r) <> 'ESTABLISHES') OR (endNode(r) = a AND type(r) = 'ESTABLISHES'))`
+	down := `((a)-[r:DERIVED_FROM|IMPLEMENTS|PART_OF|AMENDS|SUPERSEDES|ESTABLISHES]-(b) WHERE
+      (endNode(r) = a AND type(r) <> 'ESTABLISHES') OR (startNode(r) = a AND type(r) = 'ESTABLISHES'))`
+	both := `((a)-[r:DERIVED_FROM|IMPLEMENTS|PART_OF|AMENDS|SUPERSEDES|ESTABLISHES]-(b))`
+	m := map[Direction]map[int]Query{Upstream: {}, Downstream: {}, Both: {}}
+	for dir, step := range map[Direction]string{Upstream: up, Downstream: down, Both: both} {
+		for d := 1; d <= MaxDepth; d++ {
+			m[dir][d] = newQuery(fmt.Sprintf("lineage_%s_%d", strings.ToLower(string(dir)), d), `
+MATCH (n:Entity {id: $id})
+OPTIONAL MATCH p = (n)`+step+`{1,`+strconv.Itoa(d)+`}(:Entity)
+WITH n, p LIMIT $limit
+UNWIND CASE WHEN p IS NULL THEN [null] ELSE relationships(p) END AS r
+WITH n, collect(DISTINCT r) AS rs, collect(DISTINCT startNode(r)) + collect(DISTINCT endNode(r)) AS ms
+WITH n, rs, [x IN ms WHERE x <> n] AS ms
+UNWIND [n] + ms AS m
+WITH rs, collect(DISTINCT m) AS ms
+RETURN [x IN ms | x `+nodeProj+`] AS nodes, [r IN rs | `+rel("r")+`] AS rels`,
+				map[string]any{"id": "policy:x", "limit": 1000})
+		}
+	}
+	return m
+}()
+
+// Neighborhood: nodes within depth hops (through allowed kinds only, so the view stays
+// connected), then every fact among them.
+var qNeighborhood = func() map[int]Query {
+	m := map[int]Query{}
+	for d := 1; d <= MaxNeighbors; d++ {
+		m[d] = newQuery(fmt.Sprintf("neighborhood_%d", d), `
+MATCH (root:Entity {id: $id})
+CALL (root) {
+  MATCH p = (root)-[:`+walkTypes+`*1..`+strconv.Itoa(d)+`]-(m:Entity)
+  WHERE m <> root AND (size($kinds) = 0 OR all(x IN nodes(p)[1..] WHERE x.kind IN $kinds))
+  RETURN DISTINCT m LIMIT $limit
+}
+WITH root, collect(m) AS ms
+WITH root, ms, size(ms) >= $limit AS truncated
+WITH [root] + ms[0..$limit - 1] AS ns, truncated
+CALL (ns) {
+  UNWIND ns AS a
+  MATCH (a)-[r:`+walkTypes+`]->(b)
+  WHERE b IN ns
+  RETURN collect(`+rel("r")+`) AS rels
+}
+RETURN [x IN ns | x `+nodeProj+`] AS nodes, rels, truncated`,
+			map[string]any{"id": "policy:x", "kinds": []string{}, "limit": 200})
+	}
+	return m
+}()
+
+// Stats reads the count store: one count per label and relationship type.
+var qStats = func() Query {
+	var parts []string
+	for _, k := range model.Kinds {
+		parts = append(parts, fmt.Sprintf("MATCH (n:%s) RETURN 'node' AS what, '%s' AS name, count(n) AS c", k, k))
+	}
+	for _, t := range append(append([]model.RelType{}, model.RelTypes...), model.RelHasQuantity, RelRetracted) {
+		parts = append(parts, fmt.Sprintf("MATCH ()-[r:%s]->() RETURN 'rel' AS what, '%s' AS name, count(r) AS c", t, t))
+	}
+	parts = append(parts,
+		"MATCH (q:Quantity) RETURN 'quantity' AS what, 'Quantity' AS name, count(q) AS c",
+		"MATCH (x:Retracted) RETURN 'retracted' AS what, 'Retracted' AS name, count(x) AS c")
+	return newQuery("stats", strings.Join(parts, "\nUNION ALL\n"), nil)
+}()
+
+// EdgesOf: per direction and sort order, one query; filters are parameters.
+var qEdgesOf = func() map[string]Query {
+	m := map[string]Query{}
+	for _, dir := range []string{"out", "in"} {
+		for _, order := range []string{"ASC", "DESC"} {
+			pat := `(n)-[r]->(m:Entity)`
+			if dir == "in" {
+				pat = `(n)<-[r]-(m:Entity)`
+			}
+			m[dir+order] = newQuery("edgesOf_"+dir+"_"+strings.ToLower(order), `
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+CALL (n) {
+  MATCH `+pat+`
+  WHERE type(r) IN $types
+    AND (size($kinds) = 0 OR m.kind IN $kinds)
+    AND ($nameContains = '' OR m.name CONTAINS $nameContains OR any(a IN m.aliases WHERE a CONTAINS $nameContains))
+    AND ($level = '' OR m.level = $level)
+    AND ($dateFrom = '' OR coalesce(m.issuedOn, m.startedOn, m.foundedOn, m.date, r.asOf) >= $dateFrom)
+    AND ($dateTo = '' OR coalesce(m.issuedOn, m.startedOn, m.foundedOn, m.date, r.asOf) <= $dateTo)
+    AND ($method = '' OR r.method = $method OR (right($method, 1) = ':' AND r.method STARTS WITH $method))
+    AND coalesce(r.confidence, 1.0) >= $minConfidence
+  WITH r, m ORDER BY
+    CASE $sort WHEN 'confidence' THEN toString(1000 + coalesce(r.confidence, 0) * 100)
+               WHEN 'date' THEN coalesce(m.issuedOn, m.startedOn, m.foundedOn, m.date, r.asOf, '')
+               ELSE m.name END `+order+`, m.id `+order+`
+  WITH collect({r: `+rel("r")+`, m: m `+nodeProj+`}) AS hits
+  RETURN size(hits) AS total, hits[$offset..$offset + $first + 1] AS page
+}
+RETURN id, total, page`, map[string]any{
+				"ids": []string{"policy:x"}, "types": []string{"SUPPORTS"}, "kinds": []string{}, "nameContains": "",
+				"level": "", "dateFrom": "", "dateTo": "", "method": "", "minConfidence": 0.0, "sort": "name",
+				"offset": 0, "first": 10,
+			})
+		}
+	}
+	return m
+}()
 
 // NodesByIDs returns the entities with the given ids, keyed by id; missing ids are absent.
 // One round trip whatever the number of ids (the dataloaders batch into it).
 func (s *Store) NodesByIDs(ctx context.Context, ids []string) (map[string]Node, error) {
-	return nil, errTODO
+	out := make(map[string]Node, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	recs, err := s.read(ctx, qNodesByIDs, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		v, _ := r.Get("n")
+		n := decodeNode(v)
+		out[n.ID] = n
+	}
+	return out, nil
 }
 
 // Search finds entities whose name or aliases match text (full-text, cjk analyzer; exact
 // name and alias matches rank first; substrings such as 西井 find 西井科技).
 func (s *Store) Search(ctx context.Context, text string, kinds []model.Kind, first int) ([]SearchHit, error) {
-	return nil, errTODO
+	text = strings.TrimSpace(text)
+	lucene := LuceneQuery(text)
+	if lucene == "" {
+		return nil, fmt.Errorf("search text %q has nothing to search for: %w", text, fault.ErrInvalidInput)
+	}
+	if first <= 0 || first > MaxPage {
+		return nil, fmt.Errorf("first must be 1..%d, got %d: %w", MaxPage, first, fault.ErrInvalidInput)
+	}
+	recs, err := s.read(ctx, qSearch, map[string]any{
+		"lucene": lucene, "text": text, "kinds": kindStrings(kinds), "cand": max(100, first*5), "first": first,
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SearchHit, 0, len(recs))
+	for _, r := range recs {
+		n, _ := r.Get("n")
+		sc, _ := r.Get("score")
+		f, _ := sc.(float64)
+		out = append(out, SearchHit{Node: decodeNode(n), Score: f})
+	}
+	return out, nil
+}
+
+// LuceneQuery turns user text into a Lucene query that treats every character literally:
+// the whole text as a phrase (boosted), or all of its words as phrases.
+func LuceneQuery(text string) string {
+	words := strings.Fields(text)
+	if len(words) == 0 {
+		return ""
+	}
+	var quoted []string
+	for _, w := range words {
+		if e := luceneEscape(w); e != "" {
+			quoted = append(quoted, `"`+e+`"`)
+		}
+	}
+	if len(quoted) == 0 {
+		return ""
+	}
+	full := `"` + luceneEscape(strings.Join(words, " ")) + `"^2`
+	if len(quoted) == 1 {
+		return full
+	}
+	return full + " OR (" + strings.Join(quoted, " AND ") + ")"
+}
+
+func luceneEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '\\', '+', '-', '!', '(', ')', ':', '^', '[', ']', '"', '{', '}', '~', '*', '?', '|', '&', '/':
+			b.WriteByte('\\')
+		}
+		if r == 0 {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // ListNodes pages through entities of one kind (or all) in id order; after is an opaque
 // cursor from a previous page ("" for the first page).
 func (s *Store) ListNodes(ctx context.Context, kind *model.Kind, first int, after string) (NodePage, error) {
-	return NodePage{}, errTODO
+	if first < 0 || first > MaxPage {
+		return NodePage{}, fmt.Errorf("first must be 0..%d, got %d: %w", MaxPage, first, fault.ErrInvalidInput)
+	}
+	afterID := ""
+	if after != "" {
+		id, err := DecodeCursor(after)
+		if err != nil {
+			return NodePage{}, err
+		}
+		afterID = id
+	}
+	q := qListAll
+	if kind != nil {
+		q = listByKind[*kind]
+	}
+	recs, err := s.read(ctx, q, map[string]any{"after": afterID, "limit": first + 1})
+	if err != nil {
+		return NodePage{}, err
+	}
+	page := NodePage{HasPrevious: after != ""}
+	for i, r := range recs {
+		if i == 0 {
+			t, _ := r.Get("total")
+			page.TotalCount, _ = t.(int64)
+		}
+		if i == first {
+			page.HasNext = true
+			break
+		}
+		n, _ := r.Get("n")
+		page.Nodes = append(page.Nodes, decodeNode(n))
+	}
+	if len(recs) == 0 && kind != nil {
+		// An empty page still reports the total.
+		recs, err := s.read(ctx, q, map[string]any{"after": "", "limit": 0})
+		if err == nil && len(recs) > 0 {
+			t, _ := recs[0].Get("total")
+			page.TotalCount, _ = t.(int64)
+		}
+	}
+	return page, nil
+}
+
+// Cursor returns the opaque cursor of a node id for ListNodes.
+func Cursor(id string) string { return base64.RawURLEncoding.EncodeToString([]byte("id:" + id)) }
+
+// DecodeCursor reverses Cursor.
+func DecodeCursor(c string) (string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || !strings.HasPrefix(string(b), "id:") {
+		return "", fmt.Errorf("malformed cursor %q: %w", c, fault.ErrInvalidInput)
+	}
+	return string(b[3:]), nil
+}
+
+func checkHops(name string, v, hi int) error {
+	if v < 1 || v > hi {
+		return fmt.Errorf("%s must be 1..%d, got %d: %w", name, hi, v, fault.ErrInvalidInput)
+	}
+	return nil
 }
 
 // PoliciesSupporting returns one SupportPath per policy that supports the enterprise within
-// maxHops, shortest first.
+// maxHops, shortest first. An unknown enterprise gives fault.ErrNotFound.
 func (s *Store) PoliciesSupporting(ctx context.Context, enterpriseID string, maxHops int) ([]SupportPath, error) {
-	return nil, errTODO
+	if err := checkHops("maxHops", maxHops, MaxHops); err != nil {
+		return nil, err
+	}
+	return s.supportPaths(ctx, qPoliciesSupporting[maxHops], enterpriseID, model.KindEnterprise)
 }
 
 // EnterprisesSupportedBy returns one SupportPath per enterprise the policy supports within
-// maxHops, shortest first.
+// maxHops, shortest first. An unknown policy gives fault.ErrNotFound.
 func (s *Store) EnterprisesSupportedBy(ctx context.Context, policyID string, maxHops int) ([]SupportPath, error) {
-	return nil, errTODO
+	if err := checkHops("maxHops", maxHops, MaxHops); err != nil {
+		return nil, err
+	}
+	return s.supportPaths(ctx, qEnterprisesSupportedBy[maxHops], policyID, model.KindPolicy)
 }
 
-// Lineage walks model.LineageTypes from id up to maxDepth in the given direction.
+func (s *Store) supportPaths(ctx context.Context, q Query, id string, kind model.Kind) ([]SupportPath, error) {
+	recs, err := s.read(ctx, q, map[string]any{"id": id, "limit": MaxPage})
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		if err := s.mustExist(ctx, id, kind); err != nil {
+			return nil, err
+		}
+		return []SupportPath{}, nil
+	}
+	out := make([]SupportPath, 0, len(recs))
+	for _, r := range recs {
+		pol, _ := r.Get("policy")
+		ent, _ := r.Get("enterprise")
+		hops, _ := r.Get("hops")
+		ns, _ := r.Get("nodes")
+		rs, _ := r.Get("rels")
+		h, _ := hops.(int64)
+		out = append(out, SupportPath{
+			PolicyID: pol.(string), EnterpriseID: ent.(string), Hops: int(h),
+			Path: Subgraph{Nodes: decodeNodes(ns), Edges: decodeEdges(rs)},
+		})
+	}
+	return out, nil
+}
+
+// mustExist reports fault.ErrNotFound when id names no entity (of kind, when given).
+func (s *Store) mustExist(ctx context.Context, id string, kind model.Kind) error {
+	found, err := s.NodesByIDs(ctx, []string{id})
+	if err != nil {
+		return err
+	}
+	n, ok := found[id]
+	if !ok {
+		return fmt.Errorf("no entity %q: %w", id, fault.ErrNotFound)
+	}
+	if kind != "" && n.Kind != kind {
+		return fmt.Errorf("%q is a %s, not a %s: %w", id, n.Kind, kind, fault.ErrInvalidInput)
+	}
+	return nil
+}
+
+// Lineage walks model.LineageTypes (and ESTABLISHES, inwards) from id up to maxDepth in the
+// given direction. The result always holds the start node.
 func (s *Store) Lineage(ctx context.Context, id string, dir Direction, maxDepth int) (Subgraph, error) {
-	return Subgraph{}, errTODO
+	if err := checkHops("maxDepth", maxDepth, MaxDepth); err != nil {
+		return Subgraph{}, err
+	}
+	qs, ok := qLineage[dir]
+	if !ok {
+		return Subgraph{}, fmt.Errorf("direction %q: %w", dir, fault.ErrInvalidInput)
+	}
+	recs, err := s.read(ctx, qs[maxDepth], map[string]any{"id": id, "limit": MaxSubgraph})
+	if err != nil {
+		return Subgraph{}, err
+	}
+	if len(recs) == 0 {
+		return Subgraph{}, fmt.Errorf("no entity %q: %w", id, fault.ErrNotFound)
+	}
+	ns, _ := recs[0].Get("nodes")
+	rs, _ := recs[0].Get("rels")
+	return Subgraph{Nodes: decodeNodes(ns), Edges: decodeEdges(rs)}, nil
 }
 
-// Neighborhood returns the subgraph within depth hops of id, at most limit nodes, keeping
-// only the given kinds (besides the root) when kinds is not empty.
+// Neighborhood returns the subgraph within depth hops of id, at most limit nodes (the root
+// included), through nodes of the given kinds only when kinds is not empty.
 func (s *Store) Neighborhood(ctx context.Context, id string, depth int, kinds []model.Kind, limit int) (Subgraph, error) {
-	return Subgraph{}, errTODO
+	if err := checkHops("depth", depth, MaxNeighbors); err != nil {
+		return Subgraph{}, err
+	}
+	if limit < 1 || limit > MaxSubgraph {
+		return Subgraph{}, fmt.Errorf("limit must be 1..%d, got %d: %w", MaxSubgraph, limit, fault.ErrInvalidInput)
+	}
+	recs, err := s.read(ctx, qNeighborhood[depth], map[string]any{"id": id, "kinds": kindStrings(kinds), "limit": limit})
+	if err != nil {
+		return Subgraph{}, err
+	}
+	if len(recs) == 0 {
+		return Subgraph{}, fmt.Errorf("no entity %q: %w", id, fault.ErrNotFound)
+	}
+	ns, _ := recs[0].Get("nodes")
+	rs, _ := recs[0].Get("rels")
+	tr, _ := recs[0].Get("truncated")
+	t, _ := tr.(bool)
+	return Subgraph{Nodes: decodeNodes(ns), Edges: decodeEdges(rs), Truncated: t}, nil
 }
 
-// ShortestPath returns a shortest path between two entities of at most maxHops, or nil.
+// ShortestPath returns a shortest path between two entities of at most maxHops, or nil when
+// there is none. Unknown ids give fault.ErrNotFound.
 func (s *Store) ShortestPath(ctx context.Context, fromID, toID string, maxHops int) (*Subgraph, error) {
-	return nil, errTODO
+	if err := checkHops("maxHops", maxHops, MaxHops); err != nil {
+		return nil, err
+	}
+	if fromID == toID {
+		found, err := s.NodesByIDs(ctx, []string{fromID})
+		if err != nil {
+			return nil, err
+		}
+		n, ok := found[fromID]
+		if !ok {
+			return nil, fmt.Errorf("no entity %q: %w", fromID, fault.ErrNotFound)
+		}
+		return &Subgraph{Nodes: []Node{n}}, nil
+	}
+	recs, err := s.read(ctx, qShortest[maxHops], map[string]any{"from": fromID, "to": toID})
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		found, err := s.NodesByIDs(ctx, []string{fromID, toID})
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range []string{fromID, toID} {
+			if _, ok := found[id]; !ok {
+				return nil, fmt.Errorf("no entity %q: %w", id, fault.ErrNotFound)
+			}
+		}
+		return nil, nil
+	}
+	ns, _ := recs[0].Get("nodes")
+	rs, _ := recs[0].Get("rels")
+	return &Subgraph{Nodes: decodeNodes(ns), Edges: decodeEdges(rs)}, nil
 }
 
-// Stats counts nodes by kind and relationships by type.
+// Stats counts nodes by kind and relationships by type (from Neo4j's count store).
 func (s *Store) Stats(ctx context.Context) (Stats, error) {
-	return Stats{}, errTODO
+	recs, err := s.read(ctx, qStats, nil)
+	if err != nil {
+		return Stats{}, err
+	}
+	st := Stats{NodesByKind: map[model.Kind]int64{}, RelsByType: map[string]int64{}}
+	for _, r := range recs {
+		what, _ := r.Get("what")
+		name, _ := r.Get("name")
+		cv, _ := r.Get("c")
+		c, _ := cv.(int64)
+		switch what {
+		case "node":
+			st.NodesByKind[model.Kind(name.(string))] = c
+			st.Nodes += c
+		case "rel":
+			if name == string(RelRetracted) {
+				st.RetractedFacts += c
+				continue
+			}
+			st.RelsByType[name.(string)] = c
+			st.Rels += c
+		case "quantity":
+			st.Quantities = c
+		case "retracted":
+			st.RetractedFacts += c
+		}
+	}
+	st.Documents = st.NodesByKind[model.KindDocument]
+	return st, nil
 }
 
 // EdgesOf returns, for each id, one page of its relationships matching f. One round trip
 // for all ids (relationship fields of a list of nodes batch into it).
 func (s *Store) EdgesOf(ctx context.Context, ids []string, f EdgeFilter) (map[string]EdgePage, error) {
-	return nil, errTODO
+	out := make(map[string]EdgePage, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	if f.First < 0 || f.First > MaxPage {
+		return nil, fmt.Errorf("first must be 0..%d, got %d: %w", MaxPage, f.First, fault.ErrInvalidInput)
+	}
+	if len(f.Types) == 0 {
+		return nil, fmt.Errorf("no relationship types given: %w", fault.ErrInvalidInput)
+	}
+	offset := 0
+	if f.After != "" {
+		o, err := decodeOffset(f.After)
+		if err != nil {
+			return nil, err
+		}
+		offset = o
+	}
+	key := "in"
+	if f.Outgoing {
+		key = "out"
+	}
+	if f.Desc {
+		key += "DESC"
+	} else {
+		key += "ASC"
+	}
+	types := make([]string, len(f.Types))
+	for i, t := range f.Types {
+		types[i] = string(t)
+	}
+	sortBy := f.SortBy
+	if sortBy == "" {
+		sortBy = "name"
+	}
+	recs, err := s.read(ctx, qEdgesOf[key], map[string]any{
+		"ids": ids, "types": types, "kinds": kindStrings(f.Kinds), "nameContains": f.NameContains,
+		"level": f.Level, "dateFrom": f.DateFrom, "dateTo": f.DateTo, "method": f.Method,
+		"minConfidence": f.MinConfidence, "sort": sortBy, "offset": offset, "first": f.First - 1,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		idv, _ := r.Get("id")
+		tv, _ := r.Get("total")
+		pv, _ := r.Get("page")
+		total, _ := tv.(int64)
+		page := EdgePage{TotalCount: total}
+		items, _ := pv.([]any)
+		for i, it := range items {
+			if i == f.First {
+				page.HasNext = true
+				break
+			}
+			m, _ := it.(map[string]any)
+			page.Hits = append(page.Hits, EdgeHit{
+				Edge: decodeEdge(m["r"]), Other: decodeNode(m["m"]), Cursor: encodeOffset(offset + i + 1),
+			})
+		}
+		out[idv.(string)] = page
+	}
+	return out, nil
+}
+
+func encodeOffset(n int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(n)))
+}
+
+func decodeOffset(c string) (int, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err == nil && strings.HasPrefix(string(b), "o:") {
+		if n, err := strconv.Atoi(string(b[2:])); err == nil && n >= 0 && n < 1<<30 {
+			return n, nil
+		}
+	}
+	return 0, fmt.Errorf("malformed cursor %q: %w", c, fault.ErrInvalidInput)
 }
 
 // QuantitiesOf returns the typed figures about each entity, keyed by entity id, with
 // provenance. One round trip for all ids.
 func (s *Store) QuantitiesOf(ctx context.Context, ids []string) (map[string][]QuantityRecord, error) {
-	return nil, errTODO
+	out := make(map[string][]QuantityRecord, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	recs, err := s.read(ctx, qQuantitiesOf, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		idv, _ := r.Get("id")
+		qv, _ := r.Get("q")
+		m, _ := qv.(map[string]any)
+		id := idv.(string)
+		out[id] = append(out[id], decodeQuantity(m))
+	}
+	return out, nil
 }
 
 // QuantityRecord is a stored figure with its provenance.
 type QuantityRecord struct {
 	model.Quantity
-	Sources []model.Provenance
+	Sources    []model.Provenance
+	Method     string
+	Confidence float64
+}
+
+func kindStrings(ks []model.Kind) []string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = string(k)
+	}
+	return out
+}
+
+// internalProps are stored on nodes and relationships but surfaced through typed fields.
+var internalProps = map[string]bool{
+	"id": true, "kind": true, "name": true, "aliases": true, "type": true, "from": true, "to": true,
+	"srcDoc": true, "srcPassage": true, "srcStart": true, "srcEnd": true, "srcQuote": true,
+	"srcMethod": true, "srcConf": true, "method": true, "confidence": true, "retracted": true,
+	"passages": true, "factIds": true, "factHashes": true, "planHash": true,
+}
+
+func decodeNodes(v any) []Node {
+	items, _ := v.([]any)
+	out := make([]Node, 0, len(items))
+	for _, it := range items {
+		out = append(out, decodeNode(it))
+	}
+	return out
+}
+
+func decodeEdges(v any) []Edge {
+	items, _ := v.([]any)
+	out := make([]Edge, 0, len(items))
+	for _, it := range items {
+		if it == nil {
+			continue
+		}
+		out = append(out, decodeEdge(it))
+	}
+	return out
+}
+
+func decodeNode(v any) Node {
+	m, _ := v.(map[string]any)
+	n := Node{
+		ID: str(m["id"]), Kind: model.Kind(str(m["kind"])), Name: str(m["name"]),
+		Aliases: strs(m["aliases"]), Sources: decodeSources(m), Method: str(m["method"]),
+		Confidence: num(m["confidence"]), Retracted: m["retracted"] == true,
+		Props: map[string]any{},
+	}
+	for k, v := range m {
+		if !internalProps[k] && v != nil {
+			n.Props[k] = v
+		}
+	}
+	return n
+}
+
+func decodeEdge(v any) Edge {
+	m, _ := v.(map[string]any)
+	e := Edge{
+		ID: str(m["id"]), Type: model.RelType(str(m["type"])), From: str(m["from"]), To: str(m["to"]),
+		Sources: decodeSources(m), Method: str(m["method"]), Confidence: num(m["confidence"]),
+		Retracted: m["retracted"] == true, Props: map[string]any{},
+	}
+	for k, v := range m {
+		if !internalProps[k] && v != nil {
+			e.Props[k] = v
+		}
+	}
+	return e
+}
+
+func decodeQuantity(m map[string]any) QuantityRecord {
+	q := QuantityRecord{
+		Quantity: model.Quantity{
+			ID: str(m["id"]), Subject: str(m["subject"]), What: str(m["what"]), Value: num(m["value"]),
+			Unit: str(m["unit"]), Qualifier: str(m["qualifier"]), AsOf: str(m["asOf"]), Raw: str(m["raw"]),
+		},
+		Sources: decodeSources(m), Method: str(m["method"]), Confidence: num(m["confidence"]),
+	}
+	if v, ok := m["min"].(float64); ok {
+		q.Min = &v
+	}
+	if v, ok := m["max"].(float64); ok {
+		q.Max = &v
+	}
+	return q
+}
+
+func decodeSources(m map[string]any) []model.Provenance {
+	docs, _ := m["srcDoc"].([]any)
+	out := make([]model.Provenance, 0, len(docs))
+	at := func(key string, i int) any {
+		l, _ := m[key].([]any)
+		if i < len(l) {
+			return l[i]
+		}
+		return nil
+	}
+	for i := range docs {
+		out = append(out, model.Provenance{
+			DocumentID: str(docs[i]), Passage: int(integer(at("srcPassage", i))),
+			Start: int(integer(at("srcStart", i))), End: int(integer(at("srcEnd", i))),
+			Quote: str(at("srcQuote", i)), Method: str(at("srcMethod", i)), Confidence: num(at("srcConf", i)),
+		})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].DocumentID != out[j].DocumentID {
+			return out[i].DocumentID < out[j].DocumentID
+		}
+		return out[i].Start < out[j].Start
+	})
+	return out
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func strs(v any) []string {
+	items, _ := v.([]any)
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		if s, ok := it.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func num(v any) float64 {
+	switch x := v.(type) {
+	case float64:
+		return x
+	case int64:
+		return float64(x)
+	}
+	return 0
+}
+
+func integer(v any) int64 {
+	switch x := v.(type) {
+	case int64:
+		return x
+	case float64:
+		return int64(x)
+	}
+	return 0
 }

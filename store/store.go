@@ -225,3 +225,12 @@ func (s *Store) classify(ctx context.Context, q Query, err error) error {
 	}
 	return fmt.Errorf("%s: %w", q.Name, err)
 }
+
+// session opens a session on the configured database for schema and admin statements.
+func (s *Store) session(ctx context.Context, write bool) neo4j.SessionWithContext {
+	mode := neo4j.AccessModeRead
+	if write {
+		mode = neo4j.AccessModeWrite
+	}
+	return s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode})
+}

@@ -1,0 +1,73 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/policygraph/policygraph/model"
+)
+
+// Schema statements, applied in order by Migrate. Every statement is idempotent (IF NOT
+// EXISTS), so Migrate runs at every start. Labels and types come from model's fixed lists.
+func schemaStatements() []Query {
+	qs := []Query{
+		{Name: "constraint_entity_id", Cypher: `CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE`},
+		{Name: "constraint_quantity_id", Cypher: `CREATE CONSTRAINT quantity_id IF NOT EXISTS FOR (q:Quantity) REQUIRE q.id IS UNIQUE`},
+		{Name: "constraint_retracted_id", Cypher: `CREATE CONSTRAINT retracted_id IF NOT EXISTS FOR (n:Retracted) REQUIRE n.id IS UNIQUE`},
+		{Name: "constraint_audit_id", Cypher: `CREATE CONSTRAINT audit_id IF NOT EXISTS FOR (a:AuditEvent) REQUIRE a.id IS UNIQUE`},
+		{Name: "fulltext_entity_names", Cypher: `CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:Entity) ON EACH [n.name, n.aliases] OPTIONS {indexConfig: {` + "`fulltext.analyzer`" + `: 'cjk', ` + "`fulltext.eventually_consistent`" + `: false}}`},
+		{Name: "text_entity_name", Cypher: `CREATE TEXT INDEX entity_name_text IF NOT EXISTS FOR (n:Entity) ON (n.name)`},
+		{Name: "range_entity_name", Cypher: `CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)`},
+		{Name: "range_entity_kind", Cypher: `CREATE INDEX entity_kind IF NOT EXISTS FOR (n:Entity) ON (n.kind)`},
+		{Name: "range_entity_aliases", Cypher: `CREATE INDEX entity_aliases IF NOT EXISTS FOR (n:Entity) ON (n.aliases)`},
+		{Name: "range_quantity_subject", Cypher: `CREATE INDEX quantity_subject IF NOT EXISTS FOR (q:Quantity) ON (q.subject)`},
+		{Name: "range_entity_srcdoc", Cypher: `CREATE INDEX entity_srcdoc IF NOT EXISTS FOR (n:Entity) ON (n.srcDoc)`},
+		{Name: "range_quantity_srcdoc", Cypher: `CREATE INDEX quantity_srcdoc IF NOT EXISTS FOR (q:Quantity) ON (q.srcDoc)`},
+		{Name: "range_audit_at", Cypher: `CREATE INDEX audit_at IF NOT EXISTS FOR (a:AuditEvent) ON (a.at)`},
+	}
+	for _, k := range model.Kinds {
+		// Per-kind id index: nodes(kind) pages in id order with an index-backed ORDER BY.
+		qs = append(qs, Query{
+			Name:   "range_" + k.Slug() + "_id",
+			Cypher: fmt.Sprintf("CREATE INDEX %s_id IF NOT EXISTS FOR (n:%s) ON (n.id)", k.Slug(), k),
+		})
+	}
+	rels := append([]model.RelType{}, model.RelTypes...)
+	rels = append(rels, model.RelHasQuantity, RelRetracted)
+	for _, r := range rels {
+		qs = append(qs, Query{
+			Name:   "range_rel_" + string(r) + "_id",
+			Cypher: fmt.Sprintf("CREATE INDEX rel_%s_id IF NOT EXISTS FOR ()-[r:%s]-() ON (r.id)", r, r),
+		})
+		qs = append(qs, Query{
+			Name:   "range_rel_" + string(r) + "_srcdoc",
+			Cypher: fmt.Sprintf("CREATE INDEX rel_%s_srcdoc IF NOT EXISTS FOR ()-[r:%s]-() ON (r.srcDoc)", r, r),
+		})
+	}
+	return qs
+}
+
+// RelRetracted is the relationship type a retracted relationship is moved to. It keeps every
+// property of the original plus origType, retractedAt and retractedBy, so default reads never
+// see it and history is kept.
+const RelRetracted model.RelType = "RETRACTED"
+
+// Migrate applies the schema (constraints and indexes) and waits until every index is online.
+// It is idempotent and safe to run at every start.
+func (s *Store) Migrate(ctx context.Context) error {
+	for _, q := range schemaStatements() {
+		s.count(ctx, q)
+		sess := s.session(ctx, true)
+		_, err := sess.Run(ctx, q.Cypher, nil)
+		sess.Close(ctx)
+		if err != nil {
+			return fmt.Errorf("migrate %s: %w", q.Name, s.classify(ctx, q, err))
+		}
+	}
+	sess := s.session(ctx, true)
+	defer sess.Close(ctx)
+	if _, err := sess.Run(ctx, `CALL db.awaitIndexes(300)`, nil); err != nil {
+		return fmt.Errorf("migrate: waiting for indexes: %w", s.classify(ctx, Query{Name: "await_indexes"}, err))
+	}
+	return nil
+}

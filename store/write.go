@@ -1,0 +1,663 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/policygraph/policygraph/model"
+)
+
+// NodeRow is an entity as one document states it.
+type NodeRow struct {
+	ID      string
+	Kind    model.Kind
+	Name    string
+	Aliases []string
+	Props   map[string]any // typed values: string, []string, int64, float64, bool
+	Sources []model.Provenance
+	Hash    string // fingerprint of this row, for diffing re-ingests
+}
+
+// EdgeRow is a relationship as one document states it.
+type EdgeRow struct {
+	ID       string
+	Type     model.RelType
+	From, To string
+	Props    map[string]any
+	Sources  []model.Provenance
+	Hash     string
+}
+
+// QuantityRow is a typed figure as one document states it.
+type QuantityRow struct {
+	model.Quantity
+	Sources []model.Provenance
+	Hash    string
+}
+
+// DocumentWrite is everything one document states. ApplyDocument writes it in one
+// transaction: the graph holds all of it or none of it.
+type DocumentWrite struct {
+	Doc        NodeRow // the Document entity itself
+	Passages   []string
+	Nodes      []NodeRow
+	Edges      []EdgeRow
+	Quantities []QuantityRow
+	PlanHash   string // fingerprint of the whole write; equal to the stored one → nothing to do
+	Actor      string // who writes (audit); "ingest" by default
+}
+
+// Change counts what ApplyDocument did (or, in a dry run, would do).
+type Change struct {
+	Created, Updated, Unchanged, Retracted int
+}
+
+// Summary is the outcome of writing one document.
+type Summary struct {
+	DocumentID string
+	Unchanged  bool // the document was already ingested with the same content
+	Nodes      Change
+	Edges      Change
+	Quantities Change
+	DryRun     bool
+}
+
+// Total returns the number of facts created, updated or retracted.
+func (s Summary) Total() int {
+	return s.Nodes.Created + s.Nodes.Updated + s.Nodes.Retracted +
+		s.Edges.Created + s.Edges.Updated + s.Edges.Retracted +
+		s.Quantities.Created + s.Quantities.Updated + s.Quantities.Retracted
+}
+
+// BatchSize is the number of rows per UNWIND statement.
+var BatchSize = 1000
+
+var (
+	qDocState = newQuery("docState", `
+MATCH (d:Entity {id: $doc})
+RETURN d.planHash AS planHash, coalesce(d.factIds, []) AS ids, coalesce(d.factHashes, []) AS hashes`,
+		map[string]any{"doc": "document:x"})
+
+	qExistingEntities = newQuery("existingEntities", `
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+RETURN n.id AS id, n.kind AS kind`, map[string]any{"ids": []string{"policy:x"}})
+
+	qExistingQuantities = newQuery("existingQuantities", `
+UNWIND $ids AS id
+MATCH (q:Quantity {id: id})
+RETURN q.id AS id`, map[string]any{"ids": []string{"qty:x"}})
+
+	qRestoreRetracted = newWrite("restoreRetracted", `
+UNWIND $ids AS id
+MATCH (n:Retracted {id: id})
+REMOVE n:Retracted
+SET n.retracted = null, n.retractedAt = null, n.retractedBy = null
+WITH n
+CALL (n) {
+  WITH n WHERE n.kind = 'Quantity'
+  SET n:Quantity
+}
+CALL (n) {
+  WITH n WHERE n.kind <> 'Quantity'
+  SET n:Entity
+}
+RETURN count(n) AS restored`, map[string]any{"ids": []string{"policy:x"}})
+
+	// Source arrays: one entry per (document, span). Writing a document replaces its own
+	// entries and keeps the other documents'.
+	setSources = `
+WITH x, row, [i IN range(0, size(coalesce(x.srcDoc, [])) - 1) WHERE x.srcDoc[i] <> $doc] AS keep
+SET x.srcDoc = [i IN keep | x.srcDoc[i]] + row.srcDoc,
+    x.srcPassage = [i IN keep | x.srcPassage[i]] + row.srcPassage,
+    x.srcStart = [i IN keep | x.srcStart[i]] + row.srcStart,
+    x.srcEnd = [i IN keep | x.srcEnd[i]] + row.srcEnd,
+    x.srcQuote = [i IN keep | x.srcQuote[i]] + row.srcQuote,
+    x.srcMethod = [i IN keep | x.srcMethod[i]] + row.srcMethod,
+    x.srcConf = [i IN keep | x.srcConf[i]] + row.srcConf
+WITH x, row
+SET x.method = CASE WHEN 'curated' IN x.srcMethod THEN 'curated' ELSE x.srcMethod[0] END,
+    x.confidence = reduce(m = 0.0, c IN x.srcConf | CASE WHEN c > m THEN c ELSE m END),
+    x.updatedAt = $now`
+
+	qUpsertQuantities = newWrite("upsertQuantities", `
+UNWIND $rows AS row
+MATCH (e:Entity {id: row.subject})
+MERGE (x:Quantity {id: row.id})
+  ON CREATE SET x.createdAt = $now
+SET x.kind = 'Quantity', x.subject = row.subject, x.what = row.what, x.value = row.value,
+    x.unit = row.unit, x.min = row.min, x.max = row.max, x.qualifier = row.qualifier,
+    x.asOf = row.asOf, x.raw = row.raw
+MERGE (e)-[h:HAS_QUANTITY]->(x)
+  ON CREATE SET h.id = row.id
+`+setSources, map[string]any{"doc": "document:x", "now": "t", "rows": []any{}})
+
+	// Retraction: drop this document's source entries; a fact left without any source is
+	// retracted (hidden from default reads, history kept), never deleted.
+	qDropEntitySources = newWrite("dropEntitySources", `
+UNWIND $ids AS id
+MATCH (x:Entity {id: id})
+WITH x, [i IN range(0, size(coalesce(x.srcDoc, [])) - 1) WHERE x.srcDoc[i] <> $doc] AS keep
+SET x.srcDoc = [i IN keep | x.srcDoc[i]], x.srcPassage = [i IN keep | x.srcPassage[i]],
+    x.srcStart = [i IN keep | x.srcStart[i]], x.srcEnd = [i IN keep | x.srcEnd[i]],
+    x.srcQuote = [i IN keep | x.srcQuote[i]], x.srcMethod = [i IN keep | x.srcMethod[i]],
+    x.srcConf = [i IN keep | x.srcConf[i]], x.updatedAt = $now
+WITH x
+OPTIONAL MATCH (x)-[m:MENTIONED_IN]->(:Entity {id: $doc})
+DELETE m
+WITH DISTINCT x WHERE size(x.srcDoc) = 0
+RETURN x.id AS id`, map[string]any{"ids": []string{"policy:x"}, "doc": "document:x", "now": "t"})
+
+	qRetractEntities = newWrite("retractEntities", `
+UNWIND $ids AS id
+MATCH (x:Entity {id: id})
+CALL (x) {
+  MATCH (x)-[r]-(:Entity)
+  WHERE type(r) <> 'MENTIONED_IN'
+  WITH r, startNode(r) AS a, endNode(r) AS b
+  CREATE (a)-[h:RETRACTED]->(b)
+  SET h = properties(r), h.origType = type(r), h.retractedAt = $now, h.retractedBy = $actor
+  DELETE r
+}
+CALL (x) {
+  MATCH (x)-[:HAS_QUANTITY]->(q:Quantity)
+  REMOVE q:Quantity
+  SET q:Retracted, q.retracted = true, q.retractedAt = $now, q.retractedBy = $actor
+}
+REMOVE x:Entity
+SET x:Retracted, x.retracted = true, x.retractedAt = $now, x.retractedBy = $actor
+WITH x
+CALL (x) {
+  WITH x WHERE x.kind = 'Policy' REMOVE x:Policy
+}
+CALL (x) {
+  WITH x WHERE x.kind = 'Program' REMOVE x:Program
+}
+CALL (x) {
+  WITH x WHERE x.kind = 'Enterprise' REMOVE x:Enterprise
+}
+CALL (x) {
+  WITH x WHERE x.kind = 'Alliance' REMOVE x:Alliance
+}
+CALL (x) {
+  WITH x WHERE x.kind = 'TalentMeasure' REMOVE x:TalentMeasure
+}
+CALL (x) {
+  WITH x WHERE x.kind = 'Organization' REMOVE x:Organization
+}
+CALL (x) {
+  WITH x WHERE x.kind = 'Place' REMOVE x:Place
+}
+CALL (x) {
+  WITH x WHERE x.kind = 'Industry' REMOVE x:Industry
+}
+CALL (x) {
+  WITH x WHERE x.kind = 'Person' REMOVE x:Person
+}
+CALL (x) {
+  WITH x WHERE x.kind = 'Document' REMOVE x:Document
+}
+RETURN count(x) AS retracted`, map[string]any{"ids": []string{"policy:x"}, "now": "t", "actor": "a"})
+
+	qDropQuantitySources = newWrite("dropQuantitySources", `
+UNWIND $ids AS id
+MATCH (x:Quantity {id: id})
+WITH x, [i IN range(0, size(coalesce(x.srcDoc, [])) - 1) WHERE x.srcDoc[i] <> $doc] AS keep
+SET x.srcDoc = [i IN keep | x.srcDoc[i]], x.srcPassage = [i IN keep | x.srcPassage[i]],
+    x.srcStart = [i IN keep | x.srcStart[i]], x.srcEnd = [i IN keep | x.srcEnd[i]],
+    x.srcQuote = [i IN keep | x.srcQuote[i]], x.srcMethod = [i IN keep | x.srcMethod[i]],
+    x.srcConf = [i IN keep | x.srcConf[i]], x.updatedAt = $now
+WITH x WHERE size(x.srcDoc) = 0
+REMOVE x:Quantity
+SET x:Retracted, x.retracted = true, x.retractedAt = $now, x.retractedBy = $actor
+RETURN x.id AS id`, map[string]any{"ids": []string{"qty:x"}, "doc": "document:x", "now": "t", "actor": "a"})
+
+	qSetDocState = newWrite("setDocState", `
+MATCH (d:Entity {id: $doc})
+SET d.planHash = $planHash, d.factIds = $ids, d.factHashes = $hashes, d.passages = $passages,
+    d.ingestedAt = $now, d.ingestedBy = $actor`, map[string]any{"doc": "document:x", "planHash": "h", "ids": []string{}, "hashes": []string{}, "passages": []string{}, "now": "t", "actor": "a"})
+)
+
+// upsertEntity is one query per kind: the kind label comes from model.Kinds, never from input.
+var upsertEntity = func() map[model.Kind]Query {
+	m := map[model.Kind]Query{}
+	for _, k := range model.Kinds {
+		m[k] = newWrite("upsertEntity_"+string(k), `
+UNWIND $rows AS row
+MERGE (x:Entity {id: row.id})
+  ON CREATE SET x.createdAt = $now
+SET x:`+string(k)+`, x.kind = '`+string(k)+`'
+FOREACH (_ IN CASE WHEN row.curated OR coalesce(x.method, '') <> 'curated' OR x.name IS NULL THEN [1] ELSE [] END |
+  SET x += row.props, x.name = row.name)
+SET x.aliases = reduce(acc = coalesce(x.aliases, []), a IN row.aliases | CASE WHEN a IN acc OR a = x.name THEN acc ELSE acc + a END)
+WITH x, row
+OPTIONAL MATCH (d:Entity {id: $doc})
+FOREACH (_ IN CASE WHEN d IS NULL OR d = x THEN [] ELSE [1] END | MERGE (x)-[:MENTIONED_IN]->(d))
+WITH x, row
+`+setSources, map[string]any{"doc": "document:x", "now": "t", "rows": []any{}})
+	}
+	return m
+}()
+
+// upsertEdge is one query per relationship type, from model.RelTypes.
+var upsertEdge = func() map[model.RelType]Query {
+	m := map[model.RelType]Query{}
+	for _, t := range model.RelTypes {
+		m[t] = newWrite("upsertEdge_"+string(t), `
+UNWIND $rows AS row
+MATCH (a:Entity {id: row.from})
+MATCH (b:Entity {id: row.to})
+MERGE (a)-[x:`+string(t)+` {id: row.id}]->(b)
+  ON CREATE SET x.createdAt = $now
+FOREACH (_ IN CASE WHEN row.curated OR coalesce(x.method, '') <> 'curated' THEN [1] ELSE [] END |
+  SET x += row.props)
+WITH x, row
+`+setSources, map[string]any{"doc": "document:x", "now": "t", "rows": []any{}})
+	}
+	return m
+}()
+
+// retractEdge moves relationships of one type to RETRACTED once no document states them.
+var retractEdge = func() map[model.RelType]Query {
+	m := map[model.RelType]Query{}
+	for _, t := range model.RelTypes {
+		m[t] = newWrite("dropEdgeSources_"+string(t), `
+UNWIND $ids AS id
+MATCH (a)-[x:`+string(t)+` {id: id}]->(b)
+WITH a, b, x, [i IN range(0, size(coalesce(x.srcDoc, [])) - 1) WHERE x.srcDoc[i] <> $doc] AS keep
+SET x.srcDoc = [i IN keep | x.srcDoc[i]], x.srcPassage = [i IN keep | x.srcPassage[i]],
+    x.srcStart = [i IN keep | x.srcStart[i]], x.srcEnd = [i IN keep | x.srcEnd[i]],
+    x.srcQuote = [i IN keep | x.srcQuote[i]], x.srcMethod = [i IN keep | x.srcMethod[i]],
+    x.srcConf = [i IN keep | x.srcConf[i]], x.updatedAt = $now
+WITH a, b, x WHERE size(x.srcDoc) = 0
+CREATE (a)-[h:RETRACTED]->(b)
+SET h = properties(x), h.origType = type(x), h.retractedAt = $now, h.retractedBy = $actor
+DELETE x
+RETURN count(h) AS retracted`, map[string]any{"ids": []string{"rel:x"}, "doc": "document:x", "now": "t", "actor": "a"})
+	}
+	return m
+}()
+
+// ApplyDocument writes one document's facts in a single transaction, diffing against what
+// the same document wrote before: unchanged facts are skipped, changed ones rewritten, facts
+// the document no longer states lose its sources and, when no source is left, are retracted.
+// Re-applying an unchanged document writes nothing. With dryRun the same plan is computed
+// in a read transaction and nothing is written. The work is idempotent, so the driver may
+// retry it.
+func (s *Store) ApplyDocument(ctx context.Context, w DocumentWrite, dryRun bool) (Summary, error) {
+	if w.Actor == "" {
+		w.Actor = "ingest"
+	}
+	var sum Summary
+	work := func(tx neo4j.ManagedTransaction) error {
+		sum = Summary{DocumentID: w.Doc.ID, DryRun: dryRun}
+		return s.applyDocument(ctx, tx, w, dryRun, &sum)
+	}
+	var err error
+	if dryRun {
+		sess := s.session(ctx, false)
+		defer sess.Close(ctx)
+		_, err = sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) { return nil, work(tx) })
+		if err != nil {
+			err = s.classify(ctx, Query{Name: "applyDocument(dry-run)"}, err)
+		}
+	} else {
+		err = s.write(ctx, work)
+	}
+	if err != nil {
+		return Summary{}, fmt.Errorf("write document %s: %w", w.Doc.ID, err)
+	}
+	return sum, nil
+}
+
+func (s *Store) applyDocument(ctx context.Context, tx neo4j.ManagedTransaction, w DocumentWrite, dryRun bool, sum *Summary) error {
+	now := time.Now().UTC().Format(time.RFC3339Nano)
+	recs, err := s.run(ctx, tx, qDocState, map[string]any{"doc": w.Doc.ID})
+	if err != nil {
+		return err
+	}
+	prev := map[string]string{}
+	if len(recs) == 1 {
+		if h, _ := recs[0].Get("planHash"); h == w.PlanHash && w.PlanHash != "" {
+			sum.Unchanged = true
+			sum.Nodes.Unchanged, sum.Edges.Unchanged, sum.Quantities.Unchanged = len(w.Nodes)+1, len(w.Edges), len(w.Quantities)
+			return nil
+		}
+		ids, _ := recs[0].Get("ids")
+		hashes, _ := recs[0].Get("hashes")
+		il, _ := ids.([]any)
+		hl, _ := hashes.([]any)
+		for i := range il {
+			id, _ := il[i].(string)
+			h := ""
+			if i < len(hl) {
+				h, _ = hl[i].(string)
+			}
+			prev[id] = h
+		}
+	}
+
+	// Which ids exist already (stated by another document, or retracted earlier)?
+	nodeIDs := []string{w.Doc.ID}
+	for _, n := range w.Nodes {
+		nodeIDs = append(nodeIDs, n.ID)
+	}
+	existing := map[string]bool{}
+	for _, chunk := range chunks(nodeIDs, BatchSize*10) {
+		recs, err := s.run(ctx, tx, qExistingEntities, map[string]any{"ids": chunk})
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			id, _ := r.Get("id")
+			existing[id.(string)] = true
+		}
+	}
+	qIDs := make([]string, 0, len(w.Quantities))
+	for _, q := range w.Quantities {
+		qIDs = append(qIDs, q.ID)
+	}
+	for _, chunk := range chunks(qIDs, BatchSize*10) {
+		recs, err := s.run(ctx, tx, qExistingQuantities, map[string]any{"ids": chunk})
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			id, _ := r.Get("id")
+			existing[id.(string)] = true
+		}
+	}
+
+	// Decide per fact: create, update, or leave.
+	classify := func(id, hash string, c *Change) bool {
+		old, stated := prev[id]
+		switch {
+		case stated && old == hash:
+			c.Unchanged++
+			return false
+		case stated || existing[id]:
+			c.Updated++
+		default:
+			c.Created++
+		}
+		return true
+	}
+	var nodes []NodeRow
+	if classify(w.Doc.ID, w.Doc.Hash, &sum.Nodes) {
+		nodes = append(nodes, w.Doc)
+	}
+	for _, n := range w.Nodes {
+		if classify(n.ID, n.Hash, &sum.Nodes) {
+			nodes = append(nodes, n)
+		}
+	}
+	var edges []EdgeRow
+	for _, e := range w.Edges {
+		if classify(e.ID, e.Hash, &sum.Edges) {
+			edges = append(edges, e)
+		}
+	}
+	var qtys []QuantityRow
+	for _, q := range w.Quantities {
+		if classify(q.ID, q.Hash, &sum.Quantities) {
+			qtys = append(qtys, q)
+		}
+	}
+	stated := map[string]bool{w.Doc.ID: true}
+	for _, n := range w.Nodes {
+		stated[n.ID] = true
+	}
+	for _, e := range w.Edges {
+		stated[e.ID] = true
+	}
+	for _, q := range w.Quantities {
+		stated[q.ID] = true
+	}
+	var goneNodes, goneQtys []string
+	goneEdges := map[model.RelType][]string{}
+	for id := range prev {
+		if stated[id] {
+			continue
+		}
+		switch {
+		case hasPrefix(id, "rel:"):
+			// rel ids carry their type after a second colon: rel:TYPE:hash
+			t := relTypeOfID(id)
+			goneEdges[t] = append(goneEdges[t], id)
+			sum.Edges.Retracted++
+		case hasPrefix(id, "qty:"):
+			goneQtys = append(goneQtys, id)
+			sum.Quantities.Retracted++
+		default:
+			goneNodes = append(goneNodes, id)
+			sum.Nodes.Retracted++
+		}
+	}
+	if dryRun {
+		return nil
+	}
+
+	// Bring back facts retracted earlier that this document states again.
+	var restore []string
+	for _, n := range nodes {
+		if !existing[n.ID] {
+			restore = append(restore, n.ID)
+		}
+	}
+	for _, q := range qtys {
+		if !existing[q.ID] {
+			restore = append(restore, q.ID)
+		}
+	}
+	for _, chunk := range chunks(restore, BatchSize*10) {
+		if _, err := s.run(ctx, tx, qRestoreRetracted, map[string]any{"ids": chunk}); err != nil {
+			return err
+		}
+	}
+
+	// The document node first, so MENTIONED_IN can point at it.
+	byKind := map[model.Kind][]map[string]any{}
+	for _, n := range nodes {
+		byKind[n.Kind] = append(byKind[n.Kind], nodeParams(n))
+	}
+	if rows, ok := byKind[model.KindDocument]; ok {
+		if err := s.runBatches(ctx, tx, upsertEntity[model.KindDocument], rows, w.Doc.ID, now); err != nil {
+			return err
+		}
+		delete(byKind, model.KindDocument)
+	}
+	for _, k := range model.Kinds {
+		if err := s.runBatches(ctx, tx, upsertEntity[k], byKind[k], w.Doc.ID, now); err != nil {
+			return err
+		}
+	}
+	byType := map[model.RelType][]map[string]any{}
+	for _, e := range edges {
+		byType[e.Type] = append(byType[e.Type], edgeParams(e))
+	}
+	for _, t := range model.RelTypes {
+		if err := s.runBatches(ctx, tx, upsertEdge[t], byType[t], w.Doc.ID, now); err != nil {
+			return err
+		}
+	}
+	qrows := make([]map[string]any, 0, len(qtys))
+	for _, q := range qtys {
+		qrows = append(qrows, quantityParams(q))
+	}
+	if err := s.runBatches(ctx, tx, qUpsertQuantities, qrows, w.Doc.ID, now); err != nil {
+		return err
+	}
+
+	// Retract what the document no longer states.
+	for _, t := range model.RelTypes {
+		for _, chunk := range chunks(goneEdges[t], BatchSize) {
+			if _, err := s.run(ctx, tx, retractEdge[t], map[string]any{"ids": chunk, "doc": w.Doc.ID, "now": now, "actor": w.Actor}); err != nil {
+				return err
+			}
+		}
+	}
+	for _, chunk := range chunks(goneQtys, BatchSize) {
+		if _, err := s.run(ctx, tx, qDropQuantitySources, map[string]any{"ids": chunk, "doc": w.Doc.ID, "now": now, "actor": w.Actor}); err != nil {
+			return err
+		}
+	}
+	for _, chunk := range chunks(goneNodes, BatchSize) {
+		recs, err := s.run(ctx, tx, qDropEntitySources, map[string]any{"ids": chunk, "doc": w.Doc.ID, "now": now})
+		if err != nil {
+			return err
+		}
+		var orphans []string
+		for _, r := range recs {
+			id, _ := r.Get("id")
+			orphans = append(orphans, id.(string))
+		}
+		if len(orphans) > 0 {
+			if _, err := s.run(ctx, tx, qRetractEntities, map[string]any{"ids": orphans, "now": now, "actor": w.Actor}); err != nil {
+				return err
+			}
+		}
+	}
+
+	// Remember what this document states, for the next diff.
+	ids := make([]string, 0, len(stated))
+	hashOf := map[string]string{w.Doc.ID: w.Doc.Hash}
+	for _, n := range w.Nodes {
+		hashOf[n.ID] = n.Hash
+	}
+	for _, e := range w.Edges {
+		hashOf[e.ID] = e.Hash
+	}
+	for _, q := range w.Quantities {
+		hashOf[q.ID] = q.Hash
+	}
+	for id := range hashOf {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	hashes := make([]string, len(ids))
+	for i, id := range ids {
+		hashes[i] = hashOf[id]
+	}
+	passages := w.Passages
+	if passages == nil {
+		passages = []string{}
+	}
+	_, err = s.run(ctx, tx, qSetDocState, map[string]any{
+		"doc": w.Doc.ID, "planHash": w.PlanHash, "ids": ids, "hashes": hashes,
+		"passages": passages, "now": now, "actor": w.Actor,
+	})
+	return err
+}
+
+func (s *Store) runBatches(ctx context.Context, tx neo4j.ManagedTransaction, q Query, rows []map[string]any, doc, now string) error {
+	for start := 0; start < len(rows); start += BatchSize {
+		end := min(start+BatchSize, len(rows))
+		if _, err := s.run(ctx, tx, q, map[string]any{"rows": rows[start:end], "doc": doc, "now": now}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func sourceParams(m map[string]any, srcs []model.Provenance) {
+	docs := make([]string, len(srcs))
+	passages := make([]int64, len(srcs))
+	starts := make([]int64, len(srcs))
+	ends := make([]int64, len(srcs))
+	quotes := make([]string, len(srcs))
+	methods := make([]string, len(srcs))
+	confs := make([]float64, len(srcs))
+	curated := false
+	for i, p := range srcs {
+		docs[i], passages[i], starts[i], ends[i] = p.DocumentID, int64(p.Passage), int64(p.Start), int64(p.End)
+		quotes[i], methods[i], confs[i] = p.Quote, p.Method, p.Confidence
+		if p.Method == model.MethodCurated {
+			curated = true
+		}
+	}
+	m["srcDoc"], m["srcPassage"], m["srcStart"], m["srcEnd"] = docs, passages, starts, ends
+	m["srcQuote"], m["srcMethod"], m["srcConf"] = quotes, methods, confs
+	m["curated"] = curated
+}
+
+func nodeParams(n NodeRow) map[string]any {
+	aliases := n.Aliases
+	if aliases == nil {
+		aliases = []string{}
+	}
+	props := n.Props
+	if props == nil {
+		props = map[string]any{}
+	}
+	m := map[string]any{"id": n.ID, "name": n.Name, "aliases": aliases, "props": props}
+	sourceParams(m, n.Sources)
+	return m
+}
+
+func edgeParams(e EdgeRow) map[string]any {
+	props := e.Props
+	if props == nil {
+		props = map[string]any{}
+	}
+	m := map[string]any{"id": e.ID, "from": e.From, "to": e.To, "props": props}
+	sourceParams(m, e.Sources)
+	return m
+}
+
+func quantityParams(q QuantityRow) map[string]any {
+	m := map[string]any{
+		"id": q.ID, "subject": q.Subject, "what": q.What, "value": q.Value, "unit": q.Unit,
+		"qualifier": q.Qualifier, "asOf": q.AsOf, "raw": q.Raw, "min": nil, "max": nil,
+	}
+	if q.Min != nil {
+		m["min"] = *q.Min
+	}
+	if q.Max != nil {
+		m["max"] = *q.Max
+	}
+	sourceParams(m, q.Sources)
+	return m
+}
+
+func chunks(ids []string, n int) [][]string {
+	var out [][]string
+	for start := 0; start < len(ids); start += n {
+		out = append(out, ids[start:min(start+n, len(ids))])
+	}
+	return out
+}
+
+func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }
+
+// relTypeOfID extracts TYPE from an id of the form rel:TYPE:hash (see model.RelationID).
+func relTypeOfID(id string) model.RelType {
+	rest := id[len("rel:"):]
+	for i := 0; i < len(rest); i++ {
+		if rest[i] == ':' {
+			return model.RelType(rest[:i])
+		}
+	}
+	return ""
+}
+
+// ExistingEntities returns the kinds of those ids that name an entity in the graph.
+func (s *Store) ExistingEntities(ctx context.Context, ids []string) (map[string]model.Kind, error) {
+	out := map[string]model.Kind{}
+	for _, chunk := range chunks(ids, BatchSize*10) {
+		recs, err := s.read(ctx, qExistingEntities, map[string]any{"ids": chunk})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			id, _ := r.Get("id")
+			k, _ := r.Get("kind")
+			ks, _ := k.(string)
+			out[id.(string)] = model.Kind(ks)
+		}
+	}
+	return out, nil
+}
