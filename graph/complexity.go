@@ -1,0 +1,101 @@
+package graph
+
+import (
+	"reflect"
+
+	"github.com/policygraph/policygraph/graph/generated"
+	gmodel "github.com/policygraph/policygraph/graph/model"
+)
+
+// Complexity costs. A field costs 1 plus its children; a list costs its children once per
+// element it may return (first, limit, or an estimate where the size is not an argument).
+// The server rejects operations whose total exceeds GRAPHQL_MAX_COMPLEXITY.
+const (
+	// perPathEstimate is the assumed number of results of a support query.
+	perPathEstimate = 20
+	// perHopNodes is the assumed growth of a lineage walk per level.
+	perHopNodes = 8
+	// quantitiesEstimate is the assumed number of figures about one entity.
+	quantitiesEstimate = 5
+)
+
+// listCost is the cost of a field that returns up to n elements each costing child.
+func listCost(child int, n int) int {
+	if n < 1 {
+		n = 1
+	}
+	return 1 + n*child
+}
+
+func intOr(p *int, def int) int {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// relationCost prices every paginated relationship field (Policy.supports, …).
+func relationCost(child int, _ *gmodel.RelationFilter, _ *gmodel.RelationSort, first *int, _ *string) int {
+	return listCost(child, intOr(first, defaultRelationFirst))
+}
+
+// relationsCost prices the generic Node.relations field of every type.
+func relationsCost(child int, _ []gmodel.RelationType, _ *gmodel.RelationDirection, _ *gmodel.RelationFilter, _ *gmodel.RelationSort, first *int, _ *string) int {
+	return listCost(child, intOr(first, defaultRelationFirst))
+}
+
+func quantitiesCost(child int) int { return listCost(child, quantitiesEstimate) }
+
+// Complexity returns the per-field complexity functions of the schema.
+func Complexity() generated.ComplexityRoot {
+	var c generated.ComplexityRoot
+	c.Query.Search = func(child int, _ string, _ []gmodel.NodeKind, first *int) int {
+		return listCost(child, intOr(first, 20))
+	}
+	c.Query.Nodes = func(child int, _ *gmodel.NodeKind, first *int, _ *string) int {
+		return listCost(child, intOr(first, 50))
+	}
+	c.Query.PoliciesSupporting = func(child int, _ string, _ *int) int { return listCost(child, perPathEstimate) }
+	c.Query.EnterprisesSupportedBy = func(child int, _ string, _ *int) int { return listCost(child, perPathEstimate) }
+	c.Query.Lineage = func(child int, _ string, _ *gmodel.Direction, maxDepth *int) int {
+		return listCost(child, perHopNodes*intOr(maxDepth, 6))
+	}
+	c.Query.Neighborhood = func(child int, _ string, _ *int, _ []gmodel.NodeKind, limit *int) int {
+		return listCost(child, intOr(limit, 200))
+	}
+	c.Query.ShortestPath = func(child int, _ string, _ string, maxHops *int) int {
+		return listCost(child, intOr(maxHops, 6)+1)
+	}
+	setByType(&c, relationCost)
+	setByType(&c, relationsCost)
+	setByType(&c, quantitiesCostOnly)
+	return c
+}
+
+// quantitiesCostOnly has the signature of every field without arguments; setByType applies
+// it only to fields named Quantities.
+var quantitiesCostOnly = quantitiesCost
+
+// setByType assigns fn to every complexity function of c whose signature is fn's, so that
+// each new relationship field is priced without a line here. Functions of the no-argument
+// signature are set only on Quantities fields.
+func setByType(c *generated.ComplexityRoot, fn any) {
+	fv := reflect.ValueOf(fn)
+	root := reflect.ValueOf(c).Elem()
+	for i := 0; i < root.NumField(); i++ {
+		obj := root.Field(i)
+		if obj.Kind() != reflect.Struct {
+			continue
+		}
+		for j := 0; j < obj.NumField(); j++ {
+			f := obj.Field(j)
+			if f.Type() != fv.Type() || !f.IsNil() {
+				continue
+			}
+			if f.Type().NumIn() == 1 && obj.Type().Field(j).Name != "Quantities" {
+				continue
+			}
+			f.Set(fv)
+		}
+	}
+}

@@ -1,0 +1,107 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/policygraph/policygraph/fault"
+	"github.com/policygraph/policygraph/graph/loader"
+	gmodel "github.com/policygraph/policygraph/graph/model"
+	"github.com/policygraph/policygraph/model"
+	"github.com/policygraph/policygraph/store"
+)
+
+// checkID rejects an empty id argument.
+func checkID(arg, id string) error {
+	if id == "" {
+		return fmt.Errorf("%s must not be empty: %w", arg, fault.ErrInvalidInput)
+	}
+	return nil
+}
+
+// graphView maps a subgraph, remembering its nodes for later fields of the request.
+func (r *Resolver) graphView(ctx context.Context, g store.Subgraph) *gmodel.GraphView {
+	ld := loader.For(ctx)
+	for _, n := range g.Nodes {
+		ld.PrimeNode(n)
+	}
+	return toGraphView(g)
+}
+
+func (r *Resolver) searchHits(ctx context.Context, hits []store.SearchHit) []*gmodel.SearchHit {
+	ld := loader.For(ctx)
+	out := make([]*gmodel.SearchHit, 0, len(hits))
+	for _, h := range hits {
+		ld.PrimeNode(h.Node)
+		out = append(out, &gmodel.SearchHit{Node: toNode(h.Node), Score: h.Score})
+	}
+	return out
+}
+
+func (r *Resolver) nodeConnection(ctx context.Context, page store.NodePage) *gmodel.NodeConnection {
+	ld := loader.For(ctx)
+	conn := &gmodel.NodeConnection{
+		Edges:      make([]*gmodel.NodeEdge, 0, len(page.Nodes)),
+		TotalCount: int(page.TotalCount),
+		PageInfo:   &gmodel.PageInfo{HasNextPage: page.HasNext, HasPreviousPage: page.HasPrevious},
+	}
+	for _, n := range page.Nodes {
+		ld.PrimeNode(n)
+		conn.Edges = append(conn.Edges, &gmodel.NodeEdge{Cursor: store.Cursor(n.ID), Node: toNode(n)})
+	}
+	if k := len(conn.Edges); k > 0 {
+		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
+		conn.PageInfo.EndCursor = &conn.Edges[k-1].Cursor
+	}
+	return conn
+}
+
+// supportPaths maps support paths; the policy and enterprise come from the path itself,
+// or from one batched lookup when the store left them out.
+func (r *Resolver) supportPaths(ctx context.Context, paths []store.SupportPath) ([]*gmodel.SupportPath, error) {
+	ld := loader.For(ctx)
+	out := make([]*gmodel.SupportPath, 0, len(paths))
+	for _, p := range paths {
+		for _, n := range p.Path.Nodes {
+			ld.PrimeNode(n)
+		}
+	}
+	for _, p := range paths {
+		ends, err := ld.Nodes(ctx, []string{p.PolicyID, p.EnterpriseID})
+		if err != nil {
+			return nil, err
+		}
+		if ends[0] == nil || ends[1] == nil {
+			return nil, fmt.Errorf("support path %s → %s names an entity the graph lacks", p.PolicyID, p.EnterpriseID)
+		}
+		out = append(out, &gmodel.SupportPath{
+			Policy: toNode(*ends[0]), Enterprise: toNode(*ends[1]), Hops: p.Hops, Path: toGraphView(p.Path),
+		})
+	}
+	return out, nil
+}
+
+func kindPtr(k *gmodel.NodeKind) *model.Kind {
+	if k == nil {
+		return nil
+	}
+	mk, ok := kindOf(*k)
+	if !ok {
+		return nil
+	}
+	return &mk
+}
+
+func lineageDirection(d *gmodel.Direction) store.Direction {
+	if d == nil {
+		return store.Upstream
+	}
+	return store.Direction(*d)
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -1,0 +1,42 @@
+package graph
+
+//go:generate go run github.com/99designs/gqlgen generate --config ../gqlgen.yml
+
+import (
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/policygraph/policygraph/graph/generated"
+)
+
+// Resolver is the dependency struct of the GraphQL resolvers. Resolvers read the store
+// directly for root fields and through the request's dataloaders (loader.For) for fields
+// of nodes, so the round trips of a request are bounded by its shape.
+type Resolver struct {
+	Store Store
+}
+
+// NewExecutableSchema returns the executable schema over s with the per-field complexity
+// functions of Complexity.
+func NewExecutableSchema(s Store) graphql.ExecutableSchema {
+	return generated.NewExecutableSchema(generated.Config{
+		Resolvers:  &Resolver{Store: s},
+		Complexity: Complexity(),
+	})
+}
+
+// Compile-time checks that the resolvers implement the generated interfaces.
+var (
+	_ generated.ResolverRoot          = (*Resolver)(nil)
+	_ generated.QueryResolver         = (*queryResolver)(nil)
+	_ generated.ProvenanceResolver    = (*provenanceResolver)(nil)
+	_ generated.PolicyResolver        = (*policyResolver)(nil)
+	_ generated.ProgramResolver       = (*programResolver)(nil)
+	_ generated.EnterpriseResolver    = (*enterpriseResolver)(nil)
+	_ generated.AllianceResolver      = (*allianceResolver)(nil)
+	_ generated.TalentMeasureResolver = (*talentMeasureResolver)(nil)
+	_ generated.OrganizationResolver  = (*organizationResolver)(nil)
+	_ generated.PlaceResolver         = (*placeResolver)(nil)
+	_ generated.IndustryResolver      = (*industryResolver)(nil)
+	_ generated.PersonResolver        = (*personResolver)(nil)
+	_ generated.DocumentResolver      = (*documentResolver)(nil)
+)
