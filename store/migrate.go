@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/policygraph/policygraph/model"
 )
 
@@ -70,4 +72,54 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: waiting for indexes: %w", s.classify(ctx, Query{Name: "await_indexes"}, err))
 	}
 	return nil
+}
+
+var qWipe = newWrite("wipe", `MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS`, nil)
+
+// Wipe deletes every node and relationship of the database (the schema stays). It is for
+// tests and for `policygraph reset`; it cannot be undone.
+func (s *Store) Wipe(ctx context.Context) error {
+	s.count(ctx, qWipe)
+	sess := s.session(ctx, true)
+	defer sess.Close(ctx)
+	res, err := sess.Run(ctx, qWipe.Cypher, nil)
+	if err == nil {
+		_, err = res.Consume(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("wipe: %w", s.classify(ctx, qWipe, err))
+	}
+	return nil
+}
+
+// Explain asks Neo4j for the plan of q with its sample parameters, without running it, and
+// returns the plan's operator names (e.g. NodeUniqueIndexSeek, AllNodesScan).
+func (s *Store) Explain(ctx context.Context, q Query) ([]string, error) {
+	sess := s.session(ctx, q.Write)
+	defer sess.Close(ctx)
+	params := q.Sample
+	if params == nil {
+		params = map[string]any{}
+	}
+	res, err := sess.Run(ctx, "EXPLAIN "+q.Cypher, params)
+	if err != nil {
+		return nil, fmt.Errorf("explain %s: %w", q.Name, err)
+	}
+	sum, err := res.Consume(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("explain %s: %w", q.Name, err)
+	}
+	var ops []string
+	var walk func(p neo4j.Plan)
+	walk = func(p neo4j.Plan) {
+		if p == nil {
+			return
+		}
+		ops = append(ops, p.Operator())
+		for _, c := range p.Children() {
+			walk(c)
+		}
+	}
+	walk(sum.Plan())
+	return ops, nil
 }

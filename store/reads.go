@@ -17,7 +17,7 @@ import (
 const (
 	MaxHops      = 6
 	MaxDepth     = 10
-	MaxNeighbors = 3  // neighborhood depth
+	MaxNeighbors = 3 // neighborhood depth
 	MaxPage      = 1000
 	MaxSubgraph  = 5000
 )
@@ -111,14 +111,14 @@ var qPoliciesSupporting, qEnterprisesSupportedBy, qShortest = func() (a, b, c ma
 	a, b, c = map[int]Query{}, map[int]Query{}, map[int]Query{}
 	for h := 1; h <= MaxHops; h++ {
 		a[h] = newQuery(fmt.Sprintf("policiesSupporting_%d", h), `
-MATCH (e:Enterprise {id: $id})
+MATCH (e:Entity {id: $id}) WHERE e:Enterprise
 MATCH p = ANY SHORTEST (pol:Policy)`+supportStep+`{1,`+strconv.Itoa(h)+`}(e)
-WITH pol, p ORDER BY length(p), pol.name, pol.id LIMIT $limit
+WITH e, pol, p ORDER BY length(p), pol.name, pol.id LIMIT $limit
 RETURN pol.id AS policy, e.id AS enterprise, length(p) AS hops,
        [n IN nodes(p) | n `+nodeProj+`] AS nodes, [r IN relationships(p) | `+rel("r")+`] AS rels`,
 			map[string]any{"id": "enterprise:x", "limit": 100})
 		b[h] = newQuery(fmt.Sprintf("enterprisesSupportedBy_%d", h), `
-MATCH (pol:Policy {id: $id})
+MATCH (pol:Entity {id: $id}) WHERE pol:Policy
 MATCH p = ANY SHORTEST (pol)`+supportStep+`{1,`+strconv.Itoa(h)+`}(e:Enterprise)
 WITH e, pol, p ORDER BY length(p), e.name, e.id LIMIT $limit
 RETURN pol.id AS policy, e.id AS enterprise, length(p) AS hops,
