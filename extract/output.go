@@ -1,0 +1,106 @@
+package extract
+
+import (
+	"encoding/json"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/policygraph/policygraph/ingest"
+	"github.com/policygraph/policygraph/model"
+)
+
+// JSON returns the result as indented JSON:
+// {"entities":[{"id","kind","name","aliases":[],"sources":[…]}],"relations":[{"type","from","to","sources":[…]}],"quantities":[…]}.
+func (r *Result) JSON() ([]byte, error) {
+	out := struct {
+		DocumentID string     `json:"documentId,omitempty"`
+		Entities   []Entity   `json:"entities"`
+		Relations  []Relation `json:"relations"`
+		Quantities []Quantity `json:"quantities"`
+	}{r.DocumentID, r.Entities, r.Relations, r.Quantities}
+	if out.Entities == nil {
+		out.Entities = []Entity{}
+	}
+	for i := range out.Entities {
+		if out.Entities[i].Aliases == nil {
+			out.Entities[i].Aliases = []string{}
+		}
+	}
+	if out.Relations == nil {
+		out.Relations = []Relation{}
+	}
+	if out.Quantities == nil {
+		out.Quantities = []Quantity{}
+	}
+	return json.MarshalIndent(out, "", "  ")
+}
+
+// Bundle returns the result as a curated bundle describing doc, for review or for
+// `policygraph ingest`. Each fact is anchored at its first source ({start, end} rune
+// offsets in the normalised text) and keeps its method and confidence. Relations to or
+// from the document itself use doc.ID (default "document:" + the normalised title).
+func (r *Result) Bundle(doc ingest.DocumentSpec) ingest.Bundle {
+	docRef := doc.ID
+	if docRef == "" {
+		docRef = model.EntityID(model.KindDocument, doc.Title)
+	}
+	ref := func(id string) string {
+		if id == r.DocumentID {
+			return docRef
+		}
+		return id
+	}
+	b := ingest.Bundle{SchemaVersion: ingest.SchemaVersion, Document: doc}
+	for _, e := range r.Entities {
+		if len(e.Sources) == 0 {
+			continue
+		}
+		s := e.Sources[0]
+		b.Entities = append(b.Entities, ingest.EntitySpec{
+			ID: e.ID, Kind: string(e.Kind), Name: e.Name, Aliases: e.Aliases, Props: e.Props,
+			Anchor: anchor(s), Method: s.Method, Confidence: conf(best(e.Sources)),
+		})
+	}
+	for _, rel := range r.Relations {
+		if len(rel.Sources) == 0 {
+			continue
+		}
+		s := rel.Sources[0]
+		b.Relations = append(b.Relations, ingest.RelationSpec{
+			Type: string(rel.Type), From: ref(rel.From), To: ref(rel.To),
+			Anchor: anchor(s), Method: s.Method, Confidence: conf(best(rel.Sources)),
+		})
+	}
+	for _, q := range r.Quantities {
+		if len(q.Sources) == 0 {
+			continue
+		}
+		s := q.Sources[0]
+		v := q.Value
+		b.Quantities = append(b.Quantities, ingest.QuantitySpec{
+			Of: ref(q.Subject), What: q.What, Value: &v, Unit: q.Unit, Min: q.Min, Max: q.Max,
+			Qualifier: q.Qualifier, AsOf: q.AsOf, Anchor: anchor(s), Method: s.Method, Confidence: conf(s.Confidence),
+		})
+	}
+	return b
+}
+
+// YAML returns Bundle(doc) marshalled as YAML.
+func (r *Result) YAML(doc ingest.DocumentSpec) ([]byte, error) {
+	return yaml.Marshal(r.Bundle(doc))
+}
+
+func anchor(s model.Provenance) ingest.Anchors {
+	start, end := s.Start, s.End
+	return ingest.Anchors{{Start: &start, End: &end}}
+}
+
+func conf(c float64) *float64 { return &c }
+
+func best(srcs []model.Provenance) float64 {
+	b := 0.0
+	for _, s := range srcs {
+		b = max(b, s.Confidence)
+	}
+	return b
+}
