@@ -25,7 +25,8 @@ type DocumentSpec struct {
 	Title string         `yaml:"title" json:"title"`
 	Props map[string]any `yaml:"props,omitempty" json:"props,omitempty"`
 
-	line int
+	line  int
+	lines fieldLines
 }
 
 // Anchor locates a fact in the document's normalised text: either a short Text that occurs
@@ -54,7 +55,8 @@ type EntitySpec struct {
 	Method     string         `yaml:"method,omitempty" json:"method,omitempty"`         // default "curated"
 	Confidence *float64       `yaml:"confidence,omitempty" json:"confidence,omitempty"` // default 1
 
-	line int
+	line  int
+	lines fieldLines
 }
 
 // RelationSpec is one relationship of a bundle. From and To are entity references: an id,
@@ -69,7 +71,8 @@ type RelationSpec struct {
 	Method     string         `yaml:"method,omitempty" json:"method,omitempty"`
 	Confidence *float64       `yaml:"confidence,omitempty" json:"confidence,omitempty"`
 
-	line int
+	line  int
+	lines fieldLines
 }
 
 // QuantitySpec is one typed figure about an entity. Either Figure (the figure as written,
@@ -88,5 +91,18 @@ type QuantitySpec struct {
 	Method     string   `yaml:"method,omitempty" json:"method,omitempty"`
 	Confidence *float64 `yaml:"confidence,omitempty" json:"confidence,omitempty"`
 
-	line int
+	line  int
+	lines fieldLines
+}
+
+// fieldLines records the line of each field (and of each props key, as "props.KEY") of one
+// bundle item, so that errors point at the field itself.
+type fieldLines map[string]int
+
+// at returns the line of field, or def when the field was not written.
+func (f fieldLines) at(field string, def int) int {
+	if l, ok := f[field]; ok {
+		return l
+	}
+	return def
 }

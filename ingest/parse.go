@@ -239,6 +239,24 @@ func (d *decoder) fields(n *yaml.Node, path string, allowed ...string) map[strin
 	return out
 }
 
+// lines records the line of every key of a mapping, and of the keys of its props mapping.
+func lines(n *yaml.Node) fieldLines {
+	out := fieldLines{}
+	if n == nil || n.Kind != yaml.MappingNode {
+		return out
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		out[k.Value] = k.Line
+		if k.Value == "props" && v.Kind == yaml.MappingNode {
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				out["props."+v.Content[j].Value] = v.Content[j].Line
+			}
+		}
+	}
+	return out
+}
+
 func (d *decoder) str(n *yaml.Node, path string) string {
 	if n == nil {
 		return ""
@@ -342,7 +360,7 @@ func (d *decoder) bundle(n *yaml.Node) *Bundle {
 		b.Document = DocumentSpec{
 			ID: d.str(df["id"], "document.id"), Path: d.str(df["path"], "document.path"),
 			Title: d.str(df["title"], "document.title"), Props: d.props(df["props"], "document.props"),
-			line: dn.Line,
+			line: dn.Line, lines: lines(dn),
 		}
 		if b.Document.Path == "" {
 			d.fail(dn, "document.path", "missing: the path of the source text, relative to this bundle")
@@ -362,7 +380,7 @@ func (d *decoder) bundle(n *yaml.Node) *Bundle {
 			Name: d.str(ef["name"], path+".name"), Aliases: d.strs(ef["aliases"], path+".aliases"),
 			Props: d.props(ef["props"], path+".props"), Anchor: d.anchors(ef["anchor"], path+".anchor"),
 			Method: d.str(ef["method"], path+".method"), Confidence: d.num(ef["confidence"], path+".confidence"),
-			line: en.Line,
+			line: en.Line, lines: lines(en),
 		})
 	}
 	for i, rn := range d.seq(f["relations"], "relations") {
@@ -375,7 +393,7 @@ func (d *decoder) bundle(n *yaml.Node) *Bundle {
 			Type: d.str(rf["type"], path+".type"), From: d.str(rf["from"], path+".from"),
 			To: d.str(rf["to"], path+".to"), Props: d.props(rf["props"], path+".props"),
 			Anchor: d.anchors(rf["anchor"], path+".anchor"), Method: d.str(rf["method"], path+".method"),
-			Confidence: d.num(rf["confidence"], path+".confidence"), line: rn.Line,
+			Confidence: d.num(rf["confidence"], path+".confidence"), line: rn.Line, lines: lines(rn),
 		})
 	}
 	for i, qn := range d.seq(f["quantities"], "quantities") {
@@ -391,7 +409,7 @@ func (d *decoder) bundle(n *yaml.Node) *Bundle {
 			Max: d.num(qf["max"], path+".max"), Qualifier: d.str(qf["qualifier"], path+".qualifier"),
 			AsOf: d.str(qf["asOf"], path+".asOf"), Anchor: d.anchors(qf["anchor"], path+".anchor"),
 			Method: d.str(qf["method"], path+".method"), Confidence: d.num(qf["confidence"], path+".confidence"),
-			line: qn.Line,
+			line: qn.Line, lines: lines(qn),
 		})
 	}
 	return b

@@ -40,6 +40,9 @@ type Deps struct {
 	// Gatherer is what /metrics serves; nil: prometheus.DefaultGatherer (which holds the
 	// store's, the server's and the Go runtime's metrics).
 	Gatherer prometheus.Gatherer
+	// Mounts are extra handlers served under a path prefix, e.g. "/explore" and "/export";
+	// GET and HEAD only. A prefix "/x" serves "/x" and everything under "/x/".
+	Mounts map[string]http.Handler
 }
 
 // Server serves policygraph over HTTP. It is an http.Handler (tests use it with httptest)
@@ -83,6 +86,13 @@ func New(cfg Config, deps Deps) *Server {
 	r.GET("/healthz", route("/healthz", http.HandlerFunc(healthz)))
 	r.GET("/readyz", route("/readyz", readyz(deps.Store, cfg.ReadyTimeout, log)))
 	r.GET("/metrics", route("/metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{})))
+	for prefix, h := range deps.Mounts {
+		mh := route(prefix, h)
+		for _, p := range []string{prefix, prefix + "/*rest"} {
+			r.GET(p, mh)
+			r.HEAD(p, mh)
+		}
+	}
 	r.NoRoute(route("unmatched", http.HandlerFunc(notFound)))
 	r.NoMethod(route("unmatched", http.HandlerFunc(methodNotAllowed)))
 

@@ -1,0 +1,691 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/policygraph/policygraph/model"
+	"github.com/policygraph/policygraph/quantity"
+	"github.com/policygraph/policygraph/store"
+	"github.com/policygraph/policygraph/textnorm"
+)
+
+// planVersion changes when the meaning of a plan changes, so that documents ingested by an
+// older build are rewritten rather than reported unchanged.
+const planVersion = "policygraph-plan-1"
+
+// Lookup tells which entity ids already exist in the graph; references that name no entity
+// of the run are checked with it.
+type Lookup func(ctx context.Context, ids []string) (map[string]model.Kind, error)
+
+// Source is a loaded, normalised source document.
+type Source struct {
+	Path     string
+	Encoding string
+	SHA256   string
+	Doc      *textnorm.Document
+}
+
+// LoadSource reads and normalises a source text (UTF-8 or GB18030).
+func LoadSource(path string) (*Source, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	text, enc, err := textnorm.Decode(raw)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(raw)
+	return &Source{Path: path, Encoding: string(enc), SHA256: hex.EncodeToString(sum[:]), Doc: textnorm.Normalize(text)}, nil
+}
+
+// entityDecl is one declaration of an entity in one bundle.
+type entityDecl struct {
+	b    *Bundle
+	spec *EntitySpec
+	id   string
+	kind model.Kind
+}
+
+// planner resolves and validates all bundles of one run together.
+type planner struct {
+	errs    Errors
+	bundles []*Bundle
+	sources map[*Bundle]*Source
+	docIDs  map[*Bundle]string
+	decls   map[string][]entityDecl        // id → declarations across the run
+	byName  map[string]map[string]bool     // normalised name/alias → ids (whole run)
+	local   map[*Bundle]map[string][]string // per bundle: normalised name/alias → ids
+	missing map[string][]func(kind model.Kind, ok bool)
+}
+
+// Plan validates bundles and turns each into one store.DocumentWrite. Every problem in any
+// bundle is reported (file, line, field) and no write is returned when there is one.
+func Plan(ctx context.Context, bundles []*Bundle, lookup Lookup) ([]store.DocumentWrite, error) {
+	p := &planner{
+		bundles: bundles, sources: map[*Bundle]*Source{}, docIDs: map[*Bundle]string{},
+		decls: map[string][]entityDecl{}, byName: map[string]map[string]bool{},
+		local: map[*Bundle]map[string][]string{}, missing: map[string][]func(model.Kind, bool){},
+	}
+	for _, b := range bundles {
+		p.loadDocument(b)
+		p.declare(b)
+	}
+	p.checkConflicts()
+	writes := make([]store.DocumentWrite, 0, len(bundles))
+	for _, b := range bundles {
+		if w, ok := p.plan(b); ok {
+			writes = append(writes, w)
+		}
+	}
+	if len(p.missing) > 0 {
+		ids := make([]string, 0, len(p.missing))
+		for id := range p.missing {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		found := map[string]model.Kind{}
+		if lookup != nil {
+			var err error
+			if found, err = lookup(ctx, ids); err != nil {
+				return nil, fmt.Errorf("checking references against the graph: %w", err)
+			}
+		}
+		for _, id := range ids {
+			k, ok := found[id]
+			for _, f := range p.missing[id] {
+				f(k, ok)
+			}
+		}
+	}
+	if err := p.errs.err(); err != nil {
+		return nil, err
+	}
+	return writes, nil
+}
+
+func (p *planner) loadDocument(b *Bundle) {
+	path := b.Document.Path
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(filepath.Dir(b.file), path)
+	}
+	src, err := LoadSource(path)
+	if err != nil {
+		p.errs.add(b.file, b.Document.lines.at("path", b.Document.line), "document.path", "cannot use source text %s: %v", path, err)
+		return
+	}
+	p.sources[b] = src
+	id := b.Document.ID
+	if id == "" {
+		id = model.EntityID(model.KindDocument, b.Document.Title)
+	} else if !strings.HasPrefix(id, model.KindDocument.Slug()+":") {
+		p.errs.add(b.file, b.Document.lines.at("id", b.Document.line), "document.id", "%q must start with %q", id, model.KindDocument.Slug()+":")
+	}
+	p.docIDs[b] = id
+}
+
+func (p *planner) declare(b *Bundle) {
+	p.local[b] = map[string][]string{}
+	for i := range b.Entities {
+		e := &b.Entities[i]
+		path := fmt.Sprintf("entities[%d]", i)
+		kind, ok := model.ParseKind(e.Kind)
+		switch {
+		case e.Kind == "":
+			p.errs.add(b.file, e.line, path+".kind", "missing (one of %s)", kindList())
+			continue
+		case !ok:
+			p.errs.add(b.file, e.lines.at("kind", e.line), path+".kind", "unknown kind %q (one of %s)", e.Kind, kindList())
+			continue
+		case e.Name == "":
+			p.errs.add(b.file, e.line, path+".name", "missing")
+			continue
+		}
+		id := e.ID
+		if id == "" {
+			id = model.EntityID(kind, e.Name)
+		} else if !strings.HasPrefix(id, kind.Slug()+":") {
+			p.errs.add(b.file, e.lines.at("id", e.line), path+".id", "%q must start with %q for kind %s", id, kind.Slug()+":", kind)
+			continue
+		}
+		p.decls[id] = append(p.decls[id], entityDecl{b: b, spec: e, id: id, kind: kind})
+		for _, n := range append([]string{e.Name}, e.Aliases...) {
+			key := model.NormalizeName(n)
+			if p.byName[key] == nil {
+				p.byName[key] = map[string]bool{}
+			}
+			p.byName[key][id] = true
+			if !containsStr(p.local[b][key], id) {
+				p.local[b][key] = append(p.local[b][key], id)
+			}
+		}
+	}
+}
+
+// checkConflicts reports an id declared twice with different data. A curated declaration
+// wins over an extracted one without complaint.
+func (p *planner) checkConflicts() {
+	for id, ds := range p.decls {
+		var first *entityDecl
+		for i := range ds {
+			d := &ds[i]
+			if methodOf(d.spec.Method) != model.MethodCurated {
+				continue
+			}
+			if first == nil {
+				first = d
+				continue
+			}
+			if d.spec.Name != first.spec.Name && model.NormalizeName(d.spec.Name) != model.NormalizeName(first.spec.Name) {
+				p.errs.add(d.b.file, d.spec.lines.at("name", d.spec.line), "name", "id %s is also declared at %s:%d with name %q", id, first.b.file, first.spec.line, first.spec.Name)
+			}
+			for k, v := range d.spec.Props {
+				if w, ok := first.spec.Props[k]; ok && fmt.Sprint(w) != fmt.Sprint(v) {
+					p.errs.add(d.b.file, d.spec.lines.at("props."+k, d.spec.line), "props."+k, "conflicting data for %s: %v here, %v at %s:%d", id, v, w, first.b.file, first.spec.lines.at("props."+k, first.spec.line))
+				}
+			}
+		}
+	}
+}
+
+// resolve finds the entity a reference names: an id, or a name or alias (this bundle first,
+// then the whole run). Ids unknown to the run are checked against the graph later.
+func (p *planner) resolve(b *Bundle, ref string, line int, field string, onGraph func(id string, kind model.Kind)) (string, bool) {
+	if ref == "" {
+		p.errs.add(b.file, line, field, "missing entity reference")
+		return "", false
+	}
+	if _, ok := p.decls[ref]; ok {
+		return ref, true
+	}
+	key := model.NormalizeName(ref)
+	if ids := p.local[b][key]; len(ids) == 1 {
+		return ids[0], true
+	} else if len(ids) > 1 {
+		p.errs.add(b.file, line, field, "%q is ambiguous in this bundle: %s (use an id)", ref, strings.Join(ids, ", "))
+		return "", false
+	}
+	if ids := p.byName[key]; len(ids) == 1 {
+		for id := range ids {
+			return id, true
+		}
+	} else if len(ids) > 1 {
+		p.errs.add(b.file, line, field, "%q is ambiguous across bundles: %s (use an id)", ref, strings.Join(sortedKeys(ids), ", "))
+		return "", false
+	}
+	if kind, ok := idKind(ref); ok {
+		p.missing[ref] = append(p.missing[ref], func(k model.Kind, found bool) {
+			if !found {
+				p.errs.add(b.file, line, field, "no entity %q in the bundles of this run or in the graph", ref)
+				return
+			}
+			if onGraph != nil {
+				onGraph(ref, k)
+			}
+		})
+		_ = kind
+		return ref, true
+	}
+	p.errs.add(b.file, line, field, "no entity named %q (declare it under entities, or use an existing id)", ref)
+	return "", false
+}
+
+// anchor turns a bundle anchor into provenance on the normalised document text.
+func (p *planner) anchor(b *Bundle, a Anchor, field, method string, conf float64) (model.Provenance, bool) {
+	src := p.sources[b]
+	if src == nil {
+		return model.Provenance{}, false // the document error is already reported
+	}
+	doc := src.Doc
+	var span textnorm.Span
+	switch {
+	case a.Start != nil || a.End != nil:
+		if a.Start == nil || a.End == nil {
+			p.errs.add(b.file, a.line, field, "give both start and end")
+			return model.Provenance{}, false
+		}
+		n := len([]rune(doc.Text))
+		if *a.Start < 0 || *a.End > n || *a.Start >= *a.End {
+			p.errs.add(b.file, a.line, field, "span [%d,%d) is outside the document (%d characters)", *a.Start, *a.End, n)
+			return model.Provenance{}, false
+		}
+		span = textnorm.Span{Start: *a.Start, End: *a.End}
+		if a.Text != "" && doc.Slice(span) != a.Text {
+			p.errs.add(b.file, a.line, field, "span [%d,%d) reads %q, not %q", *a.Start, *a.End, doc.Slice(span), a.Text)
+			return model.Provenance{}, false
+		}
+	case a.Text != "":
+		hits := doc.Find(a.Text)
+		if a.Passage != nil {
+			var in []textnorm.Span
+			for _, h := range hits {
+				if doc.ParagraphAt(h.Start) == *a.Passage {
+					in = append(in, h)
+				}
+			}
+			hits = in
+		}
+		switch len(hits) {
+		case 0:
+			where := "the document " + src.Path
+			if a.Passage != nil {
+				where = fmt.Sprintf("passage %d of %s", *a.Passage, src.Path)
+			}
+			p.errs.add(b.file, a.line, field, "anchor %q does not occur in %s", a.Text, where)
+			return model.Provenance{}, false
+		case 1:
+			span = hits[0]
+		default:
+			var ps []string
+			for _, h := range hits {
+				ps = append(ps, fmt.Sprint(doc.ParagraphAt(h.Start)))
+			}
+			p.errs.add(b.file, a.line, field, "anchor %q occurs %d times (passages %s): lengthen it or add passage:", a.Text, len(hits), strings.Join(ps, ", "))
+			return model.Provenance{}, false
+		}
+	default:
+		p.errs.add(b.file, a.line, field, "empty anchor")
+		return model.Provenance{}, false
+	}
+	return model.Provenance{
+		DocumentID: p.docIDs[b], Passage: doc.ParagraphAt(span.Start), Start: span.Start, End: span.End,
+		Quote: doc.Slice(span), Method: method, Confidence: conf,
+	}, true
+}
+
+func (p *planner) sourcesOf(b *Bundle, as Anchors, line int, field, method string, conf *float64) []model.Provenance {
+	if len(as) == 0 {
+		p.errs.add(b.file, line, field, "missing: every fact needs an anchor in the document (a short unique quote)")
+		return nil
+	}
+	c := 1.0
+	if conf != nil {
+		c = *conf
+		if c < 0 || c > 1 || math.IsNaN(c) {
+			p.errs.add(b.file, line, strings.TrimSuffix(field, "anchor")+"confidence", "must be between 0 and 1, got %v", c)
+		}
+	}
+	var out []model.Provenance
+	for i, a := range as {
+		f := field
+		if len(as) > 1 {
+			f = fmt.Sprintf("%s[%d]", field, i)
+		}
+		if pv, ok := p.anchor(b, a, f, method, c); ok {
+			out = append(out, pv)
+		}
+	}
+	return out
+}
+
+func (p *planner) plan(b *Bundle) (store.DocumentWrite, bool) {
+	before := len(p.errs)
+	docID := p.docIDs[b]
+	src := p.sources[b]
+	w := store.DocumentWrite{}
+
+	// The document itself.
+	docProps := p.typedProps(b, model.KindDocument, b.Document.Props, b.Document.lines, b.Document.line, "document.props")
+	if src != nil {
+		docProps["sha256"] = src.SHA256
+		docProps["path"] = filepath.ToSlash(b.Document.Path)
+		if _, ok := docProps["title"]; !ok {
+			docProps["title"] = b.Document.Title
+		}
+		for _, para := range src.Doc.Paragraphs {
+			w.Passages = append(w.Passages, src.Doc.Slice(textnorm.Span{Start: para.Start, End: para.End}))
+		}
+	}
+	var docSrc []model.Provenance
+	if src != nil && len(src.Doc.Paragraphs) > 0 {
+		first := src.Doc.Paragraphs[0]
+		sp := textnorm.Span{Start: first.Start, End: first.End}
+		docSrc = []model.Provenance{{DocumentID: docID, Passage: 0, Start: sp.Start, End: sp.End, Quote: src.Doc.Slice(sp), Method: model.MethodCurated, Confidence: 1}}
+	}
+	w.Doc = store.NodeRow{ID: docID, Kind: model.KindDocument, Name: b.Document.Title, Props: docProps, Sources: docSrc}
+
+	// Entities. Several declarations of one id in the same bundle are merged.
+	seen := map[string]int{}
+	for i := range b.Entities {
+		e := &b.Entities[i]
+		path := fmt.Sprintf("entities[%d]", i)
+		kind, ok := model.ParseKind(e.Kind)
+		if !ok || e.Name == "" {
+			continue
+		}
+		id := e.ID
+		if id == "" {
+			id = model.EntityID(kind, e.Name)
+		}
+		if id == docID {
+			p.errs.add(b.file, e.line, path, "the document itself is declared under document:, not entities")
+			continue
+		}
+		method := methodOf(e.Method)
+		row := store.NodeRow{
+			ID: id, Kind: kind, Name: e.Name, Aliases: dedupe(e.Aliases, e.Name),
+			Props:   p.typedProps(b, kind, e.Props, e.lines, e.line, path+".props"),
+			Sources: p.sourcesOf(b, e.Anchor, e.line, path+".anchor", method, e.Confidence),
+		}
+		if j, dup := seen[id]; dup {
+			prev := &w.Nodes[j]
+			prev.Aliases = dedupe(append(prev.Aliases, row.Aliases...), prev.Name)
+			prev.Sources = append(prev.Sources, row.Sources...)
+			for k, v := range row.Props {
+				prev.Props[k] = v
+			}
+			continue
+		}
+		seen[id] = len(w.Nodes)
+		w.Nodes = append(w.Nodes, row)
+	}
+
+	// Relations.
+	relSeen := map[string]int{}
+	for i := range b.Relations {
+		r := &b.Relations[i]
+		path := fmt.Sprintf("relations[%d]", i)
+		t, ok := model.ParseRelType(r.Type)
+		if !ok || t == model.RelMentionedIn {
+			if r.Type == "" {
+				p.errs.add(b.file, r.line, path+".type", "missing (one of %s)", relList())
+			} else {
+				p.errs.add(b.file, r.lines.at("type", r.line), path+".type", "unknown relationship type %q (one of %s)", r.Type, relList())
+			}
+			continue
+		}
+		from, ok1 := p.resolveRef(b, docID, r.From, r.lines.at("from", r.line), path+".from")
+		to, ok2 := p.resolveRef(b, docID, r.To, r.lines.at("to", r.line), path+".to")
+		method := methodOf(r.Method)
+		srcs := p.sourcesOf(b, r.Anchor, r.line, path+".anchor", method, r.Confidence)
+		props := p.relProps(b, r.Props, r.lines, r.line, path+".props")
+		if !ok1 || !ok2 {
+			continue
+		}
+		if from == to {
+			p.errs.add(b.file, r.line, path, "relation from %s to itself", from)
+			continue
+		}
+		id := model.RelationID(t, from, to)
+		if j, dup := relSeen[id]; dup {
+			w.Edges[j].Sources = append(w.Edges[j].Sources, srcs...)
+			continue
+		}
+		relSeen[id] = len(w.Edges)
+		w.Edges = append(w.Edges, store.EdgeRow{ID: id, Type: t, From: from, To: to, Props: props, Sources: srcs})
+	}
+
+	// Quantities.
+	for i := range b.Quantities {
+		q := &b.Quantities[i]
+		path := fmt.Sprintf("quantities[%d]", i)
+		subject, ok := p.resolveRef(b, docID, q.Of, q.lines.at("of", q.line), path+".of")
+		if q.What == "" {
+			p.errs.add(b.file, q.line, path+".what", "missing: say what the figure measures")
+		}
+		val, ok2 := p.quantity(b, q, path)
+		method := methodOf(q.Method)
+		srcs := p.sourcesOf(b, q.Anchor, q.line, path+".anchor", method, q.Confidence)
+		if !ok || !ok2 {
+			continue
+		}
+		val.Subject = subject
+		val.What = q.What
+		val.ID = model.QuantityID(subject, q.What, val.Raw)
+		w.Quantities = append(w.Quantities, store.QuantityRow{Quantity: val, Sources: srcs})
+	}
+
+	if len(p.errs) > before {
+		return w, false
+	}
+	// Fingerprints for diffing re-ingests.
+	w.Doc.Hash = fingerprint(w.Doc, w.Passages)
+	for i := range w.Nodes {
+		w.Nodes[i].Hash = fingerprint(w.Nodes[i])
+	}
+	for i := range w.Edges {
+		w.Edges[i].Hash = fingerprint(w.Edges[i])
+	}
+	for i := range w.Quantities {
+		w.Quantities[i].Hash = fingerprint(w.Quantities[i])
+	}
+	w.PlanHash = fingerprint(planVersion, w.Doc.Hash, hashes(w))
+	return w, true
+}
+
+func (p *planner) resolveRef(b *Bundle, docID, ref string, line int, field string) (string, bool) {
+	if ref == docID || (ref != "" && model.NormalizeName(ref) == model.NormalizeName(b.Document.Title)) {
+		return docID, true
+	}
+	return p.resolve(b, ref, line, field, nil)
+}
+
+func (p *planner) quantity(b *Bundle, q *QuantitySpec, path string) (model.Quantity, bool) {
+	var out model.Quantity
+	switch {
+	case q.Figure != "":
+		v, err := quantity.Parse(q.Figure)
+		if err != nil {
+			p.errs.add(b.file, q.lines.at("figure", q.line), path+".figure", "cannot parse figure %q: %v", q.Figure, err)
+			return out, false
+		}
+		out = model.Quantity{Value: v.Value, Unit: v.Unit, Min: v.Min, Max: v.Max, Qualifier: string(v.Qualifier), Raw: q.Figure}
+	case q.Value != nil:
+		if q.Unit == "" {
+			p.errs.add(b.file, q.line, path+".unit", "missing: a value needs a unit")
+			return out, false
+		}
+		out = model.Quantity{Value: *q.Value, Unit: q.Unit, Raw: fmt.Sprintf("%v %s", *q.Value, q.Unit)}
+	default:
+		p.errs.add(b.file, q.line, path+".figure", "missing: give figure (as written) or value and unit")
+		return out, false
+	}
+	if q.Unit != "" {
+		out.Unit = q.Unit
+	}
+	if q.Min != nil {
+		out.Min = q.Min
+	}
+	if q.Max != nil {
+		out.Max = q.Max
+	}
+	if q.Qualifier != "" {
+		switch q.Qualifier {
+		case "", ">", ">=", "~", "<=", "<":
+			out.Qualifier = q.Qualifier
+		default:
+			p.errs.add(b.file, q.lines.at("qualifier", q.line), path+".qualifier", "%q is not one of >, >=, ~, <=, <", q.Qualifier)
+			return out, false
+		}
+	}
+	if q.AsOf != "" {
+		if !model.ValidDate(q.AsOf) {
+			p.errs.add(b.file, q.lines.at("asOf", q.line), path+".asOf", "%q is not a date (YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn)", q.AsOf)
+			return out, false
+		}
+		out.AsOf = q.AsOf
+	}
+	if math.IsNaN(out.Value) || math.IsInf(out.Value, 0) {
+		p.errs.add(b.file, q.line, path, "figure is not a finite number")
+		return out, false
+	}
+	return out, true
+}
+
+func (p *planner) typedProps(b *Bundle, kind model.Kind, in map[string]any, fl fieldLines, def int, field string) map[string]any {
+	out := map[string]any{}
+	keys := make([]string, 0, len(in))
+	for k := range in {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := in[k]
+		line := fl.at("props."+k, def)
+		if model.ReservedProps[k] {
+			p.errs.add(b.file, line, field+"."+k, "reserved: set by policygraph")
+			continue
+		}
+		spec, ok := model.LookupProp(kind, k)
+		if !ok {
+			p.errs.add(b.file, line, field+"."+k, "unknown property for %s (allowed: %s)", kind, strings.Join(model.AllowedProps(kind), ", "))
+			continue
+		}
+		if v == nil {
+			continue
+		}
+		tv, err := model.CoerceProp(spec, normaliseYAMLValue(v))
+		if err != nil {
+			p.errs.add(b.file, line, field+"."+k, "%v", err)
+			continue
+		}
+		switch k {
+		case "stipInstruments":
+			for _, c := range tv.([]string) {
+				if _, ok := model.STIPInstrument(c); !ok {
+					p.errs.add(b.file, line, field+"."+k, "unknown STIP instrument code %q", c)
+				}
+			}
+		case "stipTargetGroups":
+			for _, c := range tv.([]string) {
+				if _, ok := model.STIPTargetGroup(c); !ok {
+					p.errs.add(b.file, line, field+"."+k, "unknown STIP target-group code %q", c)
+				}
+			}
+		}
+		out[k] = tv
+	}
+	return out
+}
+
+// relationProps are the properties a relation may carry.
+var relationProps = []string{"asOf", "since", "until", "role", "note", "year"}
+
+func (p *planner) relProps(b *Bundle, in map[string]any, fl fieldLines, def int, field string) map[string]any {
+	out := map[string]any{}
+	for k, v := range in {
+		line := fl.at("props."+k, def)
+		if !containsStr(relationProps, k) {
+			p.errs.add(b.file, line, field+"."+k, "unknown relation property (allowed: %s)", strings.Join(relationProps, ", "))
+			continue
+		}
+		switch x := normaliseYAMLValue(v).(type) {
+		case string, float64, int64, bool:
+			out[k] = x
+		case nil:
+		default:
+			p.errs.add(b.file, line, field+"."+k, "want a string, number or boolean")
+		}
+	}
+	return out
+}
+
+// normaliseYAMLValue turns YAML-decoded values into the types model.CoerceProp expects.
+func normaliseYAMLValue(v any) any {
+	switch x := v.(type) {
+	case int:
+		return int64(x)
+	case uint64:
+		return float64(x)
+	case []any:
+		return x
+	}
+	return v
+}
+
+func methodOf(m string) string {
+	if m == "" {
+		return model.MethodCurated
+	}
+	return m
+}
+
+func idKind(ref string) (model.Kind, bool) {
+	i := strings.Index(ref, ":")
+	if i <= 0 {
+		return "", false
+	}
+	return model.ParseKind(ref[:i])
+}
+
+func fingerprint(parts ...any) string {
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	for _, p := range parts {
+		_ = enc.Encode(p) // maps encode with sorted keys
+	}
+	return hex.EncodeToString(h.Sum(nil))[:24]
+}
+
+func hashes(w store.DocumentWrite) []string {
+	var out []string
+	for _, n := range w.Nodes {
+		out = append(out, n.Hash)
+	}
+	for _, e := range w.Edges {
+		out = append(out, e.Hash)
+	}
+	for _, q := range w.Quantities {
+		out = append(out, q.Hash)
+	}
+	return out
+}
+
+func dedupe(names []string, exclude string) []string {
+	out := []string{}
+	seen := map[string]bool{model.NormalizeName(exclude): true}
+	for _, n := range names {
+		k := model.NormalizeName(n)
+		if n == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, n)
+	}
+	return out
+}
+
+func containsStr(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func kindList() string {
+	var out []string
+	for _, k := range model.Kinds {
+		out = append(out, string(k))
+	}
+	return strings.Join(out, ", ")
+}
+
+func relList() string {
+	var out []string
+	for _, r := range model.RelTypes {
+		if r != model.RelMentionedIn {
+			out = append(out, string(r))
+		}
+	}
+	return strings.Join(out, ", ")
+}
