@@ -62,8 +62,8 @@ type planner struct {
 	bundles []*Bundle
 	sources map[*Bundle]*Source
 	docIDs  map[*Bundle]string
-	decls   map[string][]entityDecl        // id → declarations across the run
-	byName  map[string]map[string]bool     // normalised name/alias → ids (whole run)
+	decls   map[string][]entityDecl         // id → declarations across the run
+	byName  map[string]map[string]bool      // normalised name/alias → ids (whole run)
 	local   map[*Bundle]map[string][]string // per bundle: normalised name/alias → ids
 	missing map[string][]func(kind model.Kind, ok bool)
 }
