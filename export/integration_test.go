@@ -29,7 +29,9 @@ func counts(t *testing.T, f export.Format, b []byte) (nodes, edges int) {
 	t.Helper()
 	switch f {
 	case export.Cytoscape:
-		var el struct{ Nodes, Edges []struct{ Data map[string]any } }
+		var el struct {
+			Nodes, Edges []struct{ Data map[string]any }
+		}
 		if err := json.Unmarshal(b, &el); err != nil {
 			t.Fatalf("cytoscape: %v", err)
 		}
