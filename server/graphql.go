@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -91,7 +92,10 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		out := &gqlerror.Error{Message: gqlErr.Message, Path: gqlErr.Path, Locations: gqlErr.Locations}
 		switch code {
 		case fault.CodeNotFound, fault.CodeBadUserInput, fault.CodeComplexityLimit:
-			// the message describes the caller's input
+			// the message describes the caller's input; the sentinel's text adds nothing
+			for _, s := range []error{fault.ErrNotFound, fault.ErrInvalidInput, fault.ErrComplexity} {
+				out.Message = strings.TrimSuffix(out.Message, ": "+s.Error())
+			}
 		case fault.CodeUnavailable:
 			out.Message = "the graph database is unavailable; try again shortly"
 			log.WarnContext(ctx, "graph database unavailable", "err", inner, "path", gqlErr.Path.String(), "requestId", ri.id)
