@@ -123,3 +123,12 @@ func (s *Store) Explain(ctx context.Context, q Query) ([]string, error) {
 	walk(sum.Plan())
 	return ops, nil
 }
+
+var qClearQueryCaches = newQuery("clearQueryCaches", `CALL db.clearQueryCaches()`, nil)
+
+// ClearQueryCaches drops Neo4j's cached query plans so the next queries are planned against
+// current statistics (after a bulk load, and in plan tests).
+func (s *Store) ClearQueryCaches(ctx context.Context) error {
+	_, err := s.read(ctx, qClearQueryCaches, nil)
+	return err
+}

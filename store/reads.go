@@ -111,15 +111,17 @@ var qPoliciesSupporting, qEnterprisesSupportedBy, qShortest = func() (a, b, c ma
 	a, b, c = map[int]Query{}, map[int]Query{}, map[int]Query{}
 	for h := 1; h <= MaxHops; h++ {
 		a[h] = newQuery(fmt.Sprintf("policiesSupporting_%d", h), `
-MATCH (e:Entity {id: $id}) WHERE e:Enterprise
-MATCH p = ANY SHORTEST (pol:Policy)`+supportStep+`{1,`+strconv.Itoa(h)+`}(e)
+MATCH (e:Entity {id: $id}) USING INDEX e:Entity(id) WHERE e:Enterprise
+MATCH p = ANY SHORTEST (pol)`+supportStep+`{1,`+strconv.Itoa(h)+`}(e)
+WHERE pol:Policy
 WITH e, pol, p ORDER BY length(p), pol.name, pol.id LIMIT $limit
 RETURN pol.id AS policy, e.id AS enterprise, length(p) AS hops,
        [n IN nodes(p) | n `+nodeProj+`] AS nodes, [r IN relationships(p) | `+rel("r")+`] AS rels`,
 			map[string]any{"id": "enterprise:x", "limit": 100})
 		b[h] = newQuery(fmt.Sprintf("enterprisesSupportedBy_%d", h), `
-MATCH (pol:Entity {id: $id}) WHERE pol:Policy
-MATCH p = ANY SHORTEST (pol)`+supportStep+`{1,`+strconv.Itoa(h)+`}(e:Enterprise)
+MATCH (pol:Entity {id: $id}) USING INDEX pol:Entity(id) WHERE pol:Policy
+MATCH p = ANY SHORTEST (pol)`+supportStep+`{1,`+strconv.Itoa(h)+`}(e)
+WHERE e:Enterprise
 WITH e, pol, p ORDER BY length(p), e.name, e.id LIMIT $limit
 RETURN pol.id AS policy, e.id AS enterprise, length(p) AS hops,
        [n IN nodes(p) | n `+nodeProj+`] AS nodes, [r IN relationships(p) | `+rel("r")+`] AS rels`,
@@ -191,15 +193,16 @@ RETURN [x IN ns | x `+nodeProj+`] AS nodes, rels, truncated`,
 // Stats reads the count store: one count per label and relationship type.
 var qStats = func() Query {
 	var parts []string
+	count := func(what, name, pattern, v string) string {
+		return fmt.Sprintf("CALL () { MATCH %s RETURN count(%s) AS c } RETURN '%s' AS what, '%s' AS name, c", pattern, v, what, name)
+	}
 	for _, k := range model.Kinds {
-		parts = append(parts, fmt.Sprintf("MATCH (n:%s) RETURN 'node' AS what, '%s' AS name, count(n) AS c", k, k))
+		parts = append(parts, count("node", string(k), "(n:"+string(k)+")", "n"))
 	}
 	for _, t := range append(append([]model.RelType{}, model.RelTypes...), model.RelHasQuantity, RelRetracted) {
-		parts = append(parts, fmt.Sprintf("MATCH ()-[r:%s]->() RETURN 'rel' AS what, '%s' AS name, count(r) AS c", t, t))
+		parts = append(parts, count("rel", string(t), "()-[r:"+string(t)+"]->()", "r"))
 	}
-	parts = append(parts,
-		"MATCH (q:Quantity) RETURN 'quantity' AS what, 'Quantity' AS name, count(q) AS c",
-		"MATCH (x:Retracted) RETURN 'retracted' AS what, 'Retracted' AS name, count(x) AS c")
+	parts = append(parts, count("quantity", "Quantity", "(q:Quantity)", "q"), count("retracted", "Retracted", "(x:Retracted)", "x"))
 	return newQuery("stats", strings.Join(parts, "\nUNION ALL\n"), nil)
 }()
 

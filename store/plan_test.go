@@ -1,0 +1,47 @@
+package store_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/policygraph/policygraph/store"
+	"github.com/policygraph/policygraph/storetest"
+)
+
+// labelScanOK lists queries whose label scans are intended: a walk to "any policy" or "any
+// enterprise" has no property to seek on, and count-store reads are not scans.
+var labelScanOK = map[string]bool{}
+
+// TestQueryPlans EXPLAINs every named query on the seeded Changning graph and fails on
+// plans that scan all nodes, or scan a label where an index seek is possible.
+func TestQueryPlans(t *testing.T) {
+	s := storetest.Open(t)
+	storetest.SeedChangning(t, s)
+	ctx := context.Background()
+	// Plan against the seeded graph's statistics, not plans cached while it was empty.
+	if err := s.ClearQueryCaches(ctx); err != nil {
+		t.Fatal(err)
+	}
+	qs := store.Queries()
+	if len(qs) < 40 {
+		t.Fatalf("only %d named queries registered", len(qs))
+	}
+	for _, q := range qs {
+		if q.Name == "wipe" || q.Name == "clearQueryCaches" {
+			continue // deletes everything by design
+		}
+		ops, err := s.Explain(ctx, q)
+		if err != nil {
+			t.Errorf("%s: %v", q.Name, err)
+			continue
+		}
+		plan := strings.Join(ops, " ")
+		if strings.Contains(plan, "AllNodesScan") {
+			t.Errorf("%s scans all nodes: %s", q.Name, plan)
+		}
+		if strings.Contains(plan, "NodeByLabelScan") && !labelScanOK[q.Name] {
+			t.Errorf("%s scans a label: %s", q.Name, plan)
+		}
+	}
+}
