@@ -307,7 +307,7 @@ func TestGEXF(t *testing.T) {
 			t.Errorf("%s: start/end = %v, want %v", id, times[id], want)
 		}
 	}
-	if v := values["policy:3+3产业政策"]; v["stipInstruments"] != "STRATEGIES_PLANS;GRANTS_BUSINESS_RD" || v["kind"] != "POLICY" {
+	if v := values["policy:3+3产业政策"]; v["stipInstruments"] != `["STRATEGIES_PLANS", "GRANTS_BUSINESS_RD"]` || v["kind"] != "POLICY" {
 		t.Errorf("policy attvalues = %v", v)
 	}
 	if len(g.Graph.Edges) != 2 || g.Graph.Edges[0].Label != "SUPPORTS" {

@@ -3,6 +3,7 @@ package export
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -15,8 +16,23 @@ import (
 // GEXFNamespace is the GEXF 1.3 namespace.
 const GEXFNamespace = "http://gexf.net/1.3"
 
+// gexfList writes a list value as GEXF 1.3 does: [item, item], each item a JSON string.
+func gexfList(items []string) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, it := range items {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		q, _ := json.Marshal(it)
+		b.Write(q)
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
 // gexfType maps a column type to a GEXF 1.3 attribute type. Lists are liststring, items
-// separated by listSep; structured values are JSON text.
+// written ["a", "b"] (see gexfList); structured values are JSON text.
 func gexfType(t ptype) string {
 	switch t {
 	case tBool:
@@ -80,7 +96,11 @@ func writeGEXF(ctx context.Context, g graph, out io.Writer) (Result, error) {
 			if v == nil {
 				continue
 			}
-			fmt.Fprintf(w, `<attvalue for="%s" value="%s"/>`, xmlAttr(cs[i].name), xmlAttr(text(v, cs[i].typ)))
+			val := text(v, cs[i].typ)
+			if l, ok := v.([]string); ok && cs[i].typ == tStrings {
+				val = gexfList(l)
+			}
+			fmt.Fprintf(w, `<attvalue for="%s" value="%s"/>`, xmlAttr(cs[i].name), xmlAttr(val))
 		}
 		w.WriteString("</attvalues>")
 	}
