@@ -132,7 +132,7 @@ func (d Date) validate() error {
 // FindDates returns the dates in text with a year, left to right, with their
 // spans. Dates that fail validation (2月30日) are left out.
 func FindDates(text string) []DateMatch {
-	rs := fold(text)
+	rs, orig := fold(text), []rune(text)
 	var out []DateMatch
 	for i := 0; i < len(rs); {
 		if !numberStart(rs, i) {
@@ -145,7 +145,7 @@ func FindDates(text string) []DateMatch {
 			continue
 		}
 		if d.Year != 0 && d.validate() == nil {
-			out = append(out, DateMatch{Date: d, Raw: string([]rune(text)[i:end]), Span: [2]int{i, end}})
+			out = append(out, DateMatch{Date: d, Raw: string(orig[i:end]), Span: [2]int{i, end}})
 		}
 		i = end
 	}

@@ -20,13 +20,15 @@ import (
 // Qualifier says how a figure bounds the true value.
 type Qualifier string
 
-// Qualifiers. Words are matched longest first (不超过 before 超过).
+// Qualifiers. Words are matched longest first (不超过 before 超过); words
+// such as 最近 and 附近 block the shorter 近 and qualify nothing. 以上 and
+// 以下 include the number, as Chinese law defines them (民法典 第一千二百五十九条).
 const (
 	Exact   Qualifier = ""   // no qualifier
 	Over    Qualifier = ">"  // 超过, 超过了, 超出, 超, 逾, 高于, 多于, 大于
-	AtLeast Qualifier = ">=" // 余 and 多 (1.1万余人: at least 11000), 以上, 及以上, 有余, 至少, 不少于, 不低于, 最少, 最低, 满
+	AtLeast Qualifier = ">=" // 余 and 多 (1.1万余人: at least 11000; 3年多, 3个多月), 以上, 及以上, 有余, 至少, 不少于, 不低于, 最少, 最低, 满
 	About   Qualifier = "~"  // 约, 约为, 近, 将近, 接近, 大约, 大概, 左右
-	AtMost  Qualifier = "<=" // 最高, 最长, 最多, 至多, 不超过, 不高于, 不多于, 以下, 以内, 之内
+	AtMost  Qualifier = "<=" // 最高, 最长, 最多, 至多, 不超过, 不高于, 不多于, 以下, 及以下, 以内, 之内, and 内 after a duration (30日内)
 	Under   Qualifier = "<"  // 不足, 少于, 低于, 不到, 小于, 不满, 未满
 )
 
@@ -139,9 +141,9 @@ func Find(text string) []Quantity {
 	return out
 }
 
-// prevRune returns the rune before i, spaces skipped, or 0.
+// prevRune returns the rune before i, up to three spaces skipped, or 0.
 func prevRune(rs []rune, i int) rune {
-	for k := i - 1; k >= 0; k-- {
+	for k := i - 1; k >= 0 && k >= i-4; k-- {
 		if !isSpace(rs[k]) {
 			return rs[k]
 		}
@@ -159,7 +161,7 @@ func numberStart(rs []rune, i int) bool {
 	}
 	switch {
 	case isDigit(r):
-		return !isDigit(p) && p != '.' && p != ',' && !isLatinLetter(p)
+		return !isDigit(p) && p != '.' && p != ',' && p != '/' && !isLatinLetter(p)
 	case r == '¥' || r == '￥' || r == '$':
 		k := skipSpace(rs, i+1)
 		return k < len(rs) && isDigit(rs[k])
@@ -188,11 +190,11 @@ func skipNumber(rs []rune, i int) int {
 	return max(j, i+1)
 }
 
-// qualifierBefore matches a qualifier word ending at i (spaces before i
-// skipped) and returns it and the distance from its start to i.
+// qualifierBefore matches a qualifier word ending at i (up to three spaces
+// before i skipped) and returns it and the distance from its start to i.
 func qualifierBefore(rs []rune, i int) (Qualifier, int) {
 	k := i
-	for k > 0 && isSpace(rs[k-1]) {
+	for k > 0 && isSpace(rs[k-1]) && i-k < 3 {
 		k--
 	}
 	for _, w := range qualifiersBefore {
@@ -272,7 +274,7 @@ func (f figure) found(rs []rune, i int) bool {
 	if f.unit == UnitNone || f.yearLike() {
 		return false
 	}
-	if f.chinese && i > 0 && containsRune("统唯万之同单专初合划整归如均逐独惟某任不另其周", rs[i-1]) {
+	if f.chinese && i > 0 && containsRune("统唯万之同单专初合划整归如均逐独惟某任不另其周数几若上", rs[i-1]) {
 		return false // 统一, 唯一, 不一, 周一 …
 	}
 	if string(f.unitWord) == "日" { // 17日 is a day of the month unless 日内
@@ -293,7 +295,7 @@ var unitVetoes = map[string]string{
 	"次": "性要序级生会", "周": "期边围到转密全知末", "年": "级轻龄代华鉴会", "天": "然地下空气才",
 	"位": "于置", "名": "单称义牌", "家": "庭长属乡园万争", "条": "件例款", "处": "理于", "台": "阶",
 	"座": "谈", "张": "贴", "份": "额", "间": "隔", "只": "有是", "架": "构", "套": "餐", "所": "有以属在",
-	"户": "籍口", "倍": "增",
+	"户": "籍口", "倍": "增", "场": "地所景馆合面",
 }
 
 func containsRune(s string, r rune) bool {
@@ -462,7 +464,7 @@ func scanOne(rs []rune, i int) (figure, error) {
 		f.unit = UnitPercent
 	case j+2 < len(rs) && rs[j] == '个' && (rs[j+1] == '多' || rs[j+1] == '余'):
 		// 3个多月, 两个多小时: at least the number.
-		for _, u := range []unitWord{{[]rune("月"), UnitMonth, 1}, {[]rune("小时"), UnitHour, 1}, {[]rune("星期"), UnitWeek, 1}} {
+		for _, u := range []unitWord{{[]rune("月"), UnitMonth, 0}, {[]rune("小时"), UnitHour, 0}, {[]rune("星期"), UnitWeek, 0}} {
 			if hasAt(rs, j+2, u.word) {
 				f.unit, f.unitWord, f.end, f.qual = u.unit, u.word, j+2+len(u.word), AtLeast
 				break

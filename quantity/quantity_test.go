@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -190,6 +191,11 @@ func TestFind(t *testing.T) {
 			name: "day of month versus days",
 			in:   "于17日召开，30日内办结，15个工作日。",
 			want: []fig{{"30日内", 30, UnitDay, AtMost}, {"15个工作日", 15, UnitDay, Exact}},
+		},
+		{
+			name: "vague numbers, slashed dates and events",
+			in:   "数十家企业，上百家，十几家，3/4/2023，共举办3场活动，场地3处，iPhone 15，G20峰会。",
+			want: []fig{{"3场", 3, UnitTimes, Exact}, {"3处", 3, UnitUnit, Exact}},
 		},
 		{
 			name: "qualifier words are part of the span",
@@ -402,5 +408,32 @@ func BenchmarkFindChangning(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Find(text)
+	}
+}
+
+// TestFindLarge feeds Find and FindDates a megabyte of adversarial text of
+// each kind; a quadratic step would take minutes.
+func TestFindLarge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large inputs skipped in -short mode")
+	}
+	inputs := map[string]string{
+		"digits":         strings.Repeat("1", 1<<20),
+		"numerals":       strings.Repeat("十四五", 1<<18),
+		"thousands":      strings.Repeat("1,234", 1<<18),
+		"ranges":         strings.Repeat("1-", 1<<19),
+		"spaces":         "超过" + strings.Repeat(" ", 1<<20) + "5家",
+		"figures":        strings.Repeat("超过1.1万余人，", 1<<16),
+		"dates":          strings.Repeat("2023年4月17日", 1<<16),
+		"currency signs": strings.Repeat("¥¥1", 1<<18),
+	}
+	for name, in := range inputs {
+		t.Run(name, func(t *testing.T) {
+			start := time.Now()
+			n := len(Find(in)) + len(FindDates(in))
+			if d := time.Since(start); d > 10*time.Second {
+				t.Errorf("took %v for %d bytes (%d matches)", d, len(in), n)
+			}
+		})
 	}
 }

@@ -18,7 +18,7 @@ const (
 	UnitUnit            = "unit"             // 个, 套, 台, 座, 处, 所, 辆, 张, 份, 栋, 幢, 间, 只, 架
 	UnitProject         = "project"          // 个…项目 (14个公租房项目), 个项目
 	UnitItem            = "item"             // 项, 件, 条
-	UnitTimes           = "times"            // 次
+	UnitTimes           = "times"            // 次, 场 (3场活动)
 	UnitMultiple        = "multiple"         // 倍
 	UnitPercent         = "percent"          // %, 百分之, ‰ (÷10), fractions 1/4 and 四分之一 (×100)
 	UnitPercentagePoint = "percentage-point" // 个百分点, 百分点
@@ -64,7 +64,7 @@ var unitWords = func() []unitWord {
 		{"张", UnitUnit, 0}, {"份", UnitUnit, 0}, {"栋", UnitUnit, 0}, {"幢", UnitUnit, 0},
 		{"间", UnitUnit, 0}, {"只", UnitUnit, 0}, {"架", UnitUnit, 0},
 		{"项", UnitItem, 0}, {"件", UnitItem, 0}, {"条", UnitItem, 0},
-		{"次", UnitTimes, 0}, {"倍", UnitMultiple, 0},
+		{"次", UnitTimes, 0}, {"场", UnitTimes, 0}, {"倍", UnitMultiple, 0},
 		{"%", UnitPercent, 0}, {"‰", UnitPercent, -1},
 		{"个百分点", UnitPercentagePoint, 0}, {"百分点", UnitPercentagePoint, 0},
 		{"年", UnitYear, 0}, {"周年", UnitYear, 0}, {"个月", UnitMonth, 0},

@@ -55,9 +55,10 @@ type segment struct{ norm, orig int }
 
 const markEvery = 64
 
-// Normalize rebuilds paragraphs and normalises raw (see the package doc and
-// DESIGN notes below). raw is a decoded string (see Decode); invalid UTF-8
-// bytes in it become U+FFFD, each counting as one rune of the input.
+// Normalize rebuilds paragraphs and normalises raw, a decoded string (see
+// Decode); invalid UTF-8 bytes in it become U+FFFD, each counting as one rune
+// of the input. It is deterministic, linear in time and memory, and safe on
+// any input.
 //
 // Paragraphs: PDF lines are joined when they continue each other, with no
 // space between Chinese (a space is inserted only between two Latin words).
