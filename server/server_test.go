@@ -63,7 +63,7 @@ func (s *syncBuffer) String() string {
 
 func testConfig() Config {
 	cfg := DefaultConfig()
-	cfg.LoaderWait = 2 * time.Millisecond
+	cfg.LoaderWait = 25 * time.Millisecond // wide: a loaded machine must not split a batch
 	return cfg
 }
 
