@@ -171,11 +171,11 @@ var qNeighborhood = func() map[int]Query {
 		m[d] = newQuery(fmt.Sprintf("neighborhood_%d", d), `
 MATCH (root:Entity {id: $id})
 CALL (root) {
-  MATCH p = (root)-[:`+walkTypes+`*1..`+strconv.Itoa(d)+`]-(m:Entity)
+  OPTIONAL MATCH p = (root)-[:`+walkTypes+`*1..`+strconv.Itoa(d)+`]-(m:Entity)
   WHERE m <> root AND (size($kinds) = 0 OR all(x IN nodes(p)[1..] WHERE x.kind IN $kinds))
-  RETURN DISTINCT m LIMIT $limit
+  WITH DISTINCT m LIMIT $limit
+  RETURN collect(m) AS ms
 }
-WITH root, collect(m) AS ms
 WITH root, ms, size(ms) >= $limit AS truncated
 WITH [root] + ms[0..$limit - 1] AS ns, truncated
 CALL (ns) {
@@ -612,7 +612,7 @@ func (s *Store) EdgesOf(ctx context.Context, ids []string, f EdgeFilter) (map[st
 	recs, err := s.read(ctx, qEdgesOf[key], map[string]any{
 		"ids": ids, "types": types, "kinds": kindStrings(f.Kinds), "nameContains": f.NameContains,
 		"level": f.Level, "dateFrom": f.DateFrom, "dateTo": f.DateTo, "method": f.Method,
-		"minConfidence": f.MinConfidence, "sort": sortBy, "offset": offset, "first": f.First - 1,
+		"minConfidence": f.MinConfidence, "sort": sortBy, "offset": offset, "first": f.First,
 	})
 	if err != nil {
 		return nil, err
