@@ -574,3 +574,29 @@ func (p *proxy) serve(c net.Conn) {
 	_, _ = io.Copy(c, u)
 	c.Close()
 }
+
+// BenchmarkNestedQuery measures the nested 60-node query of TestNestedQueryRoundTrips with
+// the default configuration (10ms batch window; GRAPHQL_LOADER_WAIT overrides it):
+// go test ./graph -run '^$' -bench NestedQuery -benchtime 20x
+func BenchmarkNestedQuery(b *testing.B) {
+	t := &testing.T{}
+	s := storetest.Open(b)
+	seedOnce.Do(func() { storetest.SeedChangning(b, s); seeded = s })
+	h := apiServer(t, s, func(c *server.Config) {
+		if w, err := time.ParseDuration(os.Getenv("GRAPHQL_LOADER_WAIT")); err == nil {
+			c.LoaderWait = w
+		}
+	})
+	q := `{ nodes(first: 60) { edges { node { id ... on Enterprise { supportedBy { edges { node { name } } } } } } } }`
+	body, _ := json.Marshal(map[string]any{"query": q})
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 || strings.Contains(rec.Body.String(), `"errors"`) {
+			b.Fatalf("%d %s", rec.Code, rec.Body.String())
+		}
+	}
+}

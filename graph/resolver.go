@@ -1,6 +1,6 @@
 package graph
 
-//go:generate go run github.com/99designs/gqlgen generate --config ../gqlgen.yml
+//go:generate go run -C .. github.com/99designs/gqlgen generate
 
 import (
 	"github.com/99designs/gqlgen/graphql"
