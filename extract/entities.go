@@ -43,7 +43,10 @@ func (x *extractor) findPlace() {
 		end := start + 3
 		name := x.str(start, end)
 		stem := name[:len(name)-len("区")]
-		if containsString(districtStemStops, stem) || containsString(districtStemStops, name[len(stem)-len("区")+len("区"):]) {
+		if containsString(districtStemStops, stem) || x.stopBefore(start, start+2, nil) > 0 || hasStopRune(stem) {
+			continue
+		}
+		if start+3 < len(x.text) && strings.ContainsRune("内外域级间", x.text[start+3]) {
 			continue
 		}
 		if start > 0 {
@@ -102,6 +105,16 @@ func (x *extractor) placeEntity() *entity {
 	return x.place
 }
 
+// hasStopRune reports whether s holds a one-rune function word (在本区, 支持区).
+func hasStopRune(s string) bool {
+	for _, w := range stopWords {
+		if len(w) == 1 && strings.ContainsRune(s, w[0]) {
+			return true
+		}
+	}
+	return false
+}
+
 func byteRuneIndex(s string) map[int]int {
 	m := make(map[int]int, len(s)/2)
 	n := 0
@@ -116,7 +129,7 @@ func byteRuneIndex(s string) map[int]int {
 // ---------------------------------------------------------------- header
 
 var (
-	proposalRE   = regexp.MustCompile(`对((?:\p{Han}|\d){2,40}?第\s*\d+\s*号(?:代表建议|提案|建议|议案))的(?:答复|复函)`)
+	proposalRE   = regexp.MustCompile(`(?:关于|对)+((?:\p{Han}|\d){2,40}?第\s*\d+\s*号(?:代表建议|提案|建议|议案))的(?:答复|复函)`)
 	signerRE     = regexp.MustCompile(`签发人\s*[：:]\s*(\p{Han}{2,4})`)
 	contactRE    = regexp.MustCompile(`联系人\s*[：:]\s*(\p{Han}{2,3})`)
 	salutationRE = regexp.MustCompile(`^((?:\p{Han}{2,4}、)*\p{Han}{2,4})(委员|代表|同志)(们)?\s*[：:]$`)
@@ -366,7 +379,7 @@ func mergeProps(a, b map[string]any) map[string]any {
 
 // ---------------------------------------------------------------- frameworks and quoted names
 
-var frameworkRE = regexp.MustCompile(`“(\d+\s*\+\s*\d+(?:\s*\+\s*\d+)*)”((?:\p{Han}){0,8}?(?:政策体系|政策|体系|框架))?`)
+var frameworkRE = regexp.MustCompile(`“(\d+\s*\+\s*[\dA-Za-z]+(?:\s*\+\s*[\dA-Za-z]+)*)”((?:\p{Han}){0,8}?(?:政策体系|政策|体系|框架))?`)
 
 // ruleFrameworks finds “3+3”-style policy frameworks: “N+M” followed by 政策/体系.
 func (x *extractor) ruleFrameworks() {
@@ -388,6 +401,7 @@ func (x *extractor) ruleFrameworks() {
 var (
 	quotedStrategyRE   = regexp.MustCompile(`“([^“”]{2,12})”(战略|行动计划|行动)`)
 	quotedInitiativeRE = regexp.MustCompile(`(?:推进|推动|加快|加强|深化|启动|开展)“([^“”]{2,12})”(?:建设|创建|打造)`)
+	quotedServiceRE    = regexp.MustCompile(`(?:开通|上线|推出|启用)“([^“”]{2,16})”`)
 )
 
 // ruleQuoted finds quoted names typed by the word after them: “数字长宁”战略 (a policy).
@@ -405,6 +419,11 @@ func (x *extractor) ruleQuoted() {
 			st := s.start + runeLen(str[:loc[2]]) - 1
 			en := s.start + runeLen(str[:loc[3]]) + 1
 			x.add(&mention{kind: model.KindProgram, name: str[loc[2]:loc[3]], start: st, end: en, rule: "quoted", conf: confWeak, props: programType("initiative")})
+		}
+		for _, loc := range quotedServiceRE.FindAllStringSubmatchIndex(str, -1) {
+			st := s.start + runeLen(str[:loc[2]]) - 1
+			en := s.start + runeLen(str[:loc[3]]) + 1
+			x.add(&mention{kind: model.KindProgram, name: str[loc[2]:loc[3]], start: st, end: en, rule: "quoted", conf: confWeak, props: programType("service")})
 		}
 	})
 }
@@ -470,14 +489,11 @@ func (x *extractor) suffixName(s span, i, end int, c cue, sb *sentBounds) *menti
 			return nil
 		}
 	}
-	if c.suffix == "局" || c.suffix == "大学" || c.suffix == "学院" {
-		// 局 must end the word: 局面, 大学生 are not names
-		if end < s.end && strings.ContainsRune("面势限部长生", x.text[end]) {
-			return nil
-		}
+	if !x.cueEndsWord(c, end) {
+		return nil
 	}
 	start := x.leftStart(s.start, i, c.kind, sb)
-	start = x.trimName(start, i)
+	start = x.trimName(start, end)
 	if i-start < c.minStem {
 		return nil
 	}
@@ -486,7 +502,10 @@ func (x *extractor) suffixName(s span, i, end int, c cue, sb *sentBounds) *menti
 	}
 	name := x.str(start, end)
 	stem := x.str(start, i)
-	if allGeneric(strings.Trim(stem, "“”")) {
+	if allGeneric(strings.Trim(stem, "“”")) && !(c.kind == model.KindTalentMeasure && containsString(peopleWords, stem)) {
+		return nil
+	}
+	if !validCue(name, c) {
 		return nil
 	}
 	conf := confSuffix
@@ -494,6 +513,10 @@ func (x *extractor) suffixName(s span, i, end int, c cue, sb *sentBounds) *menti
 	case model.KindEnterprise:
 		conf = confLegal
 	case model.KindTalentMeasure:
+		if c.suffix == "工作站" && !hasAny(stem, peopleWords) {
+			c = cue{suffix: c.suffix, kind: model.KindProgram, weak: true, minStem: 2, props: programType("workstation")}
+			break
+		}
 		if !hasAny(stem, peopleWords) {
 			if c.suffix == "工程" || c.suffix == "服务" || c.suffix == "培训" && !hasAny(stem, measureStems) {
 				return nil
@@ -509,12 +532,6 @@ func (x *extractor) suffixName(s span, i, end int, c cue, sb *sentBounds) *menti
 			return nil
 		}
 	case model.KindOrganization:
-		if c.suffix == "局" && strings.ContainsRune("布格大结全当开僵骗时变饭赌", x.text[i-1]) {
-			return nil
-		}
-		if c.suffix == "政协" && !strings.HasSuffix(stem, "区") && !strings.HasSuffix(stem, "市") && !strings.HasSuffix(stem, "省") && !strings.HasSuffix(stem, "县") && stem != "全国" {
-			return nil
-		}
 		if c.suffix == "办公室" && !strings.HasPrefix(name, "区") && !x.distinctive(name) {
 			return nil
 		}
@@ -526,6 +543,19 @@ func (x *extractor) suffixName(s span, i, end int, c cue, sb *sentBounds) *menti
 		conf = confWeak
 	}
 	return &mention{kind: c.kind, name: name, start: start, end: end, rule: "suffix", conf: conf, props: c.props}
+}
+
+// cueEndsWord reports whether a suffix ending at end ends the word: 局面, 大学生 and 学院派
+// are not names.
+func (x *extractor) cueEndsWord(c cue, end int) bool {
+	if end >= len(x.text) {
+		return true
+	}
+	switch c.suffix {
+	case "局", "大学", "学院":
+		return !strings.ContainsRune("面势限部长生派", x.text[end])
+	}
+	return true
 }
 
 // governedBy reports whether the verb v ends right before off.
@@ -611,7 +641,7 @@ func (x *extractor) firmStem(stem string, off, lo int) bool {
 // 海外人才一站式服务), not just 人才服务.
 var serviceRE = regexp.MustCompile(`(?:人才|专家|人员|留学生)\p{Han}{1,4}$`)
 
-var govShortRE = regexp.MustCompile(`(?:^|[^\p{Han}]|是|由|与|和|及|会同|协调)(区(?:委|政府|\p{Han}{1,4}(?:委|办|局)))`)
+var govShortRE = regexp.MustCompile(`(?:^|[^\p{Han}]|是|由|与|和|及|会同|协调|关于|对)(区(?:委|政府|政协|人大|\p{Han}{1,4}(?:委|办|局)|\p{Han}{2,6}中心))`)
 
 // governmentShort finds short names of district bodies (区委, 区政府, 区科委, 区人才办).
 func (x *extractor) governmentShort(s span) {

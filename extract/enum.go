@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/policygraph/policygraph/model"
@@ -9,6 +10,9 @@ import (
 // Enumerations. "A、B和C等一批企业" names things of one type: the head noun after 等 (企业,
 // 高校, 金融机构 …) types the items that carry no type suffix of their own, and items
 // without a head take the kind their typed siblings share.
+
+// markerRE matches a heading marker (二、) at the start of a clause.
+var markerRE = regexp.MustCompile(`^\s*[一二三四五六七八九十]+、`)
 
 // item is one member of an enumeration.
 type item struct {
@@ -164,6 +168,9 @@ func (x *extractor) ruleEnumerations() {
 	x.sentences(func(p *para, s span) {
 		var sb *sentBounds
 		for _, c := range x.clauses(s) {
+			if loc := markerRE.FindStringIndex(x.str(c.start, c.end)); loc != nil {
+				c.start += runeLen(x.str(c.start, c.end)[:loc[1]])
+			}
 			str := x.str(c.start, c.end)
 			hasList := strings.Contains(str, "、")
 			deng := strings.Index(str, "等")
@@ -184,6 +191,11 @@ func (x *extractor) ruleEnumerations() {
 				limit = x.lastItemEnd(c)
 			}
 			if headFound && head == "" {
+				for _, m := range x.mentions {
+					if m.rule == "short-name" && m.start >= c.start && m.end <= limit {
+						m.rule = "dropped"
+					}
+				}
 				continue
 			}
 			spans := x.enumItems(c, limit, sb)
@@ -206,17 +218,20 @@ func (x *extractor) lastItemEnd(c span) int {
 		return c.end
 	}
 	from := c.start + runeLen(str[:i]) + 1
-	best := -1
-	for k := from + 2; k <= c.end; k++ {
-		if _, ok := cueOf(x.str(from, k)); ok {
+	best, stop := -1, -1
+	for k := from + 2; k <= c.end && k-from <= maxNameRunes; k++ {
+		if c, ok := cueOf(x.str(from, k)); ok && !c.weak && c.kind != model.KindTalentMeasure && x.cueEndsWord(c, k) {
 			best = k
 		}
-		if x.nameEndsAt(k, c.end) && best < 0 && k-from >= 2 {
-			return k
+		if stop < 0 && k < c.end && isHan(x.text[k]) && x.nameEndsAt(k, c.end) {
+			stop = k
 		}
 	}
-	if best > 0 {
+	switch {
+	case best > 0:
 		return best
+	case stop > 0:
+		return stop
 	}
 	return c.end
 }
@@ -233,10 +248,10 @@ func (x *extractor) typeItems(spans []span, head model.Kind) {
 			continue
 		}
 		if c, ok := cueOf(name); ok && !c.weak && c.kind != model.KindTalentMeasure {
-			if runeLen(name)-runeLen(c.suffix) >= c.minStem && !allGeneric(strings.TrimSuffix(name, c.suffix)) {
+			if runeLen(name)-runeLen(c.suffix) >= c.minStem && !allGeneric(strings.TrimSuffix(name, c.suffix)) && validCue(name, c) {
 				it.kind, it.conf, it.props = c.kind, confSuffix, c.props
 			}
-		} else if strings.HasSuffix(name, "所") && runeLen(name) >= 3 && !hasAny(name, []string{"场所", "住所", "事务所"}) {
+		} else if strings.HasSuffix(name, "所") && runeLen(name) >= 3 && !hasAny(name, []string{"场所", "住所", "事务所"}) && !allGeneric(name) {
 			it.kind, it.conf, it.props = model.KindOrganization, confEnum, orgType("institute")
 		} else if fc, ok := hasSuffixAny(name, firmCues); ok && runeLen(name) > runeLen(fc) {
 			stem := strings.TrimSuffix(name, fc)
@@ -309,6 +324,16 @@ func (x *extractor) bareName(name string) bool {
 	return true
 }
 
+// participantName is bareName without the dictionary test: well-known firms (携程) are
+// dictionary words.
+func (x *extractor) participantName(name string) bool {
+	seg := x.seg
+	x.seg = nil
+	ok := x.bareName(name)
+	x.seg = seg
+	return ok
+}
+
 // ruleRelationEntities types the subjects of participation cues: "A、B参与…建设" names
 // participants (enterprises unless their suffix says otherwise) and the program they
 // take part in (a quoted name between 参与 and 建设).
@@ -338,7 +363,7 @@ func (x *extractor) ruleRelationEntities() {
 				kind, props := model.KindEnterprise, map[string]any(nil)
 				if c, ok := cueOf(name); ok && !c.weak {
 					kind, props = c.kind, c.props
-				} else if !x.bareName(name) && x.lookupName(name) == nil {
+				} else if !x.participantName(name) && x.lookupName(name) == nil {
 					continue
 				}
 				x.add(&mention{kind: kind, name: name, start: sp.start, end: sp.end, rule: "participant", conf: confRelation, props: props})

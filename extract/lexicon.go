@@ -63,10 +63,13 @@ var cues = sortCues([]cue{
 	{suffix: "计划", kind: model.KindProgram, minStem: 2, weak: true, props: programType("initiative")},
 	{suffix: "服务体系", kind: model.KindProgram, minStem: 2, weak: true, props: programType("system")},
 	{suffix: "系列活动", kind: model.KindProgram, minStem: 2, weak: true, props: programType("event")},
+	{suffix: "活动", kind: model.KindProgram, minStem: 2, weak: true, props: programType("event")},
 	{suffix: "场景", kind: model.KindProgram, minStem: 2, weak: true, props: programType("project")},
 	// places
 	{suffix: "园区", kind: model.KindPlace, minStem: 2, props: placeType("park")},
 	{suffix: "科技园", kind: model.KindPlace, minStem: 2, props: placeType("park")},
+	{suffix: "创新园", kind: model.KindPlace, minStem: 2, props: placeType("park")},
+	{suffix: "副中心", kind: model.KindPlace, minStem: 2, props: placeType("zone")},
 	{suffix: "产业园", kind: model.KindPlace, minStem: 2, props: placeType("park")},
 	{suffix: "金融园", kind: model.KindPlace, minStem: 2, props: placeType("park")},
 	{suffix: "创业园", kind: model.KindPlace, minStem: 2, props: placeType("park")},
@@ -85,6 +88,28 @@ var cues = sortCues([]cue{
 	{suffix: "工程", kind: model.KindTalentMeasure, minStem: 2, props: category("service")},
 	{suffix: "服务", kind: model.KindTalentMeasure, minStem: 2, props: category("service")},
 })
+
+// validCue applies the checks a suffix needs beyond its stem length: 局 ends bureaus, not
+// 布局 or 格局; 政协 follows an administrative area.
+func validCue(name string, c cue) bool {
+	stem := strings.TrimSuffix(name, c.suffix)
+	rs := []rune(stem)
+	if len(rs) == 0 {
+		return false
+	}
+	switch c.suffix {
+	case "局":
+		return !strings.ContainsRune("布格大结全当开僵骗时变饭赌", rs[len(rs)-1])
+	case "政协":
+		for _, a := range []string{"区", "市", "省", "县", "全国"} {
+			if strings.HasSuffix(stem, a) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
 
 func sortCues(cs []cue) []cue {
 	sort.SliceStable(cs, func(i, j int) bool { return len([]rune(cs[i].suffix)) > len([]rune(cs[j].suffix)) })
@@ -131,7 +156,7 @@ var stopWords = buildStops([]string{
 	"大力", "充分", "优先", "推荐", "共建", "共同", "扩大", "筹集", "统筹", "按照", "根据", "依照", "依据",
 	"结合", "对于", "关于", "其中", "以及", "同时", "入选", "新增", "包含", "成为", "主投", "来自", "印发",
 	"贯彻", "立足", "探索", "筹措", "入住", "租住", "创办", "评审", "设置", "运营", "开设", "发放", "申报",
-	"受理", "审核", "协调", "已有", "举行", "欢迎", "感谢", "一次性", "开放", "提升", "推广", "拥有", "属于", "位于", "联系", "配套", "坚持", "形成",
+	"协调", "已有", "聚集", "举行", "欢迎", "感谢", "一次性", "开放", "提升", "推广", "拥有", "属于", "位于", "联系", "配套", "坚持", "形成",
 	"服务于", "作为", "以下简称", "简称", "经过", "目前", "近年来", "此外", "另外", "还有", "并且", "而且",
 	"如", "和", "与", "及", "或", "对", "在", "以", "由", "向", "为", "从", "于", "将", "把", "经", "按",
 	"是", "了", "的", "等", "并", "其", "已", "可", "还", "也", "均", "都", "被", "让", "使", "至", "到",
@@ -152,7 +177,7 @@ func buildStops(ws []string) [][]rune {
 var bigramsNotStops = []string{"对接", "对外", "以上", "和谐", "在线", "由此", "为民", "经济", "经营", "按需", "是否", "共享", "共性", "有限", "有色", "用户", "给予", "至上", "到位", "各级", "该项", "本地", "我国", "及时", "过程", "着力", "均衡", "其他", "与会", "使用", "可信", "再生", "达标"}
 
 // leadingGeneric are modifiers stripped from the front of a name (区内人工智能企业 …).
-var leadingGeneric = []string{"区内", "区外", "全区", "全市", "本区", "本市", "我区", "我市", "各类", "一大批", "一批", "相关", "知名", "优质", "重点", "首批", "新型", "其中", "同时", "各", "如", "以", "在", "对", "由", "与", "和", "及", "向", "为", "将", "经", "已", "其", "可"}
+var leadingGeneric = []string{"区内", "区外", "全区", "全市", "本区", "本市", "我区", "我市", "各类", "一大批", "一批", "相关", "知名", "优质", "重点", "首批", "新型", "其中", "同时", "市级", "区级", "各", "如", "以", "在", "对", "由", "与", "和", "及", "向", "为", "将", "经", "已", "其", "可"}
 
 // genericStems make a cue name generic when they are all there is before the cue.
 var genericStems = []string{"各类", "相关", "公共", "资金", "专项", "市级", "区级", "国家级", "省级", "重点", "示范", "一站式", "综合", "专业", "行业", "交流", "对接", "功能", "线上", "线下", "服务", "创新", "应用", "数字", "产业", "企业", "科创企业", "人才", "优秀人才", "首轮", "一次性", "有关", "上述", "原有", "这些", "该", "本", "其", "各", "新", "这", "两大", "三方", "供需双方", "定期", "工作", "实操", "宣传", "法律", "政策", "质押", "知识产权", "知识产权人才", "创新创业", "双创", "高校", "管理", "开放", "城市", "智慧", "科研院所", "高校院所", "院所", "科研", "试点", "载体", "机构"}

@@ -102,5 +102,11 @@ func (x *extractor) figureWhat(s span, subj *mention, start, end int) string {
 		}
 		what = strings.TrimLeft(x.str(end, hi), "的")
 	}
-	return what
+	if strings.TrimSpace(what) == "" && subj != nil {
+		what = subj.ent.name
+	}
+	if strings.TrimSpace(what) == "" {
+		what = x.str(start, end)
+	}
+	return strings.TrimSpace(what)
 }

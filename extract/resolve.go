@@ -272,7 +272,9 @@ func (x *extractor) qualifier(prefix, long string, kind model.Kind) bool {
 	if strings.HasSuffix(prefix, "市") || strings.HasSuffix(prefix, "区") {
 		return runeLen(prefix) <= 4
 	}
-	return kind == model.KindTalentMeasure && runeLen(prefix) <= 4 && hasAny(prefix, peopleWords)
+	// 青年人才创业资助 ⊃ 创业资助, but 留学回国人才落户 ⊅ 人才落户: a short name that already
+	// says whom it is for is a measure of its own
+	return kind == model.KindTalentMeasure && runeLen(prefix) <= 4 && hasAny(prefix, peopleWords) && !hasAny(strings.TrimPrefix(long, prefix), peopleWords)
 }
 
 // mergeFirmNames merges a short firm name into the legal name that starts with it (after a

@@ -13,6 +13,10 @@ import (
 
 const maxNameRunes = 32
 
+// compoundVerbs form nouns after a people word (人才引进落户, 人才培养基地) instead of
+// ending the name before them.
+var compoundVerbs = map[string]bool{"引进": true, "引入": true, "培养": true, "服务": true, "配套": true, "联系": true, "发展": true}
+
 var periodRE = regexp.MustCompile(`^“[^”]{2,6}”(?:末|初|期间|时期|以来|中期)`)
 
 // sentBounds caches token boundaries of the current sentence from the segmenter.
@@ -52,7 +56,13 @@ func (x *extractor) stopBefore(lo, i int, sb *sentBounds) int {
 		if w[0] == '的' || w[0] == '等' || w[0] == '了' {
 			return n
 		}
+		if n == 1 && w[0] == '如' && i-2 >= lo && (isHan(x.text[i-2]) || isLatin(x.text[i-2])) {
+			continue // 如 introduces examples only at the start of a clause (真如 is a name)
+		}
 		if n > 1 {
+			if compoundVerbs[string(w)] && x.endsWithAny(i-n, peopleWords) {
+				continue // 人才引进落户, 人才培养: a nominal compound
+			}
 			return n
 		}
 		if sb != nil {
@@ -70,6 +80,15 @@ func (x *extractor) stopBefore(lo, i int, sb *sentBounds) int {
 		return n
 	}
 	return 0
+}
+
+func (x *extractor) endsWithAny(off int, words []string) bool {
+	for _, w := range words {
+		if x.governedBy(off, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func runesEqual(a, b []rune) bool {
@@ -104,7 +123,7 @@ func (x *extractor) leftStart(lo, pos int, kind model.Kind, sb *sentBounds) int 
 		if x.afterFigure(lo, i) || x.afterOrdinal(lo, i) {
 			break
 		}
-		if n := x.stopBefore(lo, i, sb); n > 0 {
+		if n := x.stopBefore(lo, i, sb); n > 0 && !(i < len(x.text) && (x.text[i] == '（' || x.text[i] == '(')) {
 			w := string(x.text[i-n : i])
 			if kind == model.KindOrganization && (w == "和" || w == "与" || w == "及") && x.orgConjunction(lo, i-n, pos) {
 				i -= n

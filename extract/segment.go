@@ -47,12 +47,16 @@ func (s *segmenter) bounds(text []rune) []bool {
 	return b
 }
 
-// common reports whether word is a dictionary word that is not a proper noun: a stem such
-// as 金融 or 智慧 (金融科技, 智慧医疗) is common; 矽睿 or 黑湖 is not.
+// common reports whether word is a dictionary word that is not a proper noun, or a
+// frequent word: a stem such as 金融 or 智慧 (金融科技, 智慧医疗) is common; 矽睿 or 黑湖
+// is not.
 func (s *segmenter) common(word string) bool {
 	freq, pos, ok := s.seg.Find(word)
 	if !ok || freq <= 0 {
 		return false
+	}
+	if freq >= 500 {
+		return true // frequent enough to be a word whatever its tag (智慧 is tagged nr)
 	}
 	switch pos {
 	case "nr", "nrt", "nrfg", "ns", "nt", "nz", "x":
