@@ -106,3 +106,10 @@ func (f fieldLines) at(field string, def int) int {
 	}
 	return def
 }
+
+// WithSource records the file a bundle built in memory (e.g. by the extractor) stands for,
+// so that its errors name it.
+func (b *Bundle) WithSource(name string) *Bundle {
+	b.file = name
+	return b
+}

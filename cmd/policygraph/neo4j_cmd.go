@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/policygraph/policygraph/neo4jlocal"
+)
+
+// runNeo4j manages the local Neo4j launcher: start (foreground, or --detach), stop, status.
+func runNeo4j(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageError{"neo4j: want start, stop or status"}
+	}
+	fs := flag.NewFlagSet("neo4j "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	detach := fs.Bool("detach", false, "start in the background and return once ready")
+	if err := fs.Parse(args[1:]); err != nil {
+		return usageError{err.Error()}
+	}
+	e, err := loadEnv()
+	if err != nil {
+		return err
+	}
+	o := e.localOptions()
+	switch args[0] {
+	case "start":
+		if st, err := neo4jlocal.Status(o); err == nil && st.Running {
+			fmt.Fprintf(stdout, "neo4j already running: %s (pid %d, data %s)\n", st.BoltURI, st.PID, st.DataDir)
+			return nil
+		}
+		start := time.Now()
+		p, err := neo4jlocal.Start(ctx, o, *detach)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "neo4j ready at %s after %s (data %s)\n", o.BoltURI(), time.Since(start).Round(time.Millisecond), o.DataDir)
+		if *detach {
+			return nil
+		}
+		fmt.Fprintln(stdout, "press Ctrl-C to stop")
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
+		defer cancel()
+		return p.Stop(sctx)
+	case "stop":
+		if err := neo4jlocal.StopRunning(ctx, o); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "neo4j stopped")
+		return nil
+	case "status":
+		st, err := neo4jlocal.Status(o)
+		if err != nil {
+			return err
+		}
+		if !st.Running {
+			fmt.Fprintf(stdout, "neo4j not running (data %s)\n", o.DataDir)
+			return fmt.Errorf("not running")
+		}
+		fmt.Fprintf(stdout, "neo4j running: %s (pid %d, data %s)\n", st.BoltURI, st.PID, st.DataDir)
+		return nil
+	}
+	return usageError{fmt.Sprintf("neo4j: unknown action %q (want start, stop or status)", args[0])}
+}
