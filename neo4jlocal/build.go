@@ -74,12 +74,12 @@ func Build(ctx context.Context, o Options) error {
 
 // needsBuild reports whether the launcher must be (re)built, and why.
 func needsBuild(l layout) (bool, string, error) {
-	stamp, err := os.Stat(l.stamp)
-	if err != nil {
+	built, ok := modTime(l.stamp)
+	if !ok {
 		return true, "no previous build", nil
 	}
 	for _, p := range []string{l.jar, l.libDir} {
-		if _, err := os.Stat(p); err != nil {
+		if _, ok := modTime(p); !ok {
 			return true, "missing " + filepath.Base(p), nil
 		}
 	}
@@ -87,10 +87,19 @@ func needsBuild(l layout) (bool, string, error) {
 	if err != nil {
 		return false, "", err
 	}
-	if newest.After(stamp.ModTime()) {
+	if newest.After(built) {
 		return true, name + " changed", nil
 	}
 	return false, "", nil
+}
+
+// modTime returns the modification time of path, and false when it cannot be read.
+func modTime(path string) (time.Time, bool) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return fi.ModTime(), true
 }
 
 // newestInputs returns the latest modification time among pom.xml and the files under src/.

@@ -317,7 +317,7 @@ func startFailure(p *Process, l layout, logStart int64) error {
 	if line := errorLine(tail); line != "" {
 		return fmt.Errorf("neo4jlocal: launcher exited during startup (exit code %d): %s: %w", code, line, kind)
 	}
-	return fmt.Errorf("neo4jlocal: launcher exited during startup (%v); last lines of %s:\n%s: %w",
+	return fmt.Errorf("neo4jlocal: launcher exited during startup (%w); last lines of %s:\n%s: %w",
 		err, l.logFile, tail, kind)
 }
 

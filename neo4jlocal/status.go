@@ -53,11 +53,9 @@ func Status(o Options) (State, error) {
 		return st, nil
 	}
 	st.BoltURI = uri
-	port, err := portOfURI(uri)
-	if err != nil {
-		return st, nil
+	if port, ok := portOfURI(uri); ok {
+		st.Running = portAnswers(port)
 	}
-	st.Running = portAnswers(port)
 	return st, nil
 }
 
@@ -169,10 +167,7 @@ func readPID(path string) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("neo4jlocal: read pid file: %w", err)
 	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	if err != nil || pid <= 0 {
-		return 0, nil
-	}
+	pid, _ := positiveInt(string(b)) // garbled counts as no pid
 	return pid, nil
 }
 
@@ -186,12 +181,19 @@ func readReady(l layout) (string, bool) {
 	return uri, uri != ""
 }
 
-func portOfURI(uri string) (int, error) {
+// portOfURI returns the port at the end of a URI such as bolt://127.0.0.1:7687.
+func portOfURI(uri string) (int, bool) {
 	i := strings.LastIndexByte(uri, ':')
 	if i < 0 {
-		return 0, fmt.Errorf("no port in %q", uri)
+		return 0, false
 	}
-	return strconv.Atoi(uri[i+1:])
+	return positiveInt(uri[i+1:])
+}
+
+// positiveInt parses s as an integer above zero.
+func positiveInt(s string) (int, bool) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	return n, err == nil && n > 0
 }
 
 // isLauncher reports whether pid is a live (not zombie) launcher process for dataDir.
