@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -49,6 +50,37 @@ func schemaStatements() []Query {
 	return qs
 }
 
+// Every constraint here is backed by an index of the same name, so the online indexes name
+// everything Migrate creates.
+var qSchemaNames = newQuery("schemaNames", `SHOW INDEXES YIELD name, state WHERE state = 'ONLINE' RETURN name`, nil)
+
+// schemaNames returns the names of the online indexes and the constraints, so that Migrate
+// sends only what is missing (one round trip when the schema is up to date).
+func (s *Store) schemaNames(ctx context.Context) (map[string]bool, error) {
+	recs, err := s.read(ctx, qSchemaNames, nil)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: reading the schema: %w", err)
+	}
+	out := map[string]bool{}
+	for _, r := range recs {
+		if n, ok := r.Get("name"); ok {
+			out[fmt.Sprint(n)] = true
+		}
+	}
+	return out, nil
+}
+
+// schemaName is the index or constraint name in "CREATE … <name> IF NOT EXISTS …".
+func schemaName(cypher string) string {
+	f := strings.Fields(cypher)
+	for i := 1; i < len(f); i++ {
+		if f[i] == "IF" {
+			return f[i-1]
+		}
+	}
+	return ""
+}
+
 // RelRetracted is the relationship type a retracted relationship is moved to. It keeps every
 // property of the original plus origType, retractedAt and retractedBy, so default reads never
 // see it and history is kept.
@@ -57,7 +89,14 @@ const RelRetracted model.RelType = "RETRACTED"
 // Migrate applies the schema (constraints and indexes) and waits until every index is online.
 // It is idempotent and safe to run at every start.
 func (s *Store) Migrate(ctx context.Context) error {
+	have, err := s.schemaNames(ctx)
+	if err != nil {
+		return err
+	}
 	for _, q := range schemaStatements() {
+		if have[schemaName(q.Cypher)] {
+			continue
+		}
 		s.count(ctx, q)
 		sess := s.session(ctx, true)
 		_, err := sess.Run(ctx, q.Cypher, nil)

@@ -96,7 +96,9 @@ RETURN total, n `+nodeProj+` AS n`, map[string]any{"after": "", "limit": 10})
 	return m
 }()
 
-// Support walks: one oriented step from the policy's side towards the enterprise is either a
+// Support walks: the far end is filtered on a value computed from the path, after the walk,
+// so the planner always expands from the bound node and never scans a label to pair it with.
+// One oriented step from the policy's side towards the enterprise is either a
 // forward edge (policy SUPPORTS/RECOGNIZES/ESTABLISHES/TARGETS/INVESTS_IN x) or a backward one
 // (x IMPLEMENTS/PART_OF/DERIVED_FROM policy; enterprise PARTICIPATES_IN/IN_INDUSTRY/MEMBER_OF x).
 const (
@@ -112,16 +114,18 @@ var qPoliciesSupporting, qEnterprisesSupportedBy, qShortest = func() (a, b, c ma
 	for h := 1; h <= MaxHops; h++ {
 		a[h] = newQuery(fmt.Sprintf("policiesSupporting_%d", h), `
 MATCH (e:Entity {id: $id}) USING INDEX e:Entity(id) WHERE e:Enterprise
-MATCH p = ANY SHORTEST (pol)`+supportStep+`{1,`+strconv.Itoa(h)+`}(e)
-WHERE pol:Policy
+MATCH p = ANY SHORTEST (x)`+supportStep+`{1,`+strconv.Itoa(h)+`}(e)
+WITH e, p, nodes(p)[0] AS pol
+WHERE pol.kind = 'Policy'
 WITH e, pol, p ORDER BY length(p), pol.name, pol.id LIMIT $limit
 RETURN pol.id AS policy, e.id AS enterprise, length(p) AS hops,
        [n IN nodes(p) | n `+nodeProj+`] AS nodes, [r IN relationships(p) | `+rel("r")+`] AS rels`,
 			map[string]any{"id": "enterprise:x", "limit": 100})
 		b[h] = newQuery(fmt.Sprintf("enterprisesSupportedBy_%d", h), `
 MATCH (pol:Entity {id: $id}) USING INDEX pol:Entity(id) WHERE pol:Policy
-MATCH p = ANY SHORTEST (pol)`+supportStep+`{1,`+strconv.Itoa(h)+`}(e)
-WHERE e:Enterprise
+MATCH p = ANY SHORTEST (pol)`+supportStep+`{1,`+strconv.Itoa(h)+`}(x)
+WITH pol, p, last(nodes(p)) AS e
+WHERE e.kind = 'Enterprise'
 WITH e, pol, p ORDER BY length(p), e.name, e.id LIMIT $limit
 RETURN pol.id AS policy, e.id AS enterprise, length(p) AS hops,
        [n IN nodes(p) | n `+nodeProj+`] AS nodes, [r IN relationships(p) | `+rel("r")+`] AS rels`,

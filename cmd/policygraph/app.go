@@ -65,12 +65,19 @@ func (e env) ensureNeo4j(ctx context.Context) (stop func(), err error) {
 	e.log.InfoContext(ctx, "starting local neo4j", "bolt", o.BoltURI(), "dataDir", o.DataDir,
 		"heapMB", o.HeapMB, "pageCacheMB", o.PageCacheMB)
 	start := time.Now()
-	p, err := neo4jlocal.Start(ctx, o, false)
+	// The launcher lives until stop is called, so that on Ctrl-C the API drains its requests
+	// before the database goes away; Ctrl-C while it starts still aborts the start.
+	life, endLife := context.WithCancel(context.WithoutCancel(ctx))
+	unwatch := context.AfterFunc(ctx, endLife)
+	p, err := neo4jlocal.Start(life, o, false)
+	unwatch()
 	if err != nil {
+		endLife()
 		return func() {}, err
 	}
 	e.log.InfoContext(ctx, "local neo4j ready", "bolt", o.BoltURI(), "after", time.Since(start).Round(time.Millisecond))
 	return func() {
+		defer endLife()
 		sctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
 		defer cancel()
 		if err := p.Stop(sctx); err != nil {
