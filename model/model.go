@@ -106,6 +106,19 @@ var RelTypes = []RelType{
 	RelRespondsTo, RelSignedBy, RelMentionedIn,
 }
 
+// Valid reports whether r is one of RelTypes or HAS_QUANTITY.
+func (r RelType) Valid() bool {
+	if r == RelHasQuantity {
+		return true
+	}
+	for _, v := range RelTypes {
+		if v == r {
+			return true
+		}
+	}
+	return false
+}
+
 // LineageTypes are the relationship types a lineage walk follows. Upstream follows them from
 // → to ("where did this come from"); downstream follows them to → from.
 var LineageTypes = []RelType{RelDerivedFrom, RelImplements, RelPartOf, RelAmends, RelSupersedes}

@@ -186,6 +186,8 @@ func (s *Store) write(ctx context.Context, fn func(tx neo4j.ManagedTransaction) 
 // run executes a named query inside a write transaction, counting the round trip.
 func (s *Store) run(ctx context.Context, tx neo4j.ManagedTransaction, q Query, params map[string]any) ([]*neo4j.Record, error) {
 	s.count(ctx, q)
+	start := time.Now()
+	defer func() { s.log.DebugContext(ctx, "cypher", "query", q.Name, "ms", time.Since(start).Milliseconds()) }()
 	res, err := tx.Run(ctx, q.Cypher, params)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", q.Name, err)

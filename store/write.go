@@ -8,6 +8,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"github.com/policygraph/policygraph/fault"
 	"github.com/policygraph/policygraph/model"
 )
 
@@ -168,39 +169,8 @@ CALL (x) {
   REMOVE q:Quantity
   SET q:Retracted, q.retracted = true, q.retractedAt = $now, q.retractedBy = $actor
 }
-REMOVE x:Entity
+REMOVE x:Entity, x:$(x.kind)
 SET x:Retracted, x.retracted = true, x.retractedAt = $now, x.retractedBy = $actor
-WITH x
-CALL (x) {
-  WITH x WHERE x.kind = 'Policy' REMOVE x:Policy
-}
-CALL (x) {
-  WITH x WHERE x.kind = 'Program' REMOVE x:Program
-}
-CALL (x) {
-  WITH x WHERE x.kind = 'Enterprise' REMOVE x:Enterprise
-}
-CALL (x) {
-  WITH x WHERE x.kind = 'Alliance' REMOVE x:Alliance
-}
-CALL (x) {
-  WITH x WHERE x.kind = 'TalentMeasure' REMOVE x:TalentMeasure
-}
-CALL (x) {
-  WITH x WHERE x.kind = 'Organization' REMOVE x:Organization
-}
-CALL (x) {
-  WITH x WHERE x.kind = 'Place' REMOVE x:Place
-}
-CALL (x) {
-  WITH x WHERE x.kind = 'Industry' REMOVE x:Industry
-}
-CALL (x) {
-  WITH x WHERE x.kind = 'Person' REMOVE x:Person
-}
-CALL (x) {
-  WITH x WHERE x.kind = 'Document' REMOVE x:Document
-}
 RETURN count(x) AS retracted`, map[string]any{"ids": []string{"policy:x"}, "now": "t", "actor": "a"})
 
 	qDropQuantitySources = newWrite("dropQuantitySources", `
@@ -222,15 +192,14 @@ SET d.planHash = $planHash, d.factIds = $ids, d.factHashes = $hashes, d.passages
     d.ingestedAt = $now, d.ingestedBy = $actor`, map[string]any{"doc": "document:x", "planHash": "h", "ids": []string{}, "hashes": []string{}, "passages": []string{}, "now": "t", "actor": "a"})
 )
 
-// upsertEntity is one query per kind: the kind label comes from model.Kinds, never from input.
-var upsertEntity = func() map[model.Kind]Query {
-	m := map[model.Kind]Query{}
-	for _, k := range model.Kinds {
-		m[k] = newWrite("upsertEntity_"+string(k), `
+// qUpsertEntities writes entities of any kind in one statement. The kind label is set with
+// Neo4j 5.26's dynamic labels from row.kind, which ApplyDocument checks against model.Kinds
+// before sending: labels still come from the fixed list, never from free input.
+var qUpsertEntities = newWrite("upsertEntities", `
 UNWIND $rows AS row
 MERGE (x:Entity {id: row.id})
   ON CREATE SET x.createdAt = $now
-SET x:`+string(k)+`, x.kind = '`+string(k)+`'
+SET x:$(row.kind), x.kind = row.kind
 FOREACH (_ IN CASE WHEN row.curated OR coalesce(x.method, '') <> 'curated' OR x.name IS NULL THEN [1] ELSE [] END |
   SET x += row.props, x.name = row.name)
 SET x.aliases = reduce(acc = coalesce(x.aliases, []), a IN row.aliases | CASE WHEN a IN acc OR a = x.name THEN acc ELSE acc + a END)
@@ -239,27 +208,19 @@ OPTIONAL MATCH (d:Entity {id: $doc})
 FOREACH (_ IN CASE WHEN d IS NULL OR d = x THEN [] ELSE [1] END | MERGE (x)-[:MENTIONED_IN]->(d))
 WITH x, row
 `+setSources, map[string]any{"doc": "document:x", "now": "t", "rows": []any{}})
-	}
-	return m
-}()
 
-// upsertEdge is one query per relationship type, from model.RelTypes.
-var upsertEdge = func() map[model.RelType]Query {
-	m := map[model.RelType]Query{}
-	for _, t := range model.RelTypes {
-		m[t] = newWrite("upsertEdge_"+string(t), `
+// qUpsertEdges writes relationships of any type in one statement (dynamic types, checked
+// against model.RelTypes before sending). MERGE expands between the two bound endpoints.
+var qUpsertEdges = newWrite("upsertEdges", `
 UNWIND $rows AS row
 MATCH (a:Entity {id: row.from})
 MATCH (b:Entity {id: row.to})
-MERGE (a)-[x:`+string(t)+` {id: row.id}]->(b)
+MERGE (a)-[x:$(row.type) {id: row.id}]->(b)
   ON CREATE SET x.createdAt = $now
 FOREACH (_ IN CASE WHEN row.curated OR coalesce(x.method, '') <> 'curated' THEN [1] ELSE [] END |
   SET x += row.props)
 WITH x, row
 `+setSources, map[string]any{"doc": "document:x", "now": "t", "rows": []any{}})
-	}
-	return m
-}()
 
 // retractEdge moves relationships of one type to RETRACTED once no document states them.
 var retractEdge = func() map[model.RelType]Query {
@@ -459,30 +420,33 @@ func (s *Store) applyDocument(ctx context.Context, tx neo4j.ManagedTransaction, 
 		}
 	}
 
-	// The document node first, so MENTIONED_IN can point at it.
-	byKind := map[model.Kind][]map[string]any{}
+	// The document node first (its own batch), so MENTIONED_IN can point at it.
+	var docRows, nodeRows []map[string]any
 	for _, n := range nodes {
-		byKind[n.Kind] = append(byKind[n.Kind], nodeParams(n))
-	}
-	if rows, ok := byKind[model.KindDocument]; ok {
-		if err := s.runBatches(ctx, tx, upsertEntity[model.KindDocument], rows, w.Doc.ID, now); err != nil {
-			return err
+		if !n.Kind.Valid() {
+			return fmt.Errorf("entity %s: kind %q: %w", n.ID, n.Kind, fault.ErrInvalidInput)
 		}
-		delete(byKind, model.KindDocument)
-	}
-	for _, k := range model.Kinds {
-		if err := s.runBatches(ctx, tx, upsertEntity[k], byKind[k], w.Doc.ID, now); err != nil {
-			return err
+		if n.ID == w.Doc.ID {
+			docRows = append(docRows, nodeParams(n))
+		} else {
+			nodeRows = append(nodeRows, nodeParams(n))
 		}
 	}
-	byType := map[model.RelType][]map[string]any{}
+	if err := s.runBatches(ctx, tx, qUpsertEntities, docRows, w.Doc.ID, now); err != nil {
+		return err
+	}
+	if err := s.runBatches(ctx, tx, qUpsertEntities, nodeRows, w.Doc.ID, now); err != nil {
+		return err
+	}
+	edgeRows := make([]map[string]any, 0, len(edges))
 	for _, e := range edges {
-		byType[e.Type] = append(byType[e.Type], edgeParams(e))
-	}
-	for _, t := range model.RelTypes {
-		if err := s.runBatches(ctx, tx, upsertEdge[t], byType[t], w.Doc.ID, now); err != nil {
-			return err
+		if !e.Type.Valid() || e.Type == model.RelMentionedIn || e.Type == model.RelHasQuantity {
+			return fmt.Errorf("relation %s: type %q: %w", e.ID, e.Type, fault.ErrInvalidInput)
 		}
+		edgeRows = append(edgeRows, edgeParams(e))
+	}
+	if err := s.runBatches(ctx, tx, qUpsertEdges, edgeRows, w.Doc.ID, now); err != nil {
+		return err
 	}
 	qrows := make([]map[string]any, 0, len(qtys))
 	for _, q := range qtys {
@@ -593,7 +557,7 @@ func nodeParams(n NodeRow) map[string]any {
 	if props == nil {
 		props = map[string]any{}
 	}
-	m := map[string]any{"id": n.ID, "name": n.Name, "aliases": aliases, "props": props}
+	m := map[string]any{"id": n.ID, "kind": string(n.Kind), "name": n.Name, "aliases": aliases, "props": props}
 	sourceParams(m, n.Sources)
 	return m
 }
@@ -603,7 +567,7 @@ func edgeParams(e EdgeRow) map[string]any {
 	if props == nil {
 		props = map[string]any{}
 	}
-	m := map[string]any{"id": e.ID, "from": e.From, "to": e.To, "props": props}
+	m := map[string]any{"id": e.ID, "type": string(e.Type), "from": e.From, "to": e.To, "props": props}
 	sourceParams(m, e.Sources)
 	return m
 }
