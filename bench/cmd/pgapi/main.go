@@ -1,0 +1,50 @@
+// Command pgapi serves policygraph's GraphQL API for the benchmark: the same wiring as
+// `policygraph serve` (store.Open, server.New, Run), configured from the environment
+// (NEO4J_URI, NEO4J_PASSWORD, HTTP_ADDR, GRAPHQL_*; see server.Env), without migrations or
+// the local launcher. It exists so the benchmark can measure the API in its own process
+// (RSS) whatever state cmd/policygraph is in.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/policygraph/policygraph/server"
+	"github.com/policygraph/policygraph/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "pgapi:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context) error {
+	level := slog.LevelWarn
+	if os.Getenv("LOG_LEVEL") == "info" {
+		level = slog.LevelInfo
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	cfg, err := server.ConfigFromEnv(os.Getenv)
+	if err != nil {
+		return err
+	}
+	user := os.Getenv("NEO4J_USER")
+	if user == "" {
+		user = "neo4j"
+	}
+	st, err := store.Open(ctx, store.Config{URI: os.Getenv("NEO4J_URI"), User: user, Password: os.Getenv("NEO4J_PASSWORD")}, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close(context.Background())
+	return server.New(cfg, server.Deps{Store: st, Log: log}).Run(ctx)
+}

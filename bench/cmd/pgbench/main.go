@@ -1,0 +1,142 @@
+// Command pgbench runs policygraph's benchmarks (see package bench and bench/README.md):
+//
+//	pgbench run --scale small|large [flags]   corpus, ingest benchmark, query benchmark, report
+//	pgbench load -loader NAME [flags]         one loader, in this process; prints a JSON result
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/policygraph/policygraph/bench"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:])
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "pgbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("usage: pgbench run|load [flags]")
+	}
+	switch args[0] {
+	case "run":
+		return runSuite(ctx, args[1:])
+	case "load":
+		return runLoad(ctx, args[1:])
+	}
+	return fmt.Errorf("unknown command %q (run, load)", args[0])
+}
+
+func ints(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func runSuite(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	s := &bench.Suite{Out: os.Stderr}
+	fs.StringVar(&s.Scale, "scale", "small", "corpus preset (tiny, small, medium, large)")
+	fs.Uint64Var(&s.Seed, "seed", 1, "corpus and request seed")
+	fs.StringVar(&s.Work, "work", "bench/out", "work folder: corpus, database, results")
+	fs.IntVar(&s.Port, "port", 7790, "Bolt port of the benchmark Neo4j (never 7687/7688)")
+	fs.IntVar(&s.HeapMB, "heap-mb", 4096, "benchmark Neo4j heap")
+	fs.IntVar(&s.PageCacheMB, "pagecache-mb", 6144, "benchmark Neo4j page cache")
+	fs.IntVar(&s.Batch, "batch", 0, "store.BatchSize for policygraph's ingest (0: default)")
+	fs.IntVar(&s.Window, "window", 0, "bundle files per ingest.Run (0: whole corpus in one Run)")
+	fs.IntVar(&s.FloorBatch, "floor-batch", 10000, "rows per UNWIND for the floor loader")
+	fs.DurationVar(&s.NaiveMaxTime, "naive-time", 2*time.Minute, "time budget of the naive loader")
+	sweep := fs.String("sweep", "", "batch sizes to try first, e.g. 100,1000,10000")
+	fs.IntVar(&s.SweepBundles, "sweep-bundles", 200, "bundles ingested per sweep point")
+	conc := fs.String("concurrency", "1,8,32", "query concurrencies")
+	fs.DurationVar(&s.Warmup, "warmup", 2*time.Second, "unmeasured warm-up per measurement")
+	fs.DurationVar(&s.Duration, "duration", 10*time.Second, "measured time per (target, shape, concurrency)")
+	fs.IntVar(&s.MaxRequests, "max-requests", 200000, "request cap per measurement")
+	api := fs.String("api-cmd", "", "command serving policygraph's API (space-separated); empty: in process")
+	fs.IntVar(&s.APIPort, "api-port", 8089, "policygraph API port on 127.0.0.1")
+	fs.StringVar(&s.NodeDir, "node-dir", "bench/neo4j-graphql", "the @neo4j/graphql server folder (empty: skip)")
+	fs.IntVar(&s.NodePort, "node-port", 4089, "@neo4j/graphql server port on 127.0.0.1")
+	inproc := fs.Bool("in-process", false, "run loaders in this process (no per-loader RSS)")
+	fs.BoolVar(&s.SkipIngest, "skip-ingest", false, "reuse the graph already in the benchmark Neo4j")
+	verbose := fs.Bool("v", false, "log the store and server")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var err error
+	if s.Concurrency, err = ints(*conc); err != nil {
+		return err
+	}
+	if s.Sweep, err = ints(*sweep); err != nil {
+		return err
+	}
+	if *api != "" {
+		s.APICmd = strings.Fields(*api)
+	}
+	if s.Port == 7687 || s.Port == 7688 {
+		return fmt.Errorf("port %d is the dev or test Neo4j; the benchmark needs its own", s.Port)
+	}
+	if !*inproc {
+		exe, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		s.LoaderCmd = []string{exe, "load"}
+	}
+	if *verbose {
+		s.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
+	start := time.Now()
+	res, err := s.Run(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Println(res.Markdown())
+	fmt.Fprintf(os.Stderr, "pgbench: done in %s\n", time.Since(start).Round(time.Second))
+	return nil
+}
+
+func runLoad(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	var f bench.LoaderFlags
+	fs.StringVar(&f.Loader, "loader", "", "policygraph, floor or naive")
+	fs.StringVar(&f.Corpus, "corpus", "", "corpus folder")
+	fs.StringVar(&f.URI, "uri", "bolt://127.0.0.1:7790", "benchmark Neo4j")
+	fs.IntVar(&f.Batch, "batch", 0, "rows per UNWIND")
+	fs.IntVar(&f.Window, "window", 0, "bundles planned at a time")
+	fs.DurationVar(&f.MaxTime, "max-time", 0, "time budget (naive)")
+	fs.IntVar(&f.MaxBundles, "max-bundles", 0, "only the first N bundles")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	res, err := bench.RunLoader(ctx, f, slog.New(slog.NewTextHandler(io.Discard, nil)), os.Stderr)
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(os.Stdout).Encode(res)
+}

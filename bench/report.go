@@ -1,0 +1,226 @@
+package bench
+
+import (
+	"fmt"
+	"image/color"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+)
+
+// Results is everything one benchmark run measured.
+type Results struct {
+	Scale      string         `json:"scale"`
+	Seed       uint64         `json:"seed"`
+	Machine    string         `json:"machine"`
+	Started    time.Time      `json:"started"`
+	Corpus     string         `json:"corpus"` // gen.Stats of the corpus
+	Sweep      []LoadResult   `json:"batchSweep,omitempty"`
+	Loads      []LoadResult   `json:"loads"`
+	Queries    []RunResult    `json:"queries"`
+	RSS        map[string]RSS `json:"rss,omitempty"` // API servers' memory, by target
+	Notes      []string       `json:"notes,omitempty"`
+	GraphNodes int64          `json:"graphNodes"`
+	GraphRels  int64          `json:"graphRels"`
+}
+
+// RSS is a server's resident memory idle (after start-up and one request of each shape)
+// and its peak under load.
+type RSS struct {
+	Idle int64 `json:"idle"`
+	Peak int64 `json:"peak"`
+}
+
+func mb(b int64) string { return fmt.Sprintf("%.0f MB", float64(b)/(1<<20)) }
+
+func ms(d time.Duration) string {
+	return fmt.Sprintf("%.1f", float64(d)/float64(time.Millisecond))
+}
+
+// Markdown renders the results as the tables of bench/README.md.
+func (r *Results) Markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Scale `%s`, seed %d, %s; started %s.\n\nCorpus: %s.\n\n", r.Scale, r.Seed, r.Machine, r.Started.Format(time.RFC3339), r.Corpus)
+	if len(r.Sweep) > 0 {
+		b.WriteString("### Batch size (policygraph ingest, first bundles of the corpus)\n\n| store.BatchSize | rows | time | rows/s |\n|---:|---:|---:|---:|\n")
+		for _, l := range r.Sweep {
+			fmt.Fprintf(&b, "| %d | %d | %s | %.0f |\n", l.Batch, l.Rows(), l.Elapsed.Round(time.Millisecond), l.RowsPerSec())
+		}
+		b.WriteString("\n")
+	}
+	if len(r.Loads) > 0 {
+		b.WriteString("### Ingest\n\n| loader | batch | window | rows | time | rows/s | × naive (rate) | time ÷ floor | peak RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+		var naive, floor *LoadResult
+		for i := range r.Loads {
+			switch r.Loads[i].Loader {
+			case "naive":
+				naive = &r.Loads[i]
+			case "floor":
+				floor = &r.Loads[i]
+			}
+		}
+		for _, l := range r.Loads {
+			xn, xf := "", ""
+			if naive != nil && naive.RowsPerSec() > 0 {
+				xn = fmt.Sprintf("%.1f×", l.RowsPerSec()/naive.RowsPerSec())
+			}
+			if floor != nil && floor.RowsPerSec() > 0 && l.RowsPerSec() > 0 {
+				// Time for the same rows, relative to the floor's.
+				xf = fmt.Sprintf("%.2f", floor.RowsPerSec()/l.RowsPerSec())
+			}
+			part := ""
+			if l.Partial {
+				part = " (partial: time budget)"
+			}
+			fmt.Fprintf(&b, "| %s%s | %d | %d | %d | %s | %.0f | %s | %s | %s |\n", l.Loader, part, l.Batch, l.Window, l.Rows(),
+				l.Elapsed.Round(time.Millisecond), l.RowsPerSec(), xn, xf, mb(l.PeakRSS))
+		}
+		b.WriteString("\n")
+	}
+	if len(r.Queries) > 0 {
+		b.WriteString("### Queries\n\nThroughput in requests/s; latencies in ms. Ratios: policygraph ÷ @neo4j/graphql throughput, and policygraph's overhead over the floor (1 − policygraph ÷ floor throughput).\n\n")
+		b.WriteString("| shape | c | policygraph req/s | p50 | p95 | p99 | neo4j-graphql req/s | p50 | p95 | p99 | floor req/s | p50 | p95 | p99 | pg ÷ ngql | overhead vs floor | errors |\n")
+		b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+		for _, c := range r.concurrencies() {
+			for _, s := range Shapes {
+				pg, ng, fl := r.find("policygraph", s, c), r.find("neo4j-graphql", s, c), r.find("floor", s, c)
+				if pg == nil && ng == nil && fl == nil {
+					continue
+				}
+				cell := func(x *RunResult) string {
+					if x == nil {
+						return "– | – | – | –"
+					}
+					return fmt.Sprintf("%.1f | %s | %s | %s", x.Throughput(), ms(x.P50), ms(x.P95), ms(x.P99))
+				}
+				ratio, over := "–", "–"
+				if pg != nil && ng != nil && ng.Throughput() > 0 {
+					ratio = fmt.Sprintf("%.2f×", pg.Throughput()/ng.Throughput())
+				}
+				if pg != nil && fl != nil && fl.Throughput() > 0 {
+					over = fmt.Sprintf("%.0f%%", 100*(1-pg.Throughput()/fl.Throughput()))
+				}
+				errs := 0
+				for _, x := range []*RunResult{pg, ng, fl} {
+					if x != nil {
+						errs += x.Errors
+					}
+				}
+				fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s | %s | %d |\n", s, c, cell(pg), cell(ng), cell(fl), ratio, over, errs)
+			}
+		}
+		b.WriteString("\n")
+		for _, q := range r.Queries {
+			if q.FirstError != "" {
+				fmt.Fprintf(&b, "- %s %s c=%d: %d errors, first: `%.200s`\n", q.Target, q.Shape, q.Concurrency, q.Errors, q.FirstError)
+			}
+		}
+	}
+	if len(r.RSS) > 0 {
+		b.WriteString("\n### API server memory\n\n| server | RSS idle | peak RSS under load |\n|---|---:|---:|\n")
+		for _, t := range []string{"policygraph", "neo4j-graphql"} {
+			if x, ok := r.RSS[t]; ok {
+				fmt.Fprintf(&b, "| %s | %s | %s |\n", t, mb(x.Idle), mb(x.Peak))
+			}
+		}
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "\n- %s", n)
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+func (r *Results) concurrencies() []int {
+	var out []int
+	seen := map[int]bool{}
+	for _, q := range r.Queries {
+		if !seen[q.Concurrency] {
+			seen[q.Concurrency] = true
+			out = append(out, q.Concurrency)
+		}
+	}
+	return out
+}
+
+func (r *Results) find(target string, s Shape, c int) *RunResult {
+	for i := range r.Queries {
+		q := &r.Queries[i]
+		if q.Target == target && q.Shape == s && q.Concurrency == c {
+			return q
+		}
+	}
+	return nil
+}
+
+var targetColors = map[string]color.Color{
+	"policygraph":   color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff},
+	"neo4j-graphql": color.RGBA{R: 0xff, G: 0x7f, B: 0x0e, A: 0xff},
+	"floor":         color.RGBA{R: 0x7f, G: 0x7f, B: 0x7f, A: 0xff},
+}
+
+// Plots writes one PNG of throughput and one of p99 latency per concurrency into dir and
+// returns their file names.
+func (r *Results) Plots(dir string) ([]string, error) {
+	var files []string
+	for _, c := range r.concurrencies() {
+		for _, metric := range []string{"throughput", "p99"} {
+			p := plot.New()
+			if metric == "throughput" {
+				p.Title.Text = fmt.Sprintf("Throughput at concurrency %d (%s)", c, r.Scale)
+				p.Y.Label.Text = "requests/s"
+			} else {
+				p.Title.Text = fmt.Sprintf("p99 latency at concurrency %d (%s)", c, r.Scale)
+				p.Y.Label.Text = "ms"
+			}
+			w := vg.Points(9)
+			targets := []string{"policygraph", "neo4j-graphql", "floor"}
+			for i, t := range targets {
+				vals := make(plotter.Values, len(Shapes))
+				any := false
+				for j, s := range Shapes {
+					vals[j] = 0
+					if q := r.find(t, s, c); q != nil {
+						any = true
+						if metric == "throughput" {
+							vals[j] = q.Throughput()
+						} else {
+							vals[j] = float64(q.P99) / float64(time.Millisecond)
+						}
+					}
+				}
+				if !any {
+					continue
+				}
+				bars, err := plotter.NewBarChart(vals, w)
+				if err != nil {
+					return files, err
+				}
+				bars.LineStyle.Width = 0
+				bars.Color = targetColors[t]
+				bars.Offset = vg.Length(i-1) * w
+				p.Add(bars)
+				p.Legend.Add(t, bars)
+			}
+			names := make([]string, len(Shapes))
+			for j, s := range Shapes {
+				names[j] = string(s)
+			}
+			p.NominalX(names...)
+			p.X.Tick.Label.Rotation = 0.5
+			p.X.Tick.Label.XAlign = -0.9
+			p.X.Tick.Label.YAlign = -0.5
+			p.Legend.Top = true
+			name := fmt.Sprintf("%s-c%d.png", metric, c)
+			if err := p.Save(9*vg.Inch, 5*vg.Inch, filepath.Join(dir, name)); err != nil {
+				return files, err
+			}
+			files = append(files, name)
+		}
+	}
+	return files, nil
+}
