@@ -72,16 +72,20 @@ func Build(ctx context.Context, o Options) error {
 	return nil
 }
 
-// needsBuild reports whether the launcher must be (re)built, and why.
+// needsBuild reports whether the launcher must be (re)built, and why. The build time is the
+// later of the stamp that Build writes and the jar's time, so a `mvn package` run by hand or by
+// CI counts too (Maven does not rewrite an up-to-date jar, hence the stamp).
 func needsBuild(l layout) (bool, string, error) {
-	built, ok := modTime(l.stamp)
+	jar, ok := modTime(l.jar)
 	if !ok {
 		return true, "no previous build", nil
 	}
-	for _, p := range []string{l.jar, l.libDir} {
-		if _, ok := modTime(p); !ok {
-			return true, "missing " + filepath.Base(p), nil
-		}
+	if _, ok := modTime(l.libDir); !ok {
+		return true, "missing " + filepath.Base(l.libDir), nil
+	}
+	built := jar
+	if stamp, ok := modTime(l.stamp); ok && stamp.After(built) {
+		built = stamp
 	}
 	newest, name, err := newestInputs(l)
 	if err != nil {

@@ -277,39 +277,48 @@ func TestStatusNoFiles(t *testing.T) {
 func TestNeedsBuild(t *testing.T) {
 	repo := fakeRepo(t)
 	l := layoutOf(Options{RepoDir: repo, DataDir: t.TempDir()})
-	if stale, _, err := needsBuild(l); err != nil || !stale {
-		t.Fatalf("fresh checkout: stale=%v err=%v, want stale", stale, err)
+	src := filepath.Join(l.srcDir, "main", "java", "Launcher.java")
+	at := func(t *testing.T, d time.Duration, files ...string) {
+		t.Helper()
+		for _, f := range files {
+			if _, err := os.Stat(f); err != nil {
+				if err := os.WriteFile(f, nil, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			ts := time.Now().Add(d)
+			if err := os.Chtimes(f, ts, ts); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
+	check := func(t *testing.T, wantStale bool, wantWhy string) {
+		t.Helper()
+		stale, why, err := needsBuild(l)
+		if err != nil || stale != wantStale || !strings.Contains(why, wantWhy) {
+			t.Fatalf("needsBuild = %v (%q), %v; want %v (%q)", stale, why, err, wantStale, wantWhy)
+		}
+	}
+
+	check(t, true, "no previous build")
+	at(t, -3*time.Hour, l.pom, src, filepath.Dir(src), filepath.Dir(filepath.Dir(src)), l.srcDir)
 	if err := os.MkdirAll(l.libDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	old := time.Now().Add(-time.Hour)
-	for _, f := range []string{l.pom, filepath.Join(l.srcDir, "main", "java", "Launcher.java")} {
-		if err := os.Chtimes(f, old, old); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, f := range []string{l.jar, l.stamp} {
-		if err := os.WriteFile(f, nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if stale, why, err := needsBuild(l); err != nil || stale {
-		t.Fatalf("after build: stale=%v (%s) err=%v, want up to date", stale, why, err)
-	}
-	src := filepath.Join(l.srcDir, "main", "java", "Launcher.java")
-	if err := os.Chtimes(src, time.Now().Add(time.Minute), time.Now().Add(time.Minute)); err != nil {
+	at(t, -2*time.Hour, l.jar) // mvn package by hand or by CI: no stamp, a fresh jar
+	check(t, false, "")
+	at(t, -time.Hour, l.pom) // pom edited after the jar
+	check(t, true, "pom.xml changed")
+	at(t, 0, l.stamp) // Build ran; Maven left the up-to-date jar alone
+	check(t, false, "")
+	at(t, time.Minute, src)
+	check(t, true, "Launcher.java changed")
+	at(t, 2*time.Minute, l.stamp)
+	check(t, false, "")
+	if err := os.Remove(l.libDir); err != nil {
 		t.Fatal(err)
 	}
-	if stale, why, err := needsBuild(l); err != nil || !stale || !strings.Contains(why, "Launcher.java") {
-		t.Fatalf("after source edit: stale=%v (%s) err=%v, want stale because of Launcher.java", stale, why, err)
-	}
-	if err := os.Remove(l.jar); err != nil {
-		t.Fatal(err)
-	}
-	if stale, _, _ := needsBuild(l); !stale {
-		t.Fatal("missing jar: want stale")
-	}
+	check(t, true, "missing lib")
 }
 
 func TestBuildMissingTools(t *testing.T) {
