@@ -22,6 +22,9 @@ type Options struct {
 	DryRun   bool
 	Actor    string    // recorded as the writer of every fact; default "ingest"
 	Progress io.Writer // where progress lines go; nil for none
+	// OnDocument, when set, is called after each document instead of writing a progress
+	// line (the CLI draws a progress bar with it on a terminal).
+	OnDocument func(done, total int, s store.Summary)
 	Logger   *slog.Logger
 }
 
@@ -104,7 +107,9 @@ func RunBundles(ctx context.Context, w Writer, bundles []*Bundle, opts Options) 
 			return rep, fmt.Errorf("document %d of %d (%s): %w; documents before it are written, it and those after it are not", i+1, len(writes), dw.Doc.ID, err)
 		}
 		rep.Documents = append(rep.Documents, sum)
-		if opts.Progress != nil {
+		if opts.OnDocument != nil {
+			opts.OnDocument(i+1, len(writes), sum)
+		} else if opts.Progress != nil {
 			fmt.Fprintf(opts.Progress, "[%d/%d] %s: %s\n", i+1, len(writes), dw.Doc.ID, describe(sum))
 		}
 		log.DebugContext(ctx, "document ingested", "doc", dw.Doc.ID, "changes", sum.Total(), "dryRun", opts.DryRun)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/policygraph/policygraph/config"
@@ -165,6 +166,9 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}
 	opts := ingest.Options{DryRun: *dry, Progress: stderr, Logger: e.log}
+	if isTerminal(stderr) {
+		opts.OnDocument = progressBar(stderr)
+	}
 	var rep ingest.Report
 	if fs.NArg() > 0 {
 		if rep, err = ingest.Run(ctx, s, fs.Args(), opts); err != nil {
@@ -220,3 +224,27 @@ type stringList []string
 
 func (s *stringList) String() string     { return fmt.Sprint(*s) }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// isTerminal reports whether w is a character device (an interactive terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// progressBar redraws one line: [#####-----] done/total documents, changes so far.
+func progressBar(w io.Writer) func(done, total int, s store.Summary) {
+	changes := 0
+	return func(done, total int, s store.Summary) {
+		changes += s.Total()
+		const width = 30
+		filled := width * done / max(total, 1)
+		fmt.Fprintf(w, "\r[%s%s] %d/%d documents, %d change(s)", strings.Repeat("#", filled), strings.Repeat("-", width-filled), done, total, changes)
+		if done == total {
+			fmt.Fprintln(w)
+		}
+	}
+}
