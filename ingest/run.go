@@ -25,7 +25,7 @@ type Options struct {
 	// OnDocument, when set, is called after each document instead of writing a progress
 	// line (the CLI draws a progress bar with it on a terminal).
 	OnDocument func(done, total int, s store.Summary)
-	Logger   *slog.Logger
+	Logger     *slog.Logger
 }
 
 // Report is the outcome of a run: one summary per document, in input order.
