@@ -385,12 +385,13 @@ var frameworkRE = regexp.MustCompile(`“(\d+\s*\+\s*[\dA-Za-z]+(?:\s*\+\s*[\dA-
 func (x *extractor) ruleFrameworks() {
 	x.sentences(func(p *para, s span) {
 		str := x.str(s.start, s.end)
+		ro := &runeOffsets{s: str}
 		for _, loc := range frameworkRE.FindAllStringSubmatchIndex(str, -1) {
 			if loc[4] < 0 {
 				continue
 			}
-			st := s.start + runeLen(str[:loc[0]])
-			en := s.start + runeLen(str[:loc[1]])
+			st := s.start + ro.at(loc[0])
+			en := s.start + ro.at(loc[1])
 			name := strings.ReplaceAll(str[loc[2]:loc[3]], " ", "")
 			x.add(&mention{kind: model.KindPolicy, name: name, aliases: []string{str[loc[0]:loc[1]]}, start: st, end: en, rule: "framework", conf: confSuffix, props: map[string]any{"policyType": "framework"}})
 			x.cover(st, en)
@@ -409,20 +410,21 @@ var (
 func (x *extractor) ruleQuoted() {
 	x.sentences(func(p *para, s span) {
 		str := x.str(s.start, s.end)
+		ro := &runeOffsets{s: str}
 		for _, loc := range quotedStrategyRE.FindAllStringSubmatchIndex(str, -1) {
-			st := s.start + runeLen(str[:loc[0]])
-			en := s.start + runeLen(str[:loc[1]])
+			st := s.start + ro.at(loc[0])
+			en := s.start + ro.at(loc[1])
 			name := str[loc[2]:loc[3]]
 			x.add(&mention{kind: model.KindPolicy, name: name, aliases: []string{name + str[loc[4]:loc[5]]}, start: st, end: en, rule: "quoted", conf: confWeak, props: map[string]any{"policyType": "strategy"}})
 		}
 		for _, loc := range quotedInitiativeRE.FindAllStringSubmatchIndex(str, -1) {
-			st := s.start + runeLen(str[:loc[2]]) - 1
-			en := s.start + runeLen(str[:loc[3]]) + 1
+			st := s.start + ro.at(loc[2]) - 1
+			en := s.start + ro.at(loc[3]) + 1
 			x.add(&mention{kind: model.KindProgram, name: str[loc[2]:loc[3]], start: st, end: en, rule: "quoted", conf: confWeak, props: programType("initiative")})
 		}
 		for _, loc := range quotedServiceRE.FindAllStringSubmatchIndex(str, -1) {
-			st := s.start + runeLen(str[:loc[2]]) - 1
-			en := s.start + runeLen(str[:loc[3]]) + 1
+			st := s.start + ro.at(loc[2]) - 1
+			en := s.start + ro.at(loc[3]) + 1
 			x.add(&mention{kind: model.KindProgram, name: str[loc[2]:loc[3]], start: st, end: en, rule: "quoted", conf: confWeak, props: programType("service")})
 		}
 	})
@@ -435,8 +437,8 @@ func (x *extractor) ruleSuffixes() {
 	x.sentences(func(p *para, s span) {
 		var sb *sentBounds
 		for i := s.start; i < s.end; i++ {
-			for _, c := range cues {
-				suf := []rune(c.suffix)
+			for _, c := range cuesByFirst[x.text[i]] {
+				suf := c.runes
 				end := i + len(suf)
 				if end > s.end || !runesEqual(x.text[i:end], suf) {
 					continue
@@ -463,6 +465,7 @@ func (x *extractor) ruleSuffixes() {
 // name begins a longer name (长宁区科学技术委员会) the longer one wins.
 func (x *extractor) districtMentions(s span) {
 	str := x.str(s.start, s.end)
+	ro := &runeOffsets{s: str}
 	for _, d := range x.districts {
 		off := 0
 		for {
@@ -470,7 +473,7 @@ func (x *extractor) districtMentions(s span) {
 			if i < 0 {
 				break
 			}
-			st := s.start + runeLen(str[:off+i])
+			st := s.start + ro.at(off+i)
 			off += i + len(d)
 			if x.isCovered(st, st+runeLen(d)) {
 				continue
@@ -572,8 +575,7 @@ func (x *extractor) shortFirms(s span, sb *sentBounds) {
 		return
 	}
 	for i := s.start + 2; i < s.end; i++ {
-		for _, fc := range firmCues {
-			suf := []rune(fc)
+		for _, suf := range firmCueRunes[x.text[i]] {
 			end := i + len(suf)
 			if end > s.end || !runesEqual(x.text[i:end], suf) {
 				continue
@@ -588,7 +590,9 @@ func (x *extractor) shortFirms(s span, sb *sentBounds) {
 			if !x.firmStem(string(x.text[start:i]), start, s.start) {
 				continue
 			}
-			x.add(&mention{kind: model.KindEnterprise, name: x.str(start, end), start: start, end: end, rule: "short-name", conf: confShort})
+			if m := x.add(&mention{kind: model.KindEnterprise, name: x.str(start, end), start: start, end: end, rule: "short-name", conf: confShort}); m != nil {
+				x.shortNames = append(x.shortNames, m) // in text order: sentences are visited in order
+			}
 		}
 	}
 }
@@ -603,6 +607,9 @@ func (x *extractor) nameEndsAt(off, limit int) bool {
 		return true
 	}
 	for _, w := range stopWords {
+		if w[0] != r {
+			continue
+		}
 		if off+len(w) <= limit && runesEqual(x.text[off:off+len(w)], w) {
 			if len(w) == 1 && off+2 <= limit && containsString(bigramsNotStops, string(x.text[off:off+2])) {
 				continue
@@ -646,9 +653,10 @@ var govShortRE = regexp.MustCompile(`(?:^|[^\p{Han}]|是|由|与|和|及|会同|
 // governmentShort finds short names of district bodies (区委, 区政府, 区科委, 区人才办).
 func (x *extractor) governmentShort(s span) {
 	str := x.str(s.start, s.end)
+	ro := &runeOffsets{s: str}
 	for _, loc := range govShortRE.FindAllStringSubmatchIndex(str, -1) {
-		st := s.start + runeLen(str[:loc[2]])
-		en := s.start + runeLen(str[:loc[3]])
+		st := s.start + ro.at(loc[2])
+		en := s.start + ro.at(loc[3])
 		if x.isCovered(st, en) {
 			continue
 		}

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/policygraph/policygraph/model"
@@ -191,8 +192,9 @@ func (x *extractor) ruleEnumerations() {
 				limit = x.lastItemEnd(c)
 			}
 			if headFound && head == "" {
-				for _, m := range x.mentions {
-					if m.rule == "short-name" && m.start >= c.start && m.end <= limit {
+				k := sort.Search(len(x.shortNames), func(i int) bool { return x.shortNames[i].start >= c.start })
+				for ; k < len(x.shortNames) && x.shortNames[k].start < limit; k++ {
+					if m := x.shortNames[k]; m.end <= limit {
 						m.rule = "dropped"
 					}
 				}
@@ -400,11 +402,5 @@ func (x *extractor) matchRight(open, end, limit int) int {
 
 // lookupName returns an already proposed mention with this name, if any.
 func (x *extractor) lookupName(name string) *mention {
-	f := fold(name)
-	for _, m := range x.mentions {
-		if fold(m.name) == f {
-			return m
-		}
-	}
-	return nil
+	return x.names[fold(name)]
 }

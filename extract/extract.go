@@ -67,6 +67,9 @@ func (r *Result) Entity(id string) *Entity {
 	return nil
 }
 
+// maxSources caps the provenance records kept per fact: the first ones, in text order.
+const maxSources = 32
+
 // ErrNoDocument is returned by Extract for a nil document.
 var ErrNoDocument = errors.New("extract: no document")
 
@@ -107,6 +110,7 @@ type mention struct {
 	props      map[string]any
 	id         string // a known id (from the gazetteer)
 	ent        *entity
+	listed     bool // in extractor.mentions
 }
 
 // entity gathers the mentions of one thing.
@@ -156,15 +160,19 @@ type extractor struct {
 	figures  []figure
 
 	// document-level facts
-	place     *entity // the district the document speaks for
-	placeName string
-	districts []string // district names the document uses (长宁区)
-	self      *entity  // the policy the document itself is (notice, measures, rules)
-	issuer    *entity  // the body that signed the document
-	proposal  *entity  // the proposal a reply answers
-	covered   []bool   // runes inside titles: other rules do not look there
-	occupied  []bool   // runes inside resolved mentions
-	sorted    []*mention
+	place      *entity // the district the document speaks for
+	placeName  string
+	districts  []string // district names the document uses (长宁区)
+	self       *entity  // the policy the document itself is (notice, measures, rules)
+	issuer     *entity  // the body that signed the document
+	proposal   *entity  // the proposal a reply answers
+	covered    []bool   // runes inside titles: other rules do not look there
+	occupied   []bool   // runes inside resolved mentions
+	sorted     []*mention
+	names      map[string]*mention // first mention proposed under each folded name
+	shortNames []*mention          // short firm-name guesses, in text order
+	// boundsCache holds the segmenter's token boundaries per sentence
+	boundsCache map[span]*sentBounds
 }
 
 func newExtractor(ctx context.Context, docID string, doc *textnorm.Document, opts Options) *extractor {
@@ -271,6 +279,13 @@ func (x *extractor) add(m *mention) *mention {
 		return nil
 	}
 	x.mentions = append(x.mentions, m)
+	m.listed = true
+	if x.names == nil {
+		x.names = map[string]*mention{}
+	}
+	if _, ok := x.names[fold(m.name)]; !ok {
+		x.names[fold(m.name)] = m
+	}
 	return m
 }
 
@@ -305,7 +320,7 @@ func (x *extractor) result() *Result {
 		ms := append([]*mention(nil), e.mentions...)
 		sort.SliceStable(ms, func(i, j int) bool { return ms[i].start < ms[j].start })
 		for _, m := range ms {
-			if seen[span{m.start, m.end}] {
+			if seen[span{m.start, m.end}] || len(srcs) >= maxSources {
 				continue
 			}
 			seen[span{m.start, m.end}] = true

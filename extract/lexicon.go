@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/policygraph/policygraph/model"
 )
@@ -21,6 +22,7 @@ type cue struct {
 	// minStem is the least number of runes before the suffix.
 	minStem int
 	props   map[string]any
+	runes   []rune // suffix as runes, set by sortCues
 }
 
 var cues = sortCues([]cue{
@@ -113,8 +115,39 @@ func validCue(name string, c cue) bool {
 
 func sortCues(cs []cue) []cue {
 	sort.SliceStable(cs, func(i, j int) bool { return len([]rune(cs[i].suffix)) > len([]rune(cs[j].suffix)) })
+	for i := range cs {
+		cs[i].runes = []rune(cs[i].suffix)
+	}
 	return cs
 }
+
+// cuesByFirst indexes cues by the first rune of their suffix.
+var cuesByFirst = func() map[rune][]cue {
+	m := map[rune][]cue{}
+	for _, c := range cues {
+		m[c.runes[0]] = append(m[c.runes[0]], c)
+	}
+	return m
+}()
+
+// firmCueRunes are firmCues as runes, indexed by first rune.
+var firmCueRunes = func() map[rune][][]rune {
+	m := map[rune][][]rune{}
+	for _, f := range firmCues {
+		rs := []rune(f)
+		m[rs[0]] = append(m[rs[0]], rs)
+	}
+	return m
+}()
+
+// stopsByLast indexes stopWords by their last rune.
+var stopsByLast = func() map[rune][][]rune {
+	m := map[rune][][]rune{}
+	for _, w := range stopWords {
+		m[w[len(w)-1]] = append(m[w[len(w)-1]], w)
+	}
+	return m
+}()
 
 func orgType(t string) map[string]any     { return map[string]any{"orgType": t} }
 func programType(t string) map[string]any { return map[string]any{"programType": t} }
@@ -244,3 +277,19 @@ func hasSuffixAny(s string, words []string) (string, bool) {
 }
 
 func runeLen(s string) int { return len([]rune(s)) }
+
+// runeOffsets converts increasing byte offsets of s to rune offsets in time linear in s
+// over all calls (offsets may also go back, at a cost).
+type runeOffsets struct {
+	s    string
+	b, r int
+}
+
+func (o *runeOffsets) at(byteOff int) int {
+	if byteOff < o.b {
+		o.b, o.r = 0, 0
+	}
+	o.r += utf8.RuneCountInString(o.s[o.b:byteOff])
+	o.b = byteOff
+	return o.r
+}

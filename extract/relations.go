@@ -28,6 +28,9 @@ func (x *extractor) relate(t model.RelType, from, to *entity, src source) {
 		x.relKey[k] = r
 		x.rels = append(x.rels, r)
 	}
+	if len(r.sources) >= maxSources {
+		return
+	}
 	for _, s := range r.sources {
 		if s.start == src.start && s.end == src.end {
 			return
@@ -226,11 +229,11 @@ func (x *extractor) relFramework(s span, ms []*mention) {
 		if f.kind != model.KindPolicy || f.ent.props["policyType"] != "framework" {
 			continue
 		}
-		str := x.str(s.start, s.end)
+		str := x.str(max(s.start, f.start-200), f.end)
 		if !hasAny(str, []string{"为核心", "为支撑", "为统领", "为引领", "为主体", "为龙头", "配套", "形成", "构建"}) {
 			continue
 		}
-		for _, m := range ms[:i] {
+		for _, m := range ms[max(0, i-12):i] {
 			if m.kind == model.KindPolicy && m.ent != f.ent && m.rule != "abbreviation" {
 				x.relate(model.RelPartOf, m.ent, f.ent, source{m.start, f.end, "framework", confCue})
 			}
@@ -251,7 +254,7 @@ func (x *extractor) relMembers(p *para, s span, ms []*mention) {
 	cue := s.start + runeLen(str[:loc[0]])
 	cueEnd := s.start + runeLen(str[:loc[1]])
 	var alliance *mention
-	for _, m := range x.mentionsIn(p.start, cue) {
+	for _, m := range x.mentionsIn(max(p.start, cue-300), cue) {
 		if m.kind == model.KindAlliance {
 			alliance = m
 		}
@@ -282,8 +285,8 @@ func (x *extractor) relParticipates(s span, ms []*mention) {
 			continue
 		}
 		var program *mention
-		for _, m := range ms {
-			if m.start >= verb && m.end <= build && m.kind == model.KindProgram {
+		for _, m := range x.mentionsIn(verb, build) {
+			if m.kind == model.KindProgram {
 				program = m
 				break
 			}
@@ -291,8 +294,8 @@ func (x *extractor) relParticipates(s span, ms []*mention) {
 		if program == nil {
 			continue
 		}
-		for _, m := range ms {
-			if m.start >= c.start && m.end <= verb && (m.kind == model.KindEnterprise || m.kind == model.KindOrganization) {
+		for _, m := range x.mentionsIn(c.start, verb) {
+			if m.kind == model.KindEnterprise || m.kind == model.KindOrganization {
 				x.relate(model.RelParticipatesIn, m.ent, program.ent, source{m.start, build + 2, "participates-in", confCue})
 			}
 		}
@@ -311,10 +314,7 @@ func (x *extractor) relIntroduced(s span, ms []*mention) {
 			pos++
 		}
 		var targets []*mention
-		for _, m := range ms {
-			if m.start < pos || m.end > c.end {
-				continue
-			}
+		for _, m := range x.mentionsIn(pos, c.end) {
 			gap := x.str(pos, m.start)
 			if gap != "" && gap != "、" && gap != "和" && gap != "及" && gap != "与" {
 				break
@@ -366,7 +366,7 @@ func (x *extractor) relIssued(s span, ms []*mention) {
 		if x.endsWith(vs, "我区", "本区") {
 			subj = x.placeEntity()
 		} else {
-			for _, o := range ms {
+			for _, o := range x.mentionsIn(max(s.start, vs-maxNameRunes), vs) {
 				if o.end == vs && (o.kind == model.KindPlace || o.kind == model.KindOrganization) {
 					subj = o.ent
 				}
@@ -440,7 +440,7 @@ func (x *extractor) relProgramMeasures(p *para, s span, ms []*mention) {
 		return
 	}
 	var last *mention
-	for _, m := range x.mentionsIn(p.start, s.start) {
+	for _, m := range x.mentionsIn(max(p.start, s.start-1000), s.start) {
 		if umbrella(m) {
 			last = m
 		}

@@ -51,19 +51,11 @@ func (x *extractor) entityFor(m *mention) *entity {
 		e.first = m.start
 	}
 	m.ent = e
-	if !containsMention(x.mentions, m) {
+	if !m.listed {
+		m.listed = true
 		x.mentions = append(x.mentions, m)
 	}
 	return e
-}
-
-func containsMention(ms []*mention, m *mention) bool {
-	for _, o := range ms {
-		if o == m {
-			return true
-		}
-	}
-	return false
 }
 
 func (x *extractor) index(e *entity, name string) {
@@ -177,13 +169,7 @@ func (x *extractor) merge(a, b *entity) {
 	if x.issuer == b {
 		x.issuer = a
 	}
-	out := x.ents[:0]
-	for _, e := range x.ents {
-		if e != b {
-			out = append(out, e)
-		}
-	}
-	x.ents = out
+	// b stays in x.ents without mentions; every pass skips such entities
 }
 
 // govAbbrev expands the usual short forms of government bodies.
@@ -228,34 +214,42 @@ func (x *extractor) mergeDistrictBodies() {
 
 // mergeSuffixes merges a name into the one longer name of the same kind that ends with it
 // when what comes before is a place or a quoted brand (中科院微系统所 ⊃ 微系统所,
-// 长宁双创服务联盟 ⊃ 双创服务联盟) or, for talent measures, who it is for
+// 长宁双创服务联盟 ⊃ 双创服务联盟) or, for talent measures, whom it is for
 // (青年人才创业资助 ⊃ 创业资助).
 func (x *extractor) mergeSuffixes() {
-	for _, b := range append([]*entity(nil), x.ents...) {
-		if len(b.mentions) == 0 || runeLen(fold(b.name)) < 4 || b.kind == model.KindPerson || b.kind == model.KindDocument || b.kind == model.KindPolicy {
+	byFold := x.foldIndex()
+	containers := map[*entity][]*entity{}
+	for _, a := range x.ents {
+		if len(a.mentions) == 0 || a.kind == model.KindPerson || a.kind == model.KindDocument || a.kind == model.KindPolicy {
 			continue
 		}
-		fb := fold(b.name)
-		var into *entity
-		n := 0
-		for _, a := range x.ents {
-			if a == b || a.kind != b.kind || len(a.mentions) == 0 {
+		fa := []rune(fold(a.name))
+		for k := 1; k+4 <= len(fa); k++ {
+			b := byFold[key(a.kind, string(fa[k:]))]
+			if b == nil || b == a || len(b.mentions) == 0 {
 				continue
 			}
-			fa := fold(a.name)
-			if !strings.HasSuffix(fa, fb) || fa == fb {
-				continue
+			if x.qualifier(string(fa[:k]), a.name, a.kind) {
+				containers[b] = append(containers[b], a)
 			}
-			prefix := strings.TrimSuffix(fa, fb)
-			if x.qualifier(prefix, a.name, b.kind) {
-				into = a
-				n++
-			}
-		}
-		if n == 1 {
-			x.merge(into, b)
 		}
 	}
+	for _, b := range append([]*entity(nil), x.ents...) {
+		if as := containers[b]; len(as) == 1 && len(as[0].mentions) > 0 && len(b.mentions) > 0 {
+			x.merge(as[0], b)
+		}
+	}
+}
+
+// foldIndex maps kind|fold(name) to the entity of that name.
+func (x *extractor) foldIndex() map[string]*entity {
+	m := make(map[string]*entity, len(x.ents))
+	for _, e := range x.ents {
+		if len(e.mentions) > 0 {
+			m[key(e.kind, e.name)] = e
+		}
+	}
+	return m
 }
 
 // qualifier reports whether prefix, the part of long before a shorter name, only
@@ -274,35 +268,42 @@ func (x *extractor) qualifier(prefix, long string, kind model.Kind) bool {
 	}
 	// 青年人才创业资助 ⊃ 创业资助, but 留学回国人才落户 ⊅ 人才落户: a short name that already
 	// says whom it is for is a measure of its own
-	return kind == model.KindTalentMeasure && runeLen(prefix) <= 4 && hasAny(prefix, peopleWords) && !hasAny(strings.TrimPrefix(long, prefix), peopleWords)
+	return kind == model.KindTalentMeasure && runeLen(prefix) <= 4 && hasAny(prefix, peopleWords) && !hasAny(strings.TrimPrefix(fold(long), prefix), peopleWords)
 }
 
 // mergeFirmNames merges a short firm name into the legal name that starts with it (after a
 // place): 澄岳智能 → 澄岳智能科技（上海）有限公司.
 func (x *extractor) mergeFirmNames() {
-	for _, b := range append([]*entity(nil), x.ents...) {
-		if b.kind != model.KindEnterprise || len(b.mentions) == 0 || strings.HasSuffix(b.name, "公司") {
+	byFold := x.foldIndex()
+	containers := map[*entity][]*entity{}
+	places := append(x.placeStems(), generalPlaces...)
+	for _, a := range x.ents {
+		if a.kind != model.KindEnterprise || len(a.mentions) == 0 || !strings.HasSuffix(a.name, "公司") {
 			continue
 		}
-		var into *entity
-		n := 0
-		for _, a := range x.ents {
-			if a == b || a.kind != model.KindEnterprise || len(a.mentions) == 0 || !strings.HasSuffix(a.name, "公司") {
-				continue
+		seen := map[*entity]bool{}
+		for _, legal := range []string{a.name, strings.TrimPrefix(strings.TrimPrefix(a.name, firstPrefix(a.name, places)), "市")} {
+			rs := []rune(fold(legal))
+			for k := 2; k < len(rs) && k <= 12; k++ {
+				b := byFold[key(model.KindEnterprise, string(rs[:k]))]
+				if b == nil || b == a || seen[b] || strings.HasSuffix(b.name, "公司") {
+					continue
+				}
+				seen[b] = true
+				containers[b] = append(containers[b], a)
 			}
-			legal := a.name
-			if p, ok := hasPrefixAny(legal, append(x.placeStems(), generalPlaces...)); ok {
-				legal = strings.TrimPrefix(strings.TrimPrefix(legal, p), "市")
-			}
-			if strings.HasPrefix(legal, b.name) || strings.HasPrefix(a.name, b.name) {
-				into = a
-				n++
-			}
-		}
-		if n == 1 {
-			x.merge(into, b)
 		}
 	}
+	for _, b := range append([]*entity(nil), x.ents...) {
+		if as := containers[b]; len(as) == 1 && len(as[0].mentions) > 0 && len(b.mentions) > 0 {
+			x.merge(as[0], b)
+		}
+	}
+}
+
+func firstPrefix(s string, words []string) string {
+	w, _ := hasPrefixAny(s, words)
+	return w
 }
 
 // ruleLexicon finds further occurrences of every name proposed so far (and of the

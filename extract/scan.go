@@ -29,7 +29,15 @@ func (x *extractor) bounds(s span) *sentBounds {
 	if x.seg == nil {
 		return nil
 	}
-	return &sentBounds{lo: s.start, b: x.seg.bounds(x.text[s.start:s.end])}
+	if sb, ok := x.boundsCache[s]; ok {
+		return sb
+	}
+	if x.boundsCache == nil {
+		x.boundsCache = map[span]*sentBounds{}
+	}
+	sb := &sentBounds{lo: s.start, b: x.seg.bounds(x.text[s.start:s.end])}
+	x.boundsCache[s] = sb
+	return sb
 }
 
 func (sb *sentBounds) at(off int) bool {
@@ -45,7 +53,10 @@ func (sb *sentBounds) at(off int) bool {
 
 // stopBefore returns the length of a stop word ending at offset i (≥ lo), or 0.
 func (x *extractor) stopBefore(lo, i int, sb *sentBounds) int {
-	for _, w := range stopWords {
+	if i-1 < lo || i > len(x.text) {
+		return 0
+	}
+	for _, w := range stopsByLast[x.text[i-1]] {
 		n := len(w)
 		if i-n < lo {
 			continue

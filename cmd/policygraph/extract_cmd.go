@@ -139,20 +139,9 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // target is where the output will be written ("" for stdout): the bundle's document path
 // is made relative to it.
 func extractFile(ctx context.Context, path, target, format string, opts extract.Options) ([]byte, error) {
-	raw, err := os.ReadFile(path)
+	doc, err := extract.Load(path)
 	if err != nil {
 		return nil, fmt.Errorf("extract: %w", err)
-	}
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return nil, fmt.Errorf("extract: %s: empty file", path)
-	}
-	text, _, err := textnorm.Decode(raw)
-	if err != nil {
-		return nil, fmt.Errorf("extract: %s: %w", path, err)
-	}
-	doc := textnorm.Normalize(text)
-	if strings.TrimSpace(doc.Text) == "" {
-		return nil, fmt.Errorf("extract: %s: no text after normalisation", path)
 	}
 	title := extractTitle(doc, path)
 	docID := model.EntityID(model.KindDocument, title)
