@@ -26,9 +26,20 @@ func Build(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
-	if _, err := javaPath(ctx); err != nil {
-		return err
+	_, err = build(ctx, o)
+	return err
+}
+
+// build is Build for options with defaults applied; it returns the java binary it checked.
+func build(ctx context.Context, o Options) (string, error) {
+	java, err := javaPath(ctx)
+	if err != nil {
+		return "", err
 	}
+	return java, buildWith(ctx, o)
+}
+
+func buildWith(ctx context.Context, o Options) error {
 	l := layoutOf(o)
 	stale, why, err := needsBuild(l)
 	if err != nil {

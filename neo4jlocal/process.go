@@ -196,10 +196,7 @@ func Start(ctx context.Context, o Options, detach bool) (*Process, error) {
 
 // start is Start without the start lock; o has defaults applied.
 func start(ctx context.Context, o Options, detach bool) (*Process, error) {
-	if err := Build(ctx, o); err != nil {
-		return nil, err
-	}
-	java, err := javaPath(ctx)
+	java, err := build(ctx, o)
 	if err != nil {
 		return nil, err
 	}
