@@ -22,6 +22,7 @@ func (x *extractor) ruleQuantities() {
 		}
 		dates := quantity.FindDates(str)
 		ms := x.mentionsIn(s.start, s.end)
+		topic := x.topic(p, s)
 		for _, q := range qs {
 			start, end := s.start+q.Span[0], s.start+q.Span[1]
 			if start < s.start || end > s.end || start >= end {
@@ -38,6 +39,9 @@ func (x *extractor) ruleQuantities() {
 				}
 			}
 			var se *entity
+			if subj == nil {
+				subj = topic
+			}
 			if subj != nil {
 				se = subj.ent
 			} else if x.self != nil {
@@ -46,6 +50,30 @@ func (x *extractor) ruleQuantities() {
 			x.figures = append(x.figures, figure{subject: se, q: mq, src: source{start, end, "quantity", confFigure}})
 		}
 	})
+}
+
+// topic is the measure, program or alliance a sentence without one of its own continues
+// (一是提供优秀人才租房补贴。近3年来已累计投入资金1.85亿元…): the last one named in the
+// previous sentence of the paragraph.
+func (x *extractor) topic(p *para, s span) *mention {
+	var prev span
+	for _, q := range p.sents {
+		if q == s {
+			break
+		}
+		prev = q
+	}
+	if prev.end <= prev.start {
+		return nil
+	}
+	var t *mention
+	for _, m := range x.mentionsIn(prev.start, prev.end) {
+		switch m.kind {
+		case model.KindTalentMeasure, model.KindProgram, model.KindAlliance:
+			t = m
+		}
+	}
+	return t
 }
 
 // figureSubject picks the mention a figure at [start, end) is about, or nil.
