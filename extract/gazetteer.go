@@ -55,6 +55,17 @@ func (g *Gazetteer) Add(e GazetteerEntry) {
 	}
 }
 
+// Merge adds every entity of o (which may be nil) to g; names g already knows keep their
+// entry.
+func (g *Gazetteer) Merge(o *Gazetteer) {
+	if o == nil {
+		return
+	}
+	for _, e := range o.entries {
+		g.Add(e)
+	}
+}
+
 // Len returns the number of entities known.
 func (g *Gazetteer) Len() int {
 	if g == nil {

@@ -60,6 +60,14 @@ func TestGazetteerErrors(t *testing.T) {
 	if _, err := LoadGazetteer(dir); err == nil || !strings.Contains(err.Error(), "bad.yaml") {
 		t.Errorf("malformed bundle: %v, want an error naming the file", err)
 	}
+	merged := &Gazetteer{}
+	merged.Merge(nil)
+	other := &Gazetteer{}
+	other.Add(GazetteerEntry{Kind: model.KindEnterprise, Name: "矽睿科技"})
+	merged.Merge(other)
+	if _, ok := merged.Lookup("矽睿科技"); !ok || merged.Len() != 1 {
+		t.Errorf("Merge: len %d", merged.Len())
+	}
 	var nilG *Gazetteer
 	if nilG.Len() != 0 {
 		t.Error("nil gazetteer is not empty")
