@@ -25,7 +25,7 @@ func extractBundles(ctx context.Context, files, gazetteerDirs []string) ([]*inge
 		if err != nil {
 			return nil, err
 		}
-		gz = g
+		gz.Merge(g)
 	}
 	var out []*ingest.Bundle
 	for _, f := range files {
