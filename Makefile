@@ -23,7 +23,7 @@ TEST_NEO4J_ENV := NEO4J_BOLT_PORT=$(TEST_BOLT_PORT) NEO4J_DATA_DIR=$(TEST_DATA_D
 	neo4j-start neo4j-stop neo4j-status test-neo4j-start test-neo4j-stop clean
 
 help: ## List the targets.
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
 build: ## Build bin/policygraph.
 	$(GO) build -o $(BIN) ./cmd/policygraph
