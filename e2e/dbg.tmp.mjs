@@ -1,0 +1,14 @@
+import { launch, baseURL } from './lib.mjs';
+const b = await launch();
+const page = await b.context.newPage();
+page.on('console', (m) => console.log('console', m.type(), m.text()));
+page.on('pageerror', (e) => console.log('pageerror', e.message));
+await page.goto(baseURL() + '/explore');
+await page.locator('#search').pressSequentially('矽睿', { delay: 30 });
+const o = page.locator('#suggestions li[data-id="enterprise:矽睿科技"]');
+await o.waitFor();
+await o.click();
+await page.waitForTimeout(3000);
+console.log(await page.locator('#status').textContent());
+console.log(await page.evaluate(() => window.__explorer.view.graph.order));
+await b.close();

