@@ -29,7 +29,8 @@ type Config struct {
 	LocalHeapMB      int
 	LocalPageCacheMB int
 
-	// Home is the folder holding neo4j-local/ and data/ (POLICYGRAPH_HOME, default: cwd).
+	// Home is POLICYGRAPH_HOME: the folder holding neo4j-local/. Empty: the local launcher
+	// looks upwards from the working directory, then from the binary.
 	Home string
 	// DataPaths are the bundles ingested by `run` (POLICYGRAPH_DATA, default "data").
 	DataPaths []string
@@ -47,13 +48,6 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		return def
 	}
 	home := get("POLICYGRAPH_HOME", "")
-	if home == "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			return Config{}, fmt.Errorf("POLICYGRAPH_HOME unset and working directory unknown: %w", err)
-		}
-		home = wd
-	}
 	c := Config{
 		Neo4jURI:      get("NEO4J_URI", ""),
 		Neo4jUser:     get("NEO4J_USER", "neo4j"),
@@ -72,7 +66,8 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	if c.LocalPageCacheMB, err = atoi(get("NEO4J_PAGECACHE_MB", "512"), "NEO4J_PAGECACHE_MB", 64, 1<<20); err != nil {
 		return Config{}, err
 	}
-	c.LocalDataDir = get("NEO4J_DATA_DIR", filepath.Join(home, ".data", "neo4j"))
+	// Empty: the launcher's default, <repository>/.data/neo4j.
+	c.LocalDataDir = get("NEO4J_DATA_DIR", "")
 	for _, p := range strings.Split(get("POLICYGRAPH_DATA", filepath.Join(home, "data")), string(os.PathListSeparator)) {
 		if p != "" {
 			c.DataPaths = append(c.DataPaths, p)

@@ -30,12 +30,19 @@ func loadEnv() (env, error) {
 	return env{cfg: cfg, log: cfg.NewLogger()}, nil
 }
 
+// localOptions configures the local launcher; unset fields take neo4jlocal's defaults (the
+// repository is found upwards from the working directory). When the repository cannot be
+// found the options are returned as they are and Start reports why.
 func (e env) localOptions() neo4jlocal.Options {
-	return neo4jlocal.Options{
+	o := neo4jlocal.Options{
 		RepoDir: e.cfg.Home, DataDir: e.cfg.LocalDataDir, BoltPort: e.cfg.LocalBoltPort,
 		Password: e.cfg.Neo4jPassword, HeapMB: e.cfg.LocalHeapMB, PageCacheMB: e.cfg.LocalPageCacheMB,
 		Logger: e.log,
 	}
+	if full, err := o.WithDefaults(); err == nil {
+		return full
+	}
+	return o
 }
 
 // uri returns the Neo4j to use: NEO4J_URI, or the local launcher's Bolt address.
