@@ -113,7 +113,7 @@ var qPoliciesSupporting, qEnterprisesSupportedBy, qShortest = func() (a, b, c ma
 	a, b, c = map[int]Query{}, map[int]Query{}, map[int]Query{}
 	for h := 1; h <= MaxHops; h++ {
 		a[h] = newQuery(fmt.Sprintf("policiesSupporting_%d", h), `
-MATCH (e:Entity {id: $id}) USING INDEX e:Entity(id) WHERE e:Enterprise
+MATCH (e:Entity {id: $id}) WHERE e:Enterprise
 MATCH p = ANY SHORTEST (x)`+supportStep+`{1,`+strconv.Itoa(h)+`}(e)
 WITH e, p, nodes(p)[0] AS pol
 WHERE pol.kind = 'Policy'
@@ -122,7 +122,7 @@ RETURN pol.id AS policy, e.id AS enterprise, length(p) AS hops,
        [n IN nodes(p) | n `+nodeProj+`] AS nodes, [r IN relationships(p) | `+rel("r")+`] AS rels`,
 			map[string]any{"id": "enterprise:x", "limit": 100})
 		b[h] = newQuery(fmt.Sprintf("enterprisesSupportedBy_%d", h), `
-MATCH (pol:Entity {id: $id}) USING INDEX pol:Entity(id) WHERE pol:Policy
+MATCH (pol:Entity {id: $id}) WHERE pol:Policy
 MATCH p = ANY SHORTEST (pol)`+supportStep+`{1,`+strconv.Itoa(h)+`}(x)
 WITH pol, p, last(nodes(p)) AS e
 WHERE e.kind = 'Enterprise'
@@ -605,6 +605,10 @@ func (s *Store) EdgesOf(ctx context.Context, ids []string, f EdgeFilter) (map[st
 	} else {
 		key += "ASC"
 	}
+	queries := qEdgesOf
+	if f.IncludeRetracted {
+		queries = qEdgesOfHistory // history.go
+	}
 	types := make([]string, len(f.Types))
 	for i, t := range f.Types {
 		types[i] = string(t)
@@ -613,7 +617,7 @@ func (s *Store) EdgesOf(ctx context.Context, ids []string, f EdgeFilter) (map[st
 	if sortBy == "" {
 		sortBy = "name"
 	}
-	recs, err := s.read(ctx, qEdgesOf[key], map[string]any{
+	recs, err := s.read(ctx, queries[key], map[string]any{
 		"ids": ids, "types": types, "kinds": kindStrings(f.Kinds), "nameContains": f.NameContains,
 		"level": f.Level, "dateFrom": f.DateFrom, "dateTo": f.DateTo, "method": f.Method,
 		"minConfidence": f.MinConfidence, "sort": sortBy, "offset": offset, "first": f.First,
@@ -684,6 +688,8 @@ type QuantityRecord struct {
 	Sources    []model.Provenance
 	Method     string
 	Confidence float64
+	Retracted  bool
+	Props      map[string]any // other stored properties: reviewedBy, retractedAt, createdAt …
 }
 
 func kindStrings(ks []model.Kind) []string {
@@ -754,6 +760,11 @@ func decodeEdge(v any) Edge {
 	return e
 }
 
+// quantityFields are the stored properties of a figure that QuantityRecord types.
+var quantityFields = map[string]bool{
+	"subject": true, "what": true, "value": true, "unit": true, "qualifier": true, "asOf": true, "raw": true, "min": true, "max": true,
+}
+
 func decodeQuantity(m map[string]any) QuantityRecord {
 	q := QuantityRecord{
 		Quantity: model.Quantity{
@@ -761,6 +772,12 @@ func decodeQuantity(m map[string]any) QuantityRecord {
 			Unit: str(m["unit"]), Qualifier: str(m["qualifier"]), AsOf: str(m["asOf"]), Raw: str(m["raw"]),
 		},
 		Sources: decodeSources(m), Method: str(m["method"]), Confidence: num(m["confidence"]),
+		Retracted: m["retracted"] == true, Props: map[string]any{},
+	}
+	for k, v := range m {
+		if !internalProps[k] && !quantityFields[k] && v != nil {
+			q.Props[k] = v
+		}
 	}
 	if v, ok := m["min"].(float64); ok {
 		q.Min = &v
