@@ -54,6 +54,7 @@ func changning(t *testing.T) *store.Store {
 func apiServer(t *testing.T, s server.Store, opts ...func(*server.Config)) *server.Server {
 	t.Helper()
 	cfg := server.DefaultConfig()
+	cfg.RateLimitRPS = 0 // httptest requests all come from one address
 	for _, o := range opts {
 		o(&cfg)
 	}

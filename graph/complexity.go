@@ -40,11 +40,11 @@ func relationCost(child int, _ *gmodel.RelationFilter, _ *gmodel.RelationSort, f
 }
 
 // relationsCost prices the generic Node.relations field of every type.
-func relationsCost(child int, _ []gmodel.RelationType, _ *gmodel.RelationDirection, _ *gmodel.RelationFilter, _ *gmodel.RelationSort, first *int, _ *string) int {
+func relationsCost(child int, _ []gmodel.RelationType, _ *gmodel.RelationDirection, _ *gmodel.RelationFilter, _ *gmodel.RelationSort, first *int, _ *string, _ *bool) int {
 	return listCost(child, intOr(first, defaultRelationFirst))
 }
 
-func quantitiesCost(child int) int { return listCost(child, quantitiesEstimate) }
+func quantitiesCost(child int, _ *bool) int { return listCost(child, quantitiesEstimate) }
 
 // Complexity returns the per-field complexity functions of the schema.
 func Complexity() generated.ComplexityRoot {
@@ -60,8 +60,11 @@ func Complexity() generated.ComplexityRoot {
 	c.Query.Lineage = func(child int, _ string, _ *gmodel.Direction, maxDepth *int) int {
 		return listCost(child, perHopNodes*intOr(maxDepth, 6))
 	}
-	c.Query.Neighborhood = func(child int, _ string, _ *int, _ []gmodel.NodeKind, limit *int) int {
+	c.Query.Neighborhood = func(child int, _ string, _ *int, _ []gmodel.NodeKind, limit *int, _ *bool) int {
 		return listCost(child, intOr(limit, 200))
+	}
+	c.Query.AuditTrail = func(child int, _ *string, first *int, _ *string) int {
+		return listCost(child, intOr(first, 20))
 	}
 	c.Query.ShortestPath = func(child int, _ string, _ string, maxHops *int) int {
 		return listCost(child, intOr(maxHops, 6)+1)
@@ -72,12 +75,12 @@ func Complexity() generated.ComplexityRoot {
 	return c
 }
 
-// quantitiesCostOnly has the signature of every field without arguments; setByType applies
-// it only to fields named Quantities.
+// quantitiesCostOnly has the signature of the quantities field (one optional Boolean);
+// setByType applies it only to fields named Quantities.
 var quantitiesCostOnly = quantitiesCost
 
 // setByType assigns fn to every complexity function of c whose signature is fn's, so that
-// each new relationship field is priced without a line here. Functions of the no-argument
+// each new relationship field is priced without a line here. Functions of the quantities
 // signature are set only on Quantities fields.
 func setByType(c *generated.ComplexityRoot, fn any) {
 	fv := reflect.ValueOf(fn)
@@ -92,7 +95,7 @@ func setByType(c *generated.ComplexityRoot, fn any) {
 			if f.Type() != fv.Type() || !f.IsNil() {
 				continue
 			}
-			if f.Type().NumIn() == 1 && obj.Type().Field(j).Name != "Quantities" {
+			if f.Type().NumIn() == 2 && obj.Type().Field(j).Name != "Quantities" {
 				continue
 			}
 			f.Set(fv)

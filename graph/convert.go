@@ -47,7 +47,7 @@ func toNode(n store.Node) gmodel.Node {
 	case model.KindPolicy:
 		return &gmodel.Policy{
 			ID: n.ID, Kind: kind, Name: n.Name, Aliases: aliases, Sources: sources,
-			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted,
+			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted, MergedInto: p.str("mergedInto"), Review: review(p),
 			Description: p.str("description"), StipInstruments: p.strs("stipInstruments"), StipTargetGroups: p.strs("stipTargetGroups"),
 			Properties: properties,
 			Title:      p.str("title"), DocNumber: p.str("docNumber"), PolicyType: p.str("policyType"), Level: p.level(),
@@ -57,7 +57,7 @@ func toNode(n store.Node) gmodel.Node {
 	case model.KindProgram:
 		return &gmodel.Program{
 			ID: n.ID, Kind: kind, Name: n.Name, Aliases: aliases, Sources: sources,
-			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted,
+			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted, MergedInto: p.str("mergedInto"), Review: review(p),
 			Description: p.str("description"), StipInstruments: p.strs("stipInstruments"), StipTargetGroups: p.strs("stipTargetGroups"),
 			Properties:  properties,
 			ProgramType: p.str("programType"), StartedOn: p.str("startedOn"), Status: p.str("status"), Scope: p.str("scope"), Level: p.level(),
@@ -65,7 +65,7 @@ func toNode(n store.Node) gmodel.Node {
 	case model.KindEnterprise:
 		return &gmodel.Enterprise{
 			ID: n.ID, Kind: kind, Name: n.Name, Aliases: aliases, Sources: sources,
-			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted,
+			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted, MergedInto: p.str("mergedInto"), Review: review(p),
 			Description: p.str("description"), StipInstruments: p.strs("stipInstruments"), StipTargetGroups: p.strs("stipTargetGroups"),
 			Properties: properties,
 			LegalName:  p.str("legalName"), IndustryNames: p.strs("industries"), Role: p.str("role"), Listed: p.boolean("listed"),
@@ -73,7 +73,7 @@ func toNode(n store.Node) gmodel.Node {
 	case model.KindAlliance:
 		return &gmodel.Alliance{
 			ID: n.ID, Kind: kind, Name: n.Name, Aliases: aliases, Sources: sources,
-			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted,
+			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted, MergedInto: p.str("mergedInto"), Review: review(p),
 			Description: p.str("description"), StipInstruments: p.strs("stipInstruments"), StipTargetGroups: p.strs("stipTargetGroups"),
 			Properties: properties,
 			FoundedOn:  p.str("foundedOn"), MemberCount: p.integer("memberCount"), Level: p.level(),
@@ -81,7 +81,7 @@ func toNode(n store.Node) gmodel.Node {
 	case model.KindTalentMeasure:
 		return &gmodel.TalentMeasure{
 			ID: n.ID, Kind: kind, Name: n.Name, Aliases: aliases, Sources: sources,
-			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted,
+			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted, MergedInto: p.str("mergedInto"), Review: review(p),
 			Description: p.str("description"), StipInstruments: p.strs("stipInstruments"), StipTargetGroups: p.strs("stipTargetGroups"),
 			Properties: properties,
 			Category:   p.str("category"), Eligibility: p.str("eligibility"), Level: p.level(),
@@ -89,7 +89,7 @@ func toNode(n store.Node) gmodel.Node {
 	case model.KindOrganization:
 		return &gmodel.Organization{
 			ID: n.ID, Kind: kind, Name: n.Name, Aliases: aliases, Sources: sources,
-			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted,
+			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted, MergedInto: p.str("mergedInto"), Review: review(p),
 			Description: p.str("description"), StipInstruments: p.strs("stipInstruments"), StipTargetGroups: p.strs("stipTargetGroups"),
 			Properties: properties,
 			OrgType:    p.str("orgType"), Level: p.level(),
@@ -97,7 +97,7 @@ func toNode(n store.Node) gmodel.Node {
 	case model.KindPlace:
 		return &gmodel.Place{
 			ID: n.ID, Kind: kind, Name: n.Name, Aliases: aliases, Sources: sources,
-			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted,
+			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted, MergedInto: p.str("mergedInto"), Review: review(p),
 			Description: p.str("description"), StipInstruments: p.strs("stipInstruments"), StipTargetGroups: p.strs("stipTargetGroups"),
 			Properties: properties,
 			PlaceType:  p.str("placeType"), Level: p.level(),
@@ -105,14 +105,14 @@ func toNode(n store.Node) gmodel.Node {
 	case model.KindIndustry:
 		return &gmodel.Industry{
 			ID: n.ID, Kind: kind, Name: n.Name, Aliases: aliases, Sources: sources,
-			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted,
+			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted, MergedInto: p.str("mergedInto"), Review: review(p),
 			Description: p.str("description"), StipInstruments: p.strs("stipInstruments"), StipTargetGroups: p.strs("stipTargetGroups"),
 			Properties: properties,
 		}
 	case model.KindPerson:
 		return &gmodel.Person{
 			ID: n.ID, Kind: kind, Name: n.Name, Aliases: aliases, Sources: sources,
-			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted,
+			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted, MergedInto: p.str("mergedInto"), Review: review(p),
 			Description: p.str("description"), StipInstruments: p.strs("stipInstruments"), StipTargetGroups: p.strs("stipTargetGroups"),
 			Properties: properties,
 			Role:       p.str("role"),
@@ -120,7 +120,7 @@ func toNode(n store.Node) gmodel.Node {
 	default: // model.KindDocument; an unknown kind cannot be stored (ingest validates kinds)
 		return &gmodel.Document{
 			ID: n.ID, Kind: gmodel.NodeKindDocument, Name: n.Name, Aliases: aliases, Sources: sources,
-			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted,
+			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted, MergedInto: p.str("mergedInto"), Review: review(p),
 			Description: p.str("description"), StipInstruments: p.strs("stipInstruments"), StipTargetGroups: p.strs("stipTargetGroups"),
 			Properties: properties,
 			Title:      p.str("title"), Number: p.str("number"), Issuer: p.str("issuer"), Date: p.str("date"),
@@ -171,7 +171,7 @@ func toEdge(e store.Edge) *gmodel.GraphEdge {
 	return &gmodel.GraphEdge{
 		ID: e.ID, Type: string(e.Type), Source: e.From, Target: e.To,
 		Properties: properties, Sources: toProvenance(e.Sources),
-		Method: e.Method, Confidence: e.Confidence, Retracted: e.Retracted,
+		Method: e.Method, Confidence: e.Confidence, Retracted: e.Retracted, Review: review(props(e.Props)),
 	}
 }
 
@@ -213,7 +213,18 @@ func toQuantity(q store.QuantityRecord) *gmodel.Quantity {
 		ID: q.ID, What: q.What, Value: q.Value, Unit: q.Unit, Min: q.Min, Max: q.Max,
 		Qualifier: nonEmpty(q.Qualifier), AsOf: nonEmpty(q.AsOf), Raw: nonEmpty(q.Raw),
 		Method: q.Method, Confidence: q.Confidence, Sources: toProvenance(q.Sources),
+		Retracted: q.Retracted, Review: review(props(q.Props)),
 	}
+}
+
+// review reads the last review of a fact from its properties (reviewedBy, reviewedAt,
+// reviewNote), nil when it was never reviewed.
+func review(p props) *gmodel.Review {
+	by, at := p.str("reviewedBy"), p.str("reviewedAt")
+	if by == nil || at == nil {
+		return nil
+	}
+	return &gmodel.Review{By: *by, At: *at, Note: p.str("reviewNote")}
 }
 
 func toStats(s store.Stats) *gmodel.GraphStats {

@@ -12,9 +12,10 @@ import (
 	"github.com/policygraph/policygraph/store"
 )
 
-// Limits bound what one operation may ask for. Arguments beyond a cap are rejected before
-// execution with extensions.code BAD_USER_INPUT (never silently clamped); an operation nested
-// deeper than MaxDepth is rejected with COMPLEXITY_LIMIT.
+// Limits bound what one operation may ask for. Arguments beyond a cap, and string arguments
+// longer than MaxStringBytes, are rejected before execution with extensions.code
+// BAD_USER_INPUT (never silently clamped); an operation nested deeper than MaxDepth or with
+// more than MaxAliases aliased fields is rejected with COMPLEXITY_LIMIT.
 type Limits struct {
 	MaxDepth             int // nesting of fields, introspection excluded
 	MaxFirst             int // first on every list and connection
@@ -22,6 +23,15 @@ type Limits struct {
 	MaxHops              int // maxHops of policiesSupporting, enterprisesSupportedBy, shortestPath
 	MaxLineageDepth      int // lineage(maxDepth)
 	MaxNeighborhoodDepth int // neighborhood(depth)
+	MaxAliases           int // aliased fields of one operation (alias bombs); 0 = no limit
+	MaxStringBytes       int // bytes of any string argument, inputs included; 0 = no limit
+}
+
+// largeStringArgs are the arguments exempt from MaxStringBytes: uploads, bounded by the
+// resolver's own limit (INGEST_MAX_BYTES).
+var largeStringArgs = map[string]bool{
+	"Mutation.ingestDocument.input.bundle": true,
+	"Mutation.ingestDocument.input.text":   true,
 }
 
 // DefaultLimits are the limits the server uses unless configured otherwise.
@@ -32,6 +42,8 @@ var DefaultLimits = Limits{
 	MaxHops:              store.MaxHops,
 	MaxLineageDepth:      store.MaxDepth,
 	MaxNeighborhoodDepth: store.MaxNeighbors,
+	MaxAliases:           30,
+	MaxStringBytes:       4 << 10,
 }
 
 // StoreLimits are the largest values the store accepts; configured limits may not exceed
@@ -60,6 +72,9 @@ func (l Limits) Validate() error {
 		if c.v < 1 || c.v > c.max {
 			return fmt.Errorf("%s must be 1..%d, got %d", c.name, c.max, c.v)
 		}
+	}
+	if l.MaxAliases < 0 || l.MaxStringBytes < 0 {
+		return fmt.Errorf("max aliases and max string bytes must not be negative")
 	}
 	return nil
 }
@@ -101,7 +116,7 @@ func (e limitsExtension) MutateOperationContext(ctx context.Context, opCtx *grap
 // Check walks a selection set (fragments expanded) and reports the first argument out of
 // range or a depth beyond MaxDepth.
 func (l Limits) Check(set ast.SelectionSet, vars map[string]any) *gqlerror.Error {
-	w := walker{bounds: l.bounds(), vars: vars, visiting: map[string]bool{}}
+	w := walker{bounds: l.bounds(), vars: vars, visiting: map[string]bool{}, maxString: l.MaxStringBytes}
 	if err := w.walk(set, 0); err != nil {
 		return err
 	}
@@ -110,20 +125,30 @@ func (l Limits) Check(set ast.SelectionSet, vars map[string]any) *gqlerror.Error
 		err.Extensions = map[string]any{"code": fault.CodeComplexityLimit, "depth": w.maxDepth, "limit": l.MaxDepth}
 		return err
 	}
+	if l.MaxAliases > 0 && w.aliases > l.MaxAliases {
+		err := gqlerror.Errorf("the operation has %d aliased fields; the limit is %d", w.aliases, l.MaxAliases)
+		err.Extensions = map[string]any{"code": fault.CodeComplexityLimit, "aliases": w.aliases, "limit": l.MaxAliases}
+		return err
+	}
 	return nil
 }
 
 type walker struct {
-	bounds   map[string]argBound
-	vars     map[string]any
-	maxDepth int
-	visiting map[string]bool // fragment names on the current path (validation forbids cycles; this guards anyway)
+	bounds    map[string]argBound
+	vars      map[string]any
+	maxDepth  int
+	aliases   int // fields whose alias differs from their name, counted once per use of a fragment
+	maxString int
+	visiting  map[string]bool // fragment names on the current path (validation forbids cycles; this guards anyway)
 }
 
 func (w *walker) walk(set ast.SelectionSet, depth int) *gqlerror.Error {
 	for _, sel := range set {
 		switch s := sel.(type) {
 		case *ast.Field:
+			if s.Alias != "" && s.Alias != s.Name {
+				w.aliases++
+			}
 			if len(s.Name) > 1 && s.Name[:2] == "__" {
 				continue // introspection: bounded by the parser's MaxIntrospectionDepth rule
 			}
@@ -161,6 +186,22 @@ func (w *walker) checkArgs(f *ast.Field) *gqlerror.Error {
 		return nil
 	}
 	args := f.ArgumentMap(w.vars) // defaults applied
+	if w.maxString > 0 {
+		owner := f.Name
+		if f.ObjectDefinition != nil {
+			owner = f.ObjectDefinition.Name + "." + f.Name
+		}
+		for name, v := range args {
+			if path, n := longString(owner+"."+name, v, w.maxString); path != "" {
+				err := gqlerror.Errorf("%s: a string of %d bytes exceeds the limit of %d (GRAPHQL_MAX_STRING_BYTES)", path, n, w.maxString)
+				if f.Position != nil {
+					err.Locations = []gqlerror.Location{{Line: f.Position.Line, Column: f.Position.Column}}
+				}
+				err.Extensions = map[string]any{"code": fault.CodeBadUserInput, "argument": name, "max": w.maxString}
+				return err
+			}
+		}
+	}
 	for name, b := range w.bounds {
 		v, ok := args[name]
 		if !ok || v == nil {
@@ -185,6 +226,33 @@ func (w *walker) checkArgs(f *ast.Field) *gqlerror.Error {
 		}
 	}
 	return nil
+}
+
+// longString returns the path and length of the first string in v (an argument value, maybe
+// a nested input or list) longer than max bytes, or "" when there is none.
+func longString(path string, v any, max int) (string, int) {
+	if largeStringArgs[path] {
+		return "", 0
+	}
+	switch x := v.(type) {
+	case string:
+		if len(x) > max {
+			return path, len(x)
+		}
+	case []any:
+		for i, e := range x {
+			if p, n := longString(fmt.Sprintf("%s[%d]", path, i), e, max); p != "" {
+				return p, n
+			}
+		}
+	case map[string]any:
+		for k, e := range x {
+			if p, n := longString(path+"."+k, e, max); p != "" {
+				return p, n
+			}
+		}
+	}
+	return "", 0
 }
 
 func asInt(v any) (int, bool) {

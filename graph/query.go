@@ -3,6 +3,8 @@ package graph
 import (
 	"context"
 	"fmt"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/policygraph/policygraph/fault"
 	"github.com/policygraph/policygraph/graph/loader"
@@ -11,10 +13,25 @@ import (
 	"github.com/policygraph/policygraph/store"
 )
 
-// checkID rejects an empty id argument.
+// checkID rejects an empty id argument, or one that is not plain text.
 func checkID(arg, id string) error {
 	if id == "" {
 		return fmt.Errorf("%s must not be empty: %w", arg, fault.ErrInvalidInput)
+	}
+	return checkText(arg, id)
+}
+
+// checkText rejects a string argument holding control characters (tabs and newlines
+// excepted) or U+FFFD, which stands for bytes that were not valid UTF-8. Such input can
+// match nothing and is refused rather than sent to the database.
+func checkText(arg, s string) error {
+	for _, r := range s {
+		if r == utf8.RuneError {
+			return fmt.Errorf("%s is not valid UTF-8 text: %w", arg, fault.ErrInvalidInput)
+		}
+		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+			return fmt.Errorf("%s holds a control character (U+%04X): %w", arg, r, fault.ErrInvalidInput)
+		}
 	}
 	return nil
 }

@@ -123,8 +123,17 @@ func (r *Resolver) related(ctx context.Context, field, id string, filter *gmodel
 }
 
 // relations resolves the generic Node.relations field.
-func (r *Resolver) relations(ctx context.Context, id string, types []gmodel.RelationType, direction *gmodel.RelationDirection, filter *gmodel.RelationFilter, sort *gmodel.RelationSort, first *int, after *string) (*gmodel.RelationConnection, error) {
+func (r *Resolver) relations(ctx context.Context, id string, types []gmodel.RelationType, direction *gmodel.RelationDirection, filter *gmodel.RelationFilter, sort *gmodel.RelationSort, first *int, after *string, includeRetracted *bool) (*gmodel.RelationConnection, error) {
 	spec := relSpec{outgoing: direction == nil || *direction == gmodel.RelationDirectionOutgoing}
+	if includeRetracted != nil && *includeRetracted {
+		f := gmodel.RelationFilter{}
+		if filter != nil {
+			f = *filter
+		}
+		yes := true
+		f.IncludeRetracted = &yes
+		filter = &f
+	}
 	if len(types) == 0 {
 		spec.types = model.RelTypes
 	}
@@ -174,6 +183,9 @@ func edgeFilter(spec relSpec, filter *gmodel.RelationFilter, sort *gmodel.Relati
 		f.Kinds = kindsOf(filter.Kinds)
 		if filter.NameContains != nil {
 			f.NameContains = strings.TrimSpace(*filter.NameContains)
+			if err := checkText("filter.nameContains", f.NameContains); err != nil {
+				return f, err
+			}
 		}
 		if filter.Level != nil {
 			f.Level = string(*filter.Level)
@@ -192,7 +204,11 @@ func edgeFilter(spec relSpec, filter *gmodel.RelationFilter, sort *gmodel.Relati
 		}
 		if filter.Method != nil {
 			f.Method = strings.TrimSpace(*filter.Method)
+			if err := checkText("filter.method", f.Method); err != nil {
+				return f, err
+			}
 		}
+		f.IncludeRetracted = filter.IncludeRetracted != nil && *filter.IncludeRetracted
 		if filter.MinConfidence != nil {
 			c := *filter.MinConfidence
 			if c < 0 || c > 1 {
@@ -214,8 +230,8 @@ func edgeFilter(spec relSpec, filter *gmodel.RelationFilter, sort *gmodel.Relati
 }
 
 // quantities resolves the quantities field of every entity type.
-func (r *Resolver) quantities(ctx context.Context, id string) ([]*gmodel.Quantity, error) {
-	qs, err := loader.For(ctx).Quantities(ctx, id)
+func (r *Resolver) quantities(ctx context.Context, id string, includeRetracted *bool) ([]*gmodel.Quantity, error) {
+	qs, err := loader.For(ctx).Quantities(ctx, id, includeRetracted != nil && *includeRetracted)
 	if err != nil {
 		return nil, err
 	}

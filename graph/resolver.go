@@ -10,17 +10,27 @@ import (
 
 // Resolver is the dependency struct of the GraphQL resolvers. Resolvers read the store
 // directly for root fields and through the request's dataloaders (loader.For) for fields
-// of nodes, so the round trips of a request are bounded by its shape.
+// of nodes, so the round trips of a request are bounded by its shape. Mutations and the
+// audit trail go through Curator.
 type Resolver struct {
 	Store Store
+	// Curator performs the mutations; nil: they answer UNAVAILABLE.
+	Curator Curator
 }
 
-// NewExecutableSchema returns the executable schema over s with the per-field complexity
-// functions of Complexity.
+// NewExecutableSchema returns the read-only executable schema over s (mutations answer
+// UNAVAILABLE) with the per-field complexity functions of Complexity.
 func NewExecutableSchema(s Store) graphql.ExecutableSchema {
+	return Schema(&Resolver{Store: s})
+}
+
+// Schema returns the executable schema over r's dependencies, with the per-field complexity
+// functions of Complexity and the @requiresRole directive checking the caller's role.
+func Schema(r *Resolver) graphql.ExecutableSchema {
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers:  &Resolver{Store: s},
+		Resolvers:  r,
 		Complexity: Complexity(),
+		Directives: generated.DirectiveRoot{RequiresRole: requireRole},
 	})
 }
 
@@ -28,6 +38,7 @@ func NewExecutableSchema(s Store) graphql.ExecutableSchema {
 var (
 	_ generated.ResolverRoot          = (*Resolver)(nil)
 	_ generated.QueryResolver         = (*queryResolver)(nil)
+	_ generated.MutationResolver      = (*mutationResolver)(nil)
 	_ generated.ProvenanceResolver    = (*provenanceResolver)(nil)
 	_ generated.PolicyResolver        = (*policyResolver)(nil)
 	_ generated.ProgramResolver       = (*programResolver)(nil)

@@ -14,16 +14,17 @@ import (
 	"github.com/policygraph/policygraph/graph/generated"
 	"github.com/policygraph/policygraph/graph/loader"
 	"github.com/policygraph/policygraph/graph/model"
+	"github.com/policygraph/policygraph/store"
 )
 
 // Quantities is the resolver for the quantities field.
-func (r *allianceResolver) Quantities(ctx context.Context, obj *model.Alliance) ([]*model.Quantity, error) {
-	return r.quantities(ctx, obj.ID)
+func (r *allianceResolver) Quantities(ctx context.Context, obj *model.Alliance, includeRetracted *bool) ([]*model.Quantity, error) {
+	return r.quantities(ctx, obj.ID, includeRetracted)
 }
 
 // Relations is the resolver for the relations field.
-func (r *allianceResolver) Relations(ctx context.Context, obj *model.Alliance, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error) {
-	return r.relations(ctx, obj.ID, types, direction, filter, sort, first, after)
+func (r *allianceResolver) Relations(ctx context.Context, obj *model.Alliance, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error) {
+	return r.relations(ctx, obj.ID, types, direction, filter, sort, first, after, includeRetracted)
 }
 
 // Members is the resolver for the members field.
@@ -52,13 +53,13 @@ func (r *allianceResolver) LocatedIn(ctx context.Context, obj *model.Alliance, f
 }
 
 // Quantities is the resolver for the quantities field.
-func (r *documentResolver) Quantities(ctx context.Context, obj *model.Document) ([]*model.Quantity, error) {
-	return r.quantities(ctx, obj.ID)
+func (r *documentResolver) Quantities(ctx context.Context, obj *model.Document, includeRetracted *bool) ([]*model.Quantity, error) {
+	return r.quantities(ctx, obj.ID, includeRetracted)
 }
 
 // Relations is the resolver for the relations field.
-func (r *documentResolver) Relations(ctx context.Context, obj *model.Document, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error) {
-	return r.relations(ctx, obj.ID, types, direction, filter, sort, first, after)
+func (r *documentResolver) Relations(ctx context.Context, obj *model.Document, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error) {
+	return r.relations(ctx, obj.ID, types, direction, filter, sort, first, after, includeRetracted)
 }
 
 // Mentions is the resolver for the mentions field.
@@ -92,13 +93,13 @@ func (r *documentResolver) SignedBy(ctx context.Context, obj *model.Document, fi
 }
 
 // Quantities is the resolver for the quantities field.
-func (r *enterpriseResolver) Quantities(ctx context.Context, obj *model.Enterprise) ([]*model.Quantity, error) {
-	return r.quantities(ctx, obj.ID)
+func (r *enterpriseResolver) Quantities(ctx context.Context, obj *model.Enterprise, includeRetracted *bool) ([]*model.Quantity, error) {
+	return r.quantities(ctx, obj.ID, includeRetracted)
 }
 
 // Relations is the resolver for the relations field.
-func (r *enterpriseResolver) Relations(ctx context.Context, obj *model.Enterprise, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error) {
-	return r.relations(ctx, obj.ID, types, direction, filter, sort, first, after)
+func (r *enterpriseResolver) Relations(ctx context.Context, obj *model.Enterprise, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error) {
+	return r.relations(ctx, obj.ID, types, direction, filter, sort, first, after, includeRetracted)
 }
 
 // SupportedBy is the resolver for the supportedBy field.
@@ -157,13 +158,13 @@ func (r *enterpriseResolver) IntroducedBy(ctx context.Context, obj *model.Enterp
 }
 
 // Quantities is the resolver for the quantities field.
-func (r *industryResolver) Quantities(ctx context.Context, obj *model.Industry) ([]*model.Quantity, error) {
-	return r.quantities(ctx, obj.ID)
+func (r *industryResolver) Quantities(ctx context.Context, obj *model.Industry, includeRetracted *bool) ([]*model.Quantity, error) {
+	return r.quantities(ctx, obj.ID, includeRetracted)
 }
 
 // Relations is the resolver for the relations field.
-func (r *industryResolver) Relations(ctx context.Context, obj *model.Industry, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error) {
-	return r.relations(ctx, obj.ID, types, direction, filter, sort, first, after)
+func (r *industryResolver) Relations(ctx context.Context, obj *model.Industry, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error) {
+	return r.relations(ctx, obj.ID, types, direction, filter, sort, first, after, includeRetracted)
 }
 
 // Members is the resolver for the members field.
@@ -186,14 +187,128 @@ func (r *industryResolver) Investors(ctx context.Context, obj *model.Industry, f
 	return r.related(ctx, "Industry.investors", obj.ID, filter, sort, first, after)
 }
 
+// UpsertEntity is the resolver for the upsertEntity field.
+func (r *mutationResolver) UpsertEntity(ctx context.Context, input model.EntityInput) (model.Node, error) {
+	c, err := r.curator()
+	if err != nil {
+		return nil, err
+	}
+	in, err := toEntityInput(input)
+	if err != nil {
+		return nil, err
+	}
+	n, _, err := c.UpsertEntity(ctx, actor(ctx), in)
+	if err != nil {
+		return nil, err
+	}
+	return toNode(n), nil
+}
+
+// AddRelation is the resolver for the addRelation field.
+func (r *mutationResolver) AddRelation(ctx context.Context, input model.RelationInput) (*model.GraphEdge, error) {
+	c, err := r.curator()
+	if err != nil {
+		return nil, err
+	}
+	in, err := toRelationInput(input)
+	if err != nil {
+		return nil, err
+	}
+	e, err := c.AddRelation(ctx, actor(ctx), in)
+	if err != nil {
+		return nil, err
+	}
+	return toEdge(e), nil
+}
+
+// RetractRelation is the resolver for the retractRelation field.
+func (r *mutationResolver) RetractRelation(ctx context.Context, id string, reason *string) (*model.GraphEdge, error) {
+	c, err := r.curator()
+	if err != nil {
+		return nil, err
+	}
+	e, err := c.RetractRelation(ctx, actor(ctx), id, deref(reason))
+	if err != nil {
+		return nil, err
+	}
+	return toEdge(e), nil
+}
+
+// AddQuantity is the resolver for the addQuantity field.
+func (r *mutationResolver) AddQuantity(ctx context.Context, input model.QuantityInput) (*model.Quantity, error) {
+	c, err := r.curator()
+	if err != nil {
+		return nil, err
+	}
+	q, err := c.AddQuantity(ctx, actor(ctx), toQuantityInput(input))
+	if err != nil {
+		return nil, err
+	}
+	return toQuantity(q), nil
+}
+
+// RetractQuantity is the resolver for the retractQuantity field.
+func (r *mutationResolver) RetractQuantity(ctx context.Context, id string, reason *string) (*model.Quantity, error) {
+	c, err := r.curator()
+	if err != nil {
+		return nil, err
+	}
+	q, err := c.RetractQuantity(ctx, actor(ctx), id, deref(reason))
+	if err != nil {
+		return nil, err
+	}
+	return toQuantity(q), nil
+}
+
+// MarkReviewed is the resolver for the markReviewed field.
+func (r *mutationResolver) MarkReviewed(ctx context.Context, id string, note *string) (*model.ReviewResult, error) {
+	c, err := r.curator()
+	if err != nil {
+		return nil, err
+	}
+	rv, err := c.MarkReviewed(ctx, actor(ctx), id, deref(note))
+	if err != nil {
+		return nil, err
+	}
+	return &model.ReviewResult{ID: id, Review: &model.Review{By: rv.By, At: rv.At, Note: nonEmpty(rv.Note)}}, nil
+}
+
+// MergeEntities is the resolver for the mergeEntities field.
+func (r *mutationResolver) MergeEntities(ctx context.Context, keepID string, mergeID string, reason *string) (*model.MergeResult, error) {
+	c, err := r.curator()
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.MergeEntities(ctx, actor(ctx), keepID, mergeID, deref(reason))
+	if err != nil {
+		return nil, err
+	}
+	return &model.MergeResult{Node: toNode(res.Kept), Merged: toNode(res.Merged), MovedRelations: res.MovedEdges,
+		MovedQuantities: res.MovedQuantities, RetractedRelations: res.RetractedEdges}, nil
+}
+
+// IngestDocument is the resolver for the ingestDocument field.
+func (r *mutationResolver) IngestDocument(ctx context.Context, input model.IngestInput) (*model.IngestResult, error) {
+	c, err := r.curator()
+	if err != nil {
+		return nil, err
+	}
+	in := toIngestInput(input)
+	rep, err := c.IngestDocument(ctx, actor(ctx), in)
+	if err != nil {
+		return nil, err
+	}
+	return toIngestResult(rep, in.DryRun), nil
+}
+
 // Quantities is the resolver for the quantities field.
-func (r *organizationResolver) Quantities(ctx context.Context, obj *model.Organization) ([]*model.Quantity, error) {
-	return r.quantities(ctx, obj.ID)
+func (r *organizationResolver) Quantities(ctx context.Context, obj *model.Organization, includeRetracted *bool) ([]*model.Quantity, error) {
+	return r.quantities(ctx, obj.ID, includeRetracted)
 }
 
 // Relations is the resolver for the relations field.
-func (r *organizationResolver) Relations(ctx context.Context, obj *model.Organization, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error) {
-	return r.relations(ctx, obj.ID, types, direction, filter, sort, first, after)
+func (r *organizationResolver) Relations(ctx context.Context, obj *model.Organization, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error) {
+	return r.relations(ctx, obj.ID, types, direction, filter, sort, first, after, includeRetracted)
 }
 
 // Issued is the resolver for the issued field.
@@ -232,13 +347,13 @@ func (r *organizationResolver) LocatedIn(ctx context.Context, obj *model.Organiz
 }
 
 // Quantities is the resolver for the quantities field.
-func (r *personResolver) Quantities(ctx context.Context, obj *model.Person) ([]*model.Quantity, error) {
-	return r.quantities(ctx, obj.ID)
+func (r *personResolver) Quantities(ctx context.Context, obj *model.Person, includeRetracted *bool) ([]*model.Quantity, error) {
+	return r.quantities(ctx, obj.ID, includeRetracted)
 }
 
 // Relations is the resolver for the relations field.
-func (r *personResolver) Relations(ctx context.Context, obj *model.Person, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error) {
-	return r.relations(ctx, obj.ID, types, direction, filter, sort, first, after)
+func (r *personResolver) Relations(ctx context.Context, obj *model.Person, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error) {
+	return r.relations(ctx, obj.ID, types, direction, filter, sort, first, after, includeRetracted)
 }
 
 // Proposed is the resolver for the proposed field.
@@ -252,13 +367,13 @@ func (r *personResolver) Signed(ctx context.Context, obj *model.Person, filter *
 }
 
 // Quantities is the resolver for the quantities field.
-func (r *placeResolver) Quantities(ctx context.Context, obj *model.Place) ([]*model.Quantity, error) {
-	return r.quantities(ctx, obj.ID)
+func (r *placeResolver) Quantities(ctx context.Context, obj *model.Place, includeRetracted *bool) ([]*model.Quantity, error) {
+	return r.quantities(ctx, obj.ID, includeRetracted)
 }
 
 // Relations is the resolver for the relations field.
-func (r *placeResolver) Relations(ctx context.Context, obj *model.Place, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error) {
-	return r.relations(ctx, obj.ID, types, direction, filter, sort, first, after)
+func (r *placeResolver) Relations(ctx context.Context, obj *model.Place, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error) {
+	return r.relations(ctx, obj.ID, types, direction, filter, sort, first, after, includeRetracted)
 }
 
 // Contains is the resolver for the contains field.
@@ -277,13 +392,13 @@ func (r *placeResolver) Introduced(ctx context.Context, obj *model.Place, filter
 }
 
 // Quantities is the resolver for the quantities field.
-func (r *policyResolver) Quantities(ctx context.Context, obj *model.Policy) ([]*model.Quantity, error) {
-	return r.quantities(ctx, obj.ID)
+func (r *policyResolver) Quantities(ctx context.Context, obj *model.Policy, includeRetracted *bool) ([]*model.Quantity, error) {
+	return r.quantities(ctx, obj.ID, includeRetracted)
 }
 
 // Relations is the resolver for the relations field.
-func (r *policyResolver) Relations(ctx context.Context, obj *model.Policy, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error) {
-	return r.relations(ctx, obj.ID, types, direction, filter, sort, first, after)
+func (r *policyResolver) Relations(ctx context.Context, obj *model.Policy, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error) {
+	return r.relations(ctx, obj.ID, types, direction, filter, sort, first, after, includeRetracted)
 }
 
 // Supports is the resolver for the supports field.
@@ -367,13 +482,13 @@ func (r *policyResolver) Industries(ctx context.Context, obj *model.Policy, filt
 }
 
 // Quantities is the resolver for the quantities field.
-func (r *programResolver) Quantities(ctx context.Context, obj *model.Program) ([]*model.Quantity, error) {
-	return r.quantities(ctx, obj.ID)
+func (r *programResolver) Quantities(ctx context.Context, obj *model.Program, includeRetracted *bool) ([]*model.Quantity, error) {
+	return r.quantities(ctx, obj.ID, includeRetracted)
 }
 
 // Relations is the resolver for the relations field.
-func (r *programResolver) Relations(ctx context.Context, obj *model.Program, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error) {
-	return r.relations(ctx, obj.ID, types, direction, filter, sort, first, after)
+func (r *programResolver) Relations(ctx context.Context, obj *model.Program, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error) {
+	return r.relations(ctx, obj.ID, types, direction, filter, sort, first, after, includeRetracted)
 }
 
 // Participants is the resolver for the participants field.
@@ -447,11 +562,17 @@ func (r *provenanceResolver) Document(ctx context.Context, obj *model.Provenance
 }
 
 // Node is the resolver for the node field.
-func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
+func (r *queryResolver) Node(ctx context.Context, id string, includeRetracted *bool) (model.Node, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	n, err := loader.For(ctx).Node(ctx, id)
+	var n *store.Node
+	var err error
+	if includeRetracted != nil && *includeRetracted {
+		n, err = r.Store.NodeWithRetracted(ctx, id)
+	} else {
+		n, err = loader.For(ctx).Node(ctx, id)
+	}
 	if err != nil || n == nil {
 		return nil, err
 	}
@@ -463,6 +584,9 @@ func (r *queryResolver) Search(ctx context.Context, text string, kinds []model.N
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return nil, fmt.Errorf("search: text must not be empty: %w", fault.ErrInvalidInput)
+	}
+	if err := checkText("search: text", text); err != nil {
+		return nil, err
 	}
 	n := intOr(first, 20)
 	if n == 0 {
@@ -521,11 +645,15 @@ func (r *queryResolver) Lineage(ctx context.Context, id string, direction *model
 }
 
 // Neighborhood is the resolver for the neighborhood field.
-func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, kinds []model.NodeKind, limit *int) (*model.GraphView, error) {
+func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, kinds []model.NodeKind, limit *int, includeRetracted *bool) (*model.GraphView, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	g, err := r.Store.Neighborhood(ctx, id, intOr(depth, 1), kindsOf(kinds), intOr(limit, 200))
+	neighborhood := r.Store.Neighborhood
+	if includeRetracted != nil && *includeRetracted {
+		neighborhood = r.Store.NeighborhoodWithRetracted
+	}
+	g, err := neighborhood(ctx, id, intOr(depth, 1), kindsOf(kinds), intOr(limit, 200))
 	if err != nil {
 		return nil, err
 	}
@@ -559,14 +687,27 @@ func (r *queryResolver) Stats(ctx context.Context) (*model.GraphStats, error) {
 	return toStats(s), nil
 }
 
+// AuditTrail is the resolver for the auditTrail field.
+func (r *queryResolver) AuditTrail(ctx context.Context, targetID *string, first *int, after *string) (*model.AuditConnection, error) {
+	c, err := r.curator()
+	if err != nil {
+		return nil, err
+	}
+	p, err := c.AuditTrail(ctx, deref(targetID), intOr(first, 20), deref(after))
+	if err != nil {
+		return nil, err
+	}
+	return toAuditConnection(p, after), nil
+}
+
 // Quantities is the resolver for the quantities field.
-func (r *talentMeasureResolver) Quantities(ctx context.Context, obj *model.TalentMeasure) ([]*model.Quantity, error) {
-	return r.quantities(ctx, obj.ID)
+func (r *talentMeasureResolver) Quantities(ctx context.Context, obj *model.TalentMeasure, includeRetracted *bool) ([]*model.Quantity, error) {
+	return r.quantities(ctx, obj.ID, includeRetracted)
 }
 
 // Relations is the resolver for the relations field.
-func (r *talentMeasureResolver) Relations(ctx context.Context, obj *model.TalentMeasure, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error) {
-	return r.relations(ctx, obj.ID, types, direction, filter, sort, first, after)
+func (r *talentMeasureResolver) Relations(ctx context.Context, obj *model.TalentMeasure, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error) {
+	return r.relations(ctx, obj.ID, types, direction, filter, sort, first, after, includeRetracted)
 }
 
 // EstablishedBy is the resolver for the establishedBy field.
@@ -631,6 +772,9 @@ func (r *Resolver) Enterprise() generated.EnterpriseResolver { return &enterpris
 // Industry returns generated.IndustryResolver implementation.
 func (r *Resolver) Industry() generated.IndustryResolver { return &industryResolver{r} }
 
+// Mutation returns generated.MutationResolver implementation.
+func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
+
 // Organization returns generated.OrganizationResolver implementation.
 func (r *Resolver) Organization() generated.OrganizationResolver { return &organizationResolver{r} }
 
@@ -660,6 +804,7 @@ type (
 	documentResolver      struct{ *Resolver }
 	enterpriseResolver    struct{ *Resolver }
 	industryResolver      struct{ *Resolver }
+	mutationResolver      struct{ *Resolver }
 	organizationResolver  struct{ *Resolver }
 	personResolver        struct{ *Resolver }
 	placeResolver         struct{ *Resolver }

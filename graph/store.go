@@ -20,6 +20,9 @@ type Store interface {
 	Neighborhood(ctx context.Context, id string, depth int, kinds []model.Kind, limit int) (store.Subgraph, error)
 	ShortestPath(ctx context.Context, fromID, toID string, maxHops int) (*store.Subgraph, error)
 	Stats(ctx context.Context) (store.Stats, error)
+	// NodeWithRetracted and NeighborhoodWithRetracted serve includeRetracted: true.
+	NodeWithRetracted(ctx context.Context, id string) (*store.Node, error)
+	NeighborhoodWithRetracted(ctx context.Context, id string, depth int, kinds []model.Kind, limit int) (store.Subgraph, error)
 }
 
 var _ Store = (*store.Store)(nil)

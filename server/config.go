@@ -4,17 +4,21 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/policygraph/policygraph/auth"
 	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/graph/loader"
 )
 
 // Config is the HTTP server's configuration. ConfigFromEnv reads it from the environment;
 // in a literal Config, New treats a zero number, duration or address as its default (see
-// Env), while the booleans are taken as given.
+// Env), while the booleans are taken as given. Two zero values mean "off" rather than the
+// default: RateLimitRPS (no rate limit) and Auth (no credential is accepted, so reads are
+// public and writes refused).
 type Config struct {
 	Addr           string        // HTTP_ADDR: listen address
 	Introspection  bool          // GRAPHQL_INTROSPECTION: allow __schema and __type
@@ -29,6 +33,13 @@ type Config struct {
 	ShutdownGrace  time.Duration // SHUTDOWN_TIMEOUT: how long shutdown waits for in-flight requests
 	MaxBodyBytes   int64         // MAX_BODY_BYTES: largest accepted request body
 	CORSOrigins    []string      // CORS_ORIGINS: origins allowed to call /graphql from a browser
+
+	Auth           auth.Config    // AUTH_JWT_*, AUTH_API_KEYS: accepted credentials
+	ReadsNeedToken bool           // AUTH_READS=token: reads need a credential too (default public)
+	RateLimitRPS   float64        // RATE_LIMIT_RPS: sustained requests per second per client; 0 = off
+	RateLimitBurst int            // RATE_LIMIT_BURST: requests a client may send at once
+	TrustedProxies []netip.Prefix // RATE_LIMIT_TRUSTED_PROXIES: peers whose X-Forwarded-For names the client
+	IngestMaxBytes int64          // INGEST_MAX_BYTES: largest bundle plus text of one ingestDocument
 }
 
 // EnvVar documents one environment variable the server reads.
@@ -57,6 +68,19 @@ var Env = []EnvVar{
 	{"SHUTDOWN_TIMEOUT", "15s", "how long shutdown waits for in-flight requests to finish"},
 	{"MAX_BODY_BYTES", "1MiB", "largest request body (bytes, or with KiB/MiB suffix)"},
 	{"CORS_ORIGINS", "", "comma-separated origins allowed to call /graphql from a browser (* for any); empty: no CORS headers"},
+	{"GRAPHQL_MAX_ALIASES", "30", "most aliased fields in one operation (alias bombs)"},
+	{"GRAPHQL_MAX_STRING_BYTES", "4KiB", "longest string argument, nested inputs included (ingestDocument's bundle and text excepted)"},
+	{"RATE_LIMIT_RPS", "50", "requests per second each client (by IP) may sustain on /graphql and the mounts; 0 switches the limit off"},
+	{"RATE_LIMIT_BURST", "100", "requests a client may send at once before RATE_LIMIT_RPS applies"},
+	{"RATE_LIMIT_TRUSTED_PROXIES", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For names the client (empty: the peer address is the client)"},
+	{"AUTH_READS", "public", "public: queries need no credential; token: every request needs a valid bearer token or API key"},
+	{"AUTH_JWT_HS256_SECRET", "", "shared secret verifying HS256-signed JWTs (at least 32 bytes); never logged"},
+	{"AUTH_JWT_RS256_PUBLIC_KEY_FILE", "", "PEM file of the RSA public key verifying RS256-signed JWTs"},
+	{"AUTH_JWT_ISSUER", "", "required iss claim of JWTs (empty: not checked)"},
+	{"AUTH_JWT_AUDIENCE", "", "required aud claim of JWTs (empty: not checked)"},
+	{"AUTH_JWT_ROLE_CLAIM", "role", "claim holding the role (reader, editor or admin; a string or a list)"},
+	{"AUTH_API_KEYS", "", "static API keys, comma-separated [NAME@]sha256:HEX[=ROLE] or [NAME@]KEY[=ROLE] (role default editor); sent as Authorization: Bearer KEY or X-API-Key"},
+	{"INGEST_MAX_BYTES", "512KiB", "largest bundle plus text one ingestDocument mutation may upload (MAX_BODY_BYTES must allow it)"},
 }
 
 // DefaultConfig returns the configuration with every default of Env.
@@ -125,6 +149,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			MaxHops:              intVar("GRAPHQL_MAX_HOPS", 1, graph.StoreLimits.MaxHops),
 			MaxLineageDepth:      intVar("GRAPHQL_MAX_LINEAGE_DEPTH", 1, graph.StoreLimits.MaxLineageDepth),
 			MaxNeighborhoodDepth: intVar("GRAPHQL_MAX_NEIGHBORHOOD_DEPTH", 1, graph.StoreLimits.MaxNeighborhoodDepth),
+			MaxAliases:           intVar("GRAPHQL_MAX_ALIASES", 1, 10000),
 		},
 		APQCacheSize:   intVar("GRAPHQL_APQ_CACHE_SIZE", 1, 1<<20),
 		QueryCacheSize: intVar("GRAPHQL_QUERY_CACHE_SIZE", 1, 1<<20),
@@ -139,6 +164,72 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("MAX_BODY_BYTES=%d: must be at least 1KiB", n))
 	} else {
 		cfg.MaxBodyBytes = n
+	}
+	bytesVar := func(name string, lo, hi int64) int64 {
+		n, err := ParseBytes(get(name))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: %v", name, get(name), err))
+			return 0
+		}
+		if n < lo || n > hi {
+			errs = append(errs, fmt.Errorf("%s=%d: must be %d..%d bytes", name, n, lo, hi))
+		}
+		return n
+	}
+	cfg.Limits.MaxStringBytes = int(bytesVar("GRAPHQL_MAX_STRING_BYTES", 64, 1<<20))
+	cfg.IngestMaxBytes = bytesVar("INGEST_MAX_BYTES", 1024, 64<<20)
+	if rps, err := strconv.ParseFloat(get("RATE_LIMIT_RPS"), 64); err != nil || rps < 0 || rps > 1e6 {
+		errs = append(errs, fmt.Errorf("RATE_LIMIT_RPS=%q: want a number of requests per second, 0..1000000 (0 = off)", get("RATE_LIMIT_RPS")))
+	} else {
+		cfg.RateLimitRPS = rps
+	}
+	cfg.RateLimitBurst = intVar("RATE_LIMIT_BURST", 1, 1<<20)
+	for _, p := range strings.Split(getenv("RATE_LIMIT_TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if !strings.Contains(p, "/") {
+			if a, err := netip.ParseAddr(p); err == nil {
+				p = netip.PrefixFrom(a, a.BitLen()).String()
+			}
+		}
+		pre, err := netip.ParsePrefix(p)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("RATE_LIMIT_TRUSTED_PROXIES: %q is not an address or CIDR", p))
+			continue
+		}
+		cfg.TrustedProxies = append(cfg.TrustedProxies, pre.Masked())
+	}
+	switch get("AUTH_READS") {
+	case "public":
+	case "token":
+		cfg.ReadsNeedToken = true
+	default:
+		errs = append(errs, fmt.Errorf("AUTH_READS=%q: want public or token", get("AUTH_READS")))
+	}
+	if sec := getenv("AUTH_JWT_HS256_SECRET"); sec != "" {
+		if len(sec) < 32 {
+			errs = append(errs, errors.New("AUTH_JWT_HS256_SECRET: must be at least 32 bytes"))
+		}
+		cfg.Auth.HS256Secret = []byte(sec)
+	}
+	if f := strings.TrimSpace(getenv("AUTH_JWT_RS256_PUBLIC_KEY_FILE")); f != "" {
+		k, err := auth.LoadRS256PublicKey(f)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("AUTH_JWT_RS256_PUBLIC_KEY_FILE: %w", err))
+		}
+		cfg.Auth.RS256PublicKey = k
+	}
+	cfg.Auth.Issuer = strings.TrimSpace(getenv("AUTH_JWT_ISSUER"))
+	cfg.Auth.Audience = strings.TrimSpace(getenv("AUTH_JWT_AUDIENCE"))
+	cfg.Auth.RoleClaim = get("AUTH_JWT_ROLE_CLAIM")
+	if keys, err := auth.ParseAPIKeys(getenv("AUTH_API_KEYS")); err != nil {
+		errs = append(errs, fmt.Errorf("AUTH_API_KEYS: %w", err))
+	} else {
+		cfg.Auth.APIKeys = keys
+	}
+	if cfg.ReadsNeedToken && !cfg.Auth.Enabled() {
+		errs = append(errs, errors.New("AUTH_READS=token but no credential is configured (set AUTH_JWT_HS256_SECRET, AUTH_JWT_RS256_PUBLIC_KEY_FILE or AUTH_API_KEYS)"))
 	}
 	if _, port, ok := strings.Cut(cfg.Addr, ":"); !ok || port == "" {
 		errs = append(errs, fmt.Errorf("HTTP_ADDR=%q: want host:port, e.g. 127.0.0.1:8080", cfg.Addr))
@@ -219,10 +310,23 @@ func (c Config) withDefaults() Config {
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = d.MaxBodyBytes
 	}
+	if c.Limits.MaxAliases == 0 {
+		c.Limits.MaxAliases = d.Limits.MaxAliases
+	}
+	if c.Limits.MaxStringBytes == 0 {
+		c.Limits.MaxStringBytes = d.Limits.MaxStringBytes
+	}
+	if c.RateLimitRPS > 0 && c.RateLimitBurst == 0 {
+		c.RateLimitBurst = d.RateLimitBurst
+	}
+	if c.IngestMaxBytes == 0 {
+		c.IngestMaxBytes = d.IngestMaxBytes
+	}
 	return c
 }
 
-// LogValue renders the configuration for the one start-up log line. It holds no secrets.
+// LogValue renders the configuration for the one start-up log line. Secrets (the JWT secret,
+// API keys) are never rendered: only whether each method is on.
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("addr", c.Addr),
@@ -243,5 +347,13 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("shutdownTimeout", c.ShutdownGrace),
 		slog.Int64("maxBodyBytes", c.MaxBodyBytes),
 		slog.String("corsOrigins", strings.Join(c.CORSOrigins, ",")),
+		slog.Int("maxAliases", c.Limits.MaxAliases),
+		slog.Int("maxStringBytes", c.Limits.MaxStringBytes),
+		slog.Float64("rateLimitRPS", c.RateLimitRPS),
+		slog.Int("rateLimitBurst", c.RateLimitBurst),
+		slog.Int("trustedProxies", len(c.TrustedProxies)),
+		slog.Bool("readsNeedToken", c.ReadsNeedToken),
+		slog.Any("auth", c.Auth),
+		slog.Int64("ingestMaxBytes", c.IngestMaxBytes),
 	)
 }

@@ -1,12 +1,15 @@
 package server
 
 import (
+	"crypto/rsa"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/policygraph/policygraph/auth"
 	"github.com/policygraph/policygraph/graph"
 )
 
@@ -21,12 +24,15 @@ func TestConfigDefaults(t *testing.T) {
 	}
 	want := Config{
 		Addr: "127.0.0.1:8080", Introspection: true, GraphiQL: true, MaxComplexity: 5000,
-		Limits:       graph.Limits{MaxDepth: 12, MaxFirst: 500, MaxLimit: 1000, MaxHops: 6, MaxLineageDepth: 10, MaxNeighborhoodDepth: 3},
+		Limits: graph.Limits{MaxDepth: 12, MaxFirst: 500, MaxLimit: 1000, MaxHops: 6, MaxLineageDepth: 10, MaxNeighborhoodDepth: 3,
+			MaxAliases: 30, MaxStringBytes: 4 << 10},
 		APQCacheSize: 1000, QueryCacheSize: 1000, LoaderWait: 10 * time.Millisecond,
 		RequestTimeout: 10 * time.Second, ReadyTimeout: 2 * time.Second, ShutdownGrace: 15 * time.Second,
-		MaxBodyBytes: 1 << 20,
+		MaxBodyBytes: 1 << 20, RateLimitRPS: 50, RateLimitBurst: 100, IngestMaxBytes: 512 << 10,
+		Auth: auth.Config{RoleClaim: "role"},
 	}
-	if diff := cmp.Diff(want, cfg); diff != "" {
+	rsaKeys := cmp.Comparer(func(a, b *rsa.PublicKey) bool { return a == b || (a != nil && b != nil && a.Equal(b)) })
+	if diff := cmp.Diff(want, cfg, cmpopts.EquateEmpty(), rsaKeys); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)
 	}
 	if err := cfg.Limits.Validate(); err != nil {

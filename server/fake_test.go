@@ -229,3 +229,24 @@ func (f *fakeStore) Stats(ctx context.Context) (store.Stats, error) {
 	}
 	return st, nil
 }
+
+func (f *fakeStore) QuantitiesWithRetractedOf(ctx context.Context, ids []string) (map[string][]store.QuantityRecord, error) {
+	if err := f.enter(ctx, "QuantitiesWithRetractedOf", len(ids)); err != nil {
+		return nil, err
+	}
+	return map[string][]store.QuantityRecord{}, nil
+}
+
+func (f *fakeStore) NodeWithRetracted(ctx context.Context, id string) (*store.Node, error) {
+	if err := f.enter(ctx, "NodeWithRetracted", 1); err != nil {
+		return nil, err
+	}
+	if n, ok := f.nodes[id]; ok {
+		return &n, nil
+	}
+	return nil, nil
+}
+
+func (f *fakeStore) NeighborhoodWithRetracted(ctx context.Context, id string, depth int, kinds []model.Kind, limit int) (store.Subgraph, error) {
+	return store.Subgraph{}, f.enter(ctx, "NeighborhoodWithRetracted", 1)
+}

@@ -30,8 +30,9 @@ const gqlgenComplexityCode = "COMPLEXITY_LIMIT_EXCEEDED"
 
 // newGraphQL assembles the GraphQL handler: explicit transports, caches, limits, error
 // presentation, metrics and per-request dataloaders.
-func newGraphQL(cfg Config, st Store, log *slog.Logger) http.Handler {
-	srv := handler.New(graph.NewExecutableSchema(st))
+func newGraphQL(cfg Config, deps Deps, log *slog.Logger) http.Handler {
+	st := deps.Store
+	srv := handler.New(graph.Schema(&graph.Resolver{Store: st, Curator: deps.Curator}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -45,6 +46,7 @@ func newGraphQL(cfg Config, st Store, log *slog.Logger) http.Handler {
 		srv.Use(introspectionGate{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](cfg.APQCacheSize)})
+	srv.Use(authGate{})             // a refused caller learns nothing about limits or cost
 	srv.Use(cfg.Limits.Extension()) // before complexity: an argument out of range is named as such
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
 
@@ -79,11 +81,19 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		inner := gqlErr.Err
 		if inner == nil { // raised by gqlgen or an extension: parse, validation, limits, APQ
 			code, _ := gqlErr.Extensions["code"].(string)
-			switch code {
-			case gqlgenComplexityCode:
+			switch {
+			case code == gqlgenComplexityCode:
 				code = fault.CodeComplexityLimit
-			case "":
+			case code == "":
 				code = fault.CodeBadUserInput
+			case code == "GRAPHQL_VALIDATION_FAILED" && badValue(gqlErr):
+				// A value the caller sent does not fit its type (an Int beyond 32 bits, a
+				// string for an enum): the input is wrong, not the document.
+				code = fault.CodeBadUserInput
+			}
+			// gqlgen quotes an undecodable body in full; the caller has it already.
+			if i := strings.Index(gqlErr.Message, " body:"); i > 0 && strings.HasPrefix(gqlErr.Message, "json request body could not be decoded") {
+				gqlErr.Message = gqlErr.Message[:i]
 			}
 			setCode(gqlErr, code, ri.id)
 			return gqlErr
@@ -113,6 +123,15 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		setCode(out, code, ri.id)
 		return out
 	}
+}
+
+// badValue reports whether a validation error is about a value sent for an argument or a
+// variable rather than about the document's shape.
+func badValue(e *gqlerror.Error) bool {
+	if e.Rule == "ValuesOfCorrectType" {
+		return true
+	}
+	return len(e.Path) > 0 && e.Path[0] == ast.PathName("variable")
 }
 
 func setCode(e *gqlerror.Error, code, requestID string) {

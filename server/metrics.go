@@ -36,6 +36,14 @@ var (
 		Namespace: "policygraph", Subsystem: "graphql", Name: "errors_total",
 		Help: "GraphQL errors by extensions.code.",
 	}, []string{"code"})
+	rateLimited = promauto.NewCounter(prometheus.CounterOpts{
+		Namespace: "policygraph", Subsystem: "http", Name: "rate_limited_total",
+		Help: "Requests refused with 429 by the per-client rate limit.",
+	})
+	authFailures = promauto.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "policygraph", Subsystem: "auth", Name: "failures_total",
+		Help: "Requests refused for their credential: invalid, missing, unauthenticated, forbidden.",
+	}, []string{"reason"})
 	gqlRoundTrips = promauto.NewHistogram(prometheus.HistogramOpts{
 		Namespace: "policygraph", Subsystem: "graphql", Name: "round_trips",
 		Help:    "Cypher round trips per GraphQL request.",

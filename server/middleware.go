@@ -30,6 +30,8 @@ type requestInfo struct {
 	operation string
 	trips     int64
 	errCodes  []string
+	subject   string // the authenticated caller (never the credential)
+	status    int    // HTTP status the auth gate chose for a refused operation
 }
 
 func (ri *requestInfo) set(f func(*requestInfo)) {
@@ -126,6 +128,9 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 		if len(ri.errCodes) > 0 {
 			attrs = append(attrs, slog.String("errors", strings.Join(ri.errCodes, ",")))
 		}
+		if ri.subject != "" {
+			attrs = append(attrs, slog.String("subject", ri.subject))
+		}
 		ri.mu.Unlock()
 		level := slog.LevelInfo
 		switch r.URL.Path {
@@ -157,8 +162,8 @@ func instrument(route string, next http.Handler) http.Handler {
 	})
 }
 
-// graphqlRequest prepares a /graphql request: a size-limited body, the request timeout and
-// a Cypher round-trip counter.
+// graphqlRequest prepares a /graphql request: a size-limited body, the request timeout, a
+// Cypher round-trip counter, and the status and body adjustments of graphqlWriter.
 func graphqlRequest(cfg Config, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > cfg.MaxBodyBytes {
@@ -172,7 +177,9 @@ func graphqlRequest(cfg Config, next http.Handler) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), cfg.RequestTimeout)
 		defer cancel()
 		ctx = store.WithTripCounter(ctx)
-		next.ServeHTTP(w, r.WithContext(ctx))
+		gw := &graphqlWriter{ResponseWriter: w, ri: infoFrom(ctx), get: r.Method == http.MethodGet}
+		next.ServeHTTP(gw, r.WithContext(ctx))
+		gw.finish()
 		trips := store.TripsOf(ctx)
 		infoFrom(ctx).set(func(ri *requestInfo) { ri.trips = trips })
 		gqlRoundTrips.Observe(float64(trips))
@@ -211,7 +218,7 @@ func cors(origins []string, next http.Handler) http.Handler {
 		h.Set("Access-Control-Expose-Headers", RequestIDHeader)
 		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
 			h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-			h.Set("Access-Control-Allow-Headers", "Content-Type, Accept, "+DebugTripsHeader+", "+RequestIDHeader+", Apollo-Require-Preflight")
+			h.Set("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization, "+APIKeyHeader+", "+DebugTripsHeader+", "+RequestIDHeader+", Apollo-Require-Preflight")
 			h.Set("Access-Control-Max-Age", "600")
 			w.WriteHeader(http.StatusNoContent)
 			return

@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/policygraph/policygraph/auth"
 	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/store"
 )
@@ -41,8 +42,13 @@ type Deps struct {
 	// store's, the server's and the Go runtime's metrics).
 	Gatherer prometheus.Gatherer
 	// Mounts are extra handlers served under a path prefix, e.g. "/explore" and "/export";
-	// GET and HEAD only. A prefix "/x" serves "/x" and everything under "/x/".
+	// GET and HEAD only. A prefix "/x" serves "/x" and everything under "/x/". With
+	// AUTH_READS=token they need a credential like /graphql.
 	Mounts map[string]http.Handler
+	// Curator performs the curation mutations and the staff reads (audit trail); nil: the
+	// mutations answer UNAVAILABLE. *store.Store satisfies graph.Curator; cmd wires it
+	// through graph.NewCuration.
+	Curator graph.Curator
 }
 
 // Server serves policygraph over HTTP. It is an http.Handler (tests use it with httptest)
@@ -74,7 +80,14 @@ func New(cfg Config, deps Deps) *Server {
 	r.HandleMethodNotAllowed = true
 	route := func(name string, h http.Handler) gin.HandlerFunc { return gin.WrapH(instrument(name, h)) }
 
-	gql := route("/graphql", graphqlRequest(cfg, newGraphQL(cfg, deps.Store, log)))
+	verifier := auth.NewVerifier(cfg.Auth)
+	gqlHandler := graphqlRequest(cfg, newGraphQL(cfg, deps, log))
+	gql := route("/graphql", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if refuseGetMutation(w, r) {
+			return
+		}
+		authenticate(verifier, cfg.ReadsNeedToken, log, gqlHandler).ServeHTTP(w, r)
+	}))
 	r.POST("/graphql", gql)
 	r.GET("/graphql", gql)
 	r.OPTIONS("/graphql", gql)
@@ -87,6 +100,9 @@ func New(cfg Config, deps Deps) *Server {
 	r.GET("/readyz", route("/readyz", readyz(deps.Store, cfg.ReadyTimeout, log)))
 	r.GET("/metrics", route("/metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{})))
 	for prefix, h := range deps.Mounts {
+		if cfg.ReadsNeedToken {
+			h = authenticate(verifier, true, log, h)
+		}
 		mh := route(prefix, h)
 		for _, p := range []string{prefix, prefix + "/*rest"} {
 			r.GET(p, mh)
@@ -96,7 +112,11 @@ func New(cfg Config, deps Deps) *Server {
 	r.NoRoute(route("unmatched", http.HandlerFunc(notFound)))
 	r.NoMethod(route("unmatched", http.HandlerFunc(methodNotAllowed)))
 
-	return &Server{cfg: cfg, log: log, handler: logRequests(log, cors(cfg.CORSOrigins, r))}
+	var limiter *rateLimiter
+	if cfg.RateLimitRPS > 0 {
+		limiter = newRateLimiter(cfg.RateLimitRPS, cfg.RateLimitBurst, cfg.TrustedProxies)
+	}
+	return &Server{cfg: cfg, log: log, handler: logRequests(log, cors(cfg.CORSOrigins, rateLimit(limiter, r)))}
 }
 
 // Config returns the configuration in force, defaults filled in.

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/policygraph/policygraph/auth"
 	"github.com/policygraph/policygraph/fault"
 	"github.com/policygraph/policygraph/model"
 )
@@ -64,6 +65,7 @@ func (s *syncBuffer) String() string {
 func testConfig() Config {
 	cfg := DefaultConfig()
 	cfg.LoaderWait = 25 * time.Millisecond // wide: a loaded machine must not split a batch
+	cfg.RateLimitRPS = 0                   // httptest requests all come from one address
 	return cfg
 }
 
@@ -420,13 +422,20 @@ func TestMetrics(t *testing.T) {
 }
 
 func TestRequestLog(t *testing.T) {
-	srv, logs := newTestServer(t, testConfig(), seeded(1))
-	post(t, srv, `query Logged { stats { nodes } }`, nil, "Authorization", "Bearer s3cret-token")
+	cfg := testConfig()
+	keys, err := auth.ParseAPIKeys("logger@s3cret-token-0123456789=reader")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Auth.APIKeys = keys
+	srv, logs := newTestServer(t, cfg, seeded(1))
+	post(t, srv, `query Logged { stats { nodes } }`, nil, "Authorization", "Bearer s3cret-token-0123456789")
+	post(t, srv, `query Refused { stats { nodes } }`, nil, "Authorization", "Bearer s3cret-wrong-0123456789")
 	out := logs.String()
 	if strings.Contains(out, "s3cret") {
 		t.Errorf("log exposes the Authorization header: %s", out)
 	}
-	for _, want := range []string{`"op":"Logged"`, `"status":200`, `"path":"/graphql"`, `"route":"/graphql"`, `"method":"POST"`} {
+	for _, want := range []string{`"op":"Logged"`, `"status":200`, `"path":"/graphql"`, `"route":"/graphql"`, `"method":"POST"`, `"subject":"apikey:logger"`, `"status":401`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("log lacks %s: %s", want, out)
 		}

@@ -18,6 +18,7 @@ func schemaStatements() []Query {
 		{Name: "constraint_quantity_id", Cypher: `CREATE CONSTRAINT quantity_id IF NOT EXISTS FOR (q:Quantity) REQUIRE q.id IS UNIQUE`},
 		{Name: "constraint_retracted_id", Cypher: `CREATE CONSTRAINT retracted_id IF NOT EXISTS FOR (n:Retracted) REQUIRE n.id IS UNIQUE`},
 		{Name: "constraint_audit_id", Cypher: `CREATE CONSTRAINT audit_id IF NOT EXISTS FOR (a:AuditEvent) REQUIRE a.id IS UNIQUE`},
+		{Name: "constraint_audit_key_id", Cypher: `CREATE CONSTRAINT audit_key_id IF NOT EXISTS FOR (k:AuditKey) REQUIRE k.id IS UNIQUE`},
 		{Name: "fulltext_entity_names", Cypher: `CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:Entity) ON EACH [n.name, n.aliases] OPTIONS {indexConfig: {` + "`fulltext.analyzer`" + `: 'cjk', ` + "`fulltext.eventually_consistent`" + `: false}}`},
 		{Name: "text_entity_name", Cypher: `CREATE TEXT INDEX entity_name_text IF NOT EXISTS FOR (n:Entity) ON (n.name)`},
 		{Name: "range_entity_name", Cypher: `CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)`},

@@ -94,6 +94,9 @@ type EdgeFilter struct {
 	Desc          bool
 	First         int
 	After         string // cursor returned by a previous page
+	// IncludeRetracted also returns retracted relationships (flagged Retracted, typed by
+	// their original type) and reads from a retracted node.
+	IncludeRetracted bool
 }
 
 // EdgeHit is one relationship seen from a node: the edge and the node at the other end.

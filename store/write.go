@@ -514,7 +514,10 @@ func (s *Store) applyDocument(ctx context.Context, tx neo4j.ManagedTransaction, 
 		"doc": w.Doc.ID, "planHash": w.PlanHash, "ids": ids, "hashes": hashes,
 		"passages": passages, "now": now, "actor": w.Actor,
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	return s.auditDocument(ctx, tx, w, len(prev), *sum, now) // audit.go: same transaction
 }
 
 func (s *Store) runBatches(ctx context.Context, tx neo4j.ManagedTransaction, q Query, rows []map[string]any, doc, now string) error {

@@ -7,6 +7,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/policygraph/policygraph/curate"
+	"github.com/policygraph/policygraph/extract"
 	"github.com/policygraph/policygraph/server"
 )
 
@@ -65,6 +67,24 @@ func serve(ctx context.Context, e env, ingestData bool) error {
 			return err
 		}
 	}
-	srv := server.New(scfg, server.Deps{Store: s, Log: e.log, Mounts: mounts(s)})
+	cur := &curate.Service{Store: s, MaxUploadBytes: scfg.IngestMaxBytes, Gazetteer: gazetteer(ctx, e)}
+	srv := server.New(scfg, server.Deps{Store: s, Curator: cur, Log: e.log, Mounts: mounts(s)})
 	return srv.Run(ctx)
+}
+
+// gazetteer loads the names of the curated corpus (POLICYGRAPH_DATA) for the extractor of
+// raw-text uploads; without one, uploads are extracted with the cue-word rules alone.
+func gazetteer(ctx context.Context, e env) *extract.Gazetteer {
+	for _, dir := range e.cfg.DataPaths {
+		if _, err := os.Stat(dir); err != nil {
+			continue
+		}
+		g, err := extract.LoadGazetteer(dir)
+		if err != nil {
+			e.log.WarnContext(ctx, "gazetteer for uploads not loaded", "dir", dir, "err", err)
+			continue
+		}
+		return g
+	}
+	return nil
 }

@@ -32,6 +32,7 @@ type ResolverRoot interface {
 	Document() DocumentResolver
 	Enterprise() EnterpriseResolver
 	Industry() IndustryResolver
+	Mutation() MutationResolver
 	Organization() OrganizationResolver
 	Person() PersonResolver
 	Place() PlaceResolver
@@ -43,6 +44,7 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
+	RequiresRole func(ctx context.Context, obj any, next graphql.Resolver, role model.Role) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -58,17 +60,50 @@ type ComplexityRoot struct {
 		LocatedIn        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 		MemberCount      func(childComplexity int) int
 		Members          func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
 		Operators        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 		Properties       func(childComplexity int) int
-		Quantities       func(childComplexity int) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Quantities       func(childComplexity int, includeRetracted *bool) int
+		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
+		Review           func(childComplexity int) int
 		Sources          func(childComplexity int) int
 		StipInstruments  func(childComplexity int) int
 		StipTargetGroups func(childComplexity int) int
 		SupportedBy      func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+	}
+
+	AuditConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AuditEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	AuditEvent struct {
+		Action    func(childComplexity int) int
+		Actor     func(childComplexity int) int
+		After     func(childComplexity int) int
+		At        func(childComplexity int) int
+		Before    func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Note      func(childComplexity int) int
+		RequestID func(childComplexity int) int
+		Role      func(childComplexity int) int
+		TargetIds func(childComplexity int) int
+	}
+
+	ChangeCount struct {
+		Created   func(childComplexity int) int
+		Retracted func(childComplexity int) int
+		Unchanged func(childComplexity int) int
+		Updated   func(childComplexity int) int
 	}
 
 	Document struct {
@@ -83,18 +118,20 @@ type ComplexityRoot struct {
 		Kind             func(childComplexity int) int
 		Level            func(childComplexity int) int
 		Mentions         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
 		Number           func(childComplexity int) int
 		Path             func(childComplexity int) int
 		Properties       func(childComplexity int) int
 		ProposedBy       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Quantities       func(childComplexity int) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Quantities       func(childComplexity int, includeRetracted *bool) int
+		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
 		RespondsTo       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 		Responses        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 		Result           func(childComplexity int) int
 		Retracted        func(childComplexity int) int
+		Review           func(childComplexity int) int
 		Sha256           func(childComplexity int) int
 		SignedBy         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 		Sources          func(childComplexity int) int
@@ -118,15 +155,17 @@ type ComplexityRoot struct {
 		Listed           func(childComplexity int) int
 		LocatedIn        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 		MemberOf         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
 		Operates         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 		ParticipatesIn   func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 		Properties       func(childComplexity int) int
-		Quantities       func(childComplexity int) int
+		Quantities       func(childComplexity int, includeRetracted *bool) int
 		RecognizedBy     func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
+		Review           func(childComplexity int) int
 		Role             func(childComplexity int) int
 		Sources          func(childComplexity int) int
 		StipInstruments  func(childComplexity int) int
@@ -141,6 +180,7 @@ type ComplexityRoot struct {
 		Method     func(childComplexity int) int
 		Properties func(childComplexity int) int
 		Retracted  func(childComplexity int) int
+		Review     func(childComplexity int) int
 		Source     func(childComplexity int) int
 		Sources    func(childComplexity int) int
 		Target     func(childComplexity int) int
@@ -179,12 +219,14 @@ type ComplexityRoot struct {
 		Investors        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 		Kind             func(childComplexity int) int
 		Members          func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
 		Properties       func(childComplexity int) int
-		Quantities       func(childComplexity int) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Quantities       func(childComplexity int, includeRetracted *bool) int
+		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
+		Review           func(childComplexity int) int
 		Sources          func(childComplexity int) int
 		StipInstruments  func(childComplexity int) int
 		StipTargetGroups func(childComplexity int) int
@@ -192,9 +234,42 @@ type ComplexityRoot struct {
 		TargetedBy       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 	}
 
+	IngestResult struct {
+		Changes   func(childComplexity int) int
+		Documents func(childComplexity int) int
+		DryRun    func(childComplexity int) int
+	}
+
+	IngestedDocument struct {
+		DocumentID func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		Quantities func(childComplexity int) int
+		Relations  func(childComplexity int) int
+		Unchanged  func(childComplexity int) int
+	}
+
 	KindCount struct {
 		Count func(childComplexity int) int
 		Kind  func(childComplexity int) int
+	}
+
+	MergeResult struct {
+		Merged             func(childComplexity int) int
+		MovedQuantities    func(childComplexity int) int
+		MovedRelations     func(childComplexity int) int
+		Node               func(childComplexity int) int
+		RetractedRelations func(childComplexity int) int
+	}
+
+	Mutation struct {
+		AddQuantity     func(childComplexity int, input model.QuantityInput) int
+		AddRelation     func(childComplexity int, input model.RelationInput) int
+		IngestDocument  func(childComplexity int, input model.IngestInput) int
+		MarkReviewed    func(childComplexity int, id string, note *string) int
+		MergeEntities   func(childComplexity int, keepID string, mergeID string, reason *string) int
+		RetractQuantity func(childComplexity int, id string, reason *string) int
+		RetractRelation func(childComplexity int, id string, reason *string) int
+		UpsertEntity    func(childComplexity int, input model.EntityInput) int
 	}
 
 	NodeConnection struct {
@@ -220,15 +295,17 @@ type ComplexityRoot struct {
 		Level            func(childComplexity int) int
 		LocatedIn        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 		MemberOf         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
 		Operates         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 		OrgType          func(childComplexity int) int
 		ParticipatesIn   func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 		Properties       func(childComplexity int) int
-		Quantities       func(childComplexity int) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Quantities       func(childComplexity int, includeRetracted *bool) int
+		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
+		Review           func(childComplexity int) int
 		Sources          func(childComplexity int) int
 		StipInstruments  func(childComplexity int) int
 		StipTargetGroups func(childComplexity int) int
@@ -247,13 +324,15 @@ type ComplexityRoot struct {
 		Description      func(childComplexity int) int
 		ID               func(childComplexity int) int
 		Kind             func(childComplexity int) int
+		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
 		Properties       func(childComplexity int) int
 		Proposed         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Quantities       func(childComplexity int) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Quantities       func(childComplexity int, includeRetracted *bool) int
+		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
+		Review           func(childComplexity int) int
 		Role             func(childComplexity int) int
 		Signed           func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 		Sources          func(childComplexity int) int
@@ -270,14 +349,16 @@ type ComplexityRoot struct {
 		Introduced       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 		Kind             func(childComplexity int) int
 		Level            func(childComplexity int) int
+		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
 		Operators        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 		PlaceType        func(childComplexity int) int
 		Properties       func(childComplexity int) int
-		Quantities       func(childComplexity int) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Quantities       func(childComplexity int, includeRetracted *bool) int
+		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
+		Review           func(childComplexity int) int
 		Sources          func(childComplexity int) int
 		StipInstruments  func(childComplexity int) int
 		StipTargetGroups func(childComplexity int) int
@@ -303,16 +384,18 @@ type ComplexityRoot struct {
 		IssuedOn         func(childComplexity int) int
 		Kind             func(childComplexity int) int
 		Level            func(childComplexity int) int
+		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
 		PartOf           func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 		Parts            func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 		PolicyType       func(childComplexity int) int
 		Properties       func(childComplexity int) int
-		Quantities       func(childComplexity int) int
+		Quantities       func(childComplexity int, includeRetracted *bool) int
 		Recognizes       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
+		Review           func(childComplexity int) int
 		Sources          func(childComplexity int) int
 		Status           func(childComplexity int) int
 		StipInstruments  func(childComplexity int) int
@@ -336,6 +419,7 @@ type ComplexityRoot struct {
 		Kind             func(childComplexity int) int
 		Level            func(childComplexity int) int
 		LocatedIn        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
 		Operators        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
@@ -344,9 +428,10 @@ type ComplexityRoot struct {
 		Parts            func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 		ProgramType      func(childComplexity int) int
 		Properties       func(childComplexity int) int
-		Quantities       func(childComplexity int) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Quantities       func(childComplexity int, includeRetracted *bool) int
+		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
+		Review           func(childComplexity int) int
 		Scope            func(childComplexity int) int
 		Sources          func(childComplexity int) int
 		StartedOn        func(childComplexity int) int
@@ -378,6 +463,8 @@ type ComplexityRoot struct {
 		Min        func(childComplexity int) int
 		Qualifier  func(childComplexity int) int
 		Raw        func(childComplexity int) int
+		Retracted  func(childComplexity int) int
+		Review     func(childComplexity int) int
 		Sources    func(childComplexity int) int
 		Unit       func(childComplexity int) int
 		Value      func(childComplexity int) int
@@ -385,10 +472,11 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		AuditTrail             func(childComplexity int, targetID *string, first *int, after *string) int
 		EnterprisesSupportedBy func(childComplexity int, policyID string, maxHops *int) int
 		Lineage                func(childComplexity int, id string, direction *model.Direction, maxDepth *int) int
-		Neighborhood           func(childComplexity int, id string, depth *int, kinds []model.NodeKind, limit *int) int
-		Node                   func(childComplexity int, id string) int
+		Neighborhood           func(childComplexity int, id string, depth *int, kinds []model.NodeKind, limit *int, includeRetracted *bool) int
+		Node                   func(childComplexity int, id string, includeRetracted *bool) int
 		Nodes                  func(childComplexity int, kind *model.NodeKind, first *int, after *string) int
 		PoliciesSupporting     func(childComplexity int, enterpriseID string, maxHops *int) int
 		Search                 func(childComplexity int, text string, kinds []model.NodeKind, first *int) int
@@ -411,6 +499,17 @@ type ComplexityRoot struct {
 	RelationTypeCount struct {
 		Count func(childComplexity int) int
 		Type  func(childComplexity int) int
+	}
+
+	Review struct {
+		At   func(childComplexity int) int
+		By   func(childComplexity int) int
+		Note func(childComplexity int) int
+	}
+
+	ReviewResult struct {
+		ID     func(childComplexity int) int
+		Review func(childComplexity int) int
 	}
 
 	SearchHit struct {
@@ -439,13 +538,15 @@ type ComplexityRoot struct {
 		Implements       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 		Kind             func(childComplexity int) int
 		Level            func(childComplexity int) int
+		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
 		PartOf           func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 		Properties       func(childComplexity int) int
-		Quantities       func(childComplexity int) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Quantities       func(childComplexity int, includeRetracted *bool) int
+		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
+		Review           func(childComplexity int) int
 		Sources          func(childComplexity int) int
 		StipInstruments  func(childComplexity int) int
 		StipTargetGroups func(childComplexity int) int
@@ -461,8 +562,8 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type AllianceResolver interface {
-	Quantities(ctx context.Context, obj *model.Alliance) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Alliance, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *model.Alliance, includeRetracted *bool) ([]*model.Quantity, error)
+	Relations(ctx context.Context, obj *model.Alliance, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
 
 	Members(ctx context.Context, obj *model.Alliance, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	Operators(ctx context.Context, obj *model.Alliance, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
@@ -471,8 +572,8 @@ type AllianceResolver interface {
 	LocatedIn(ctx context.Context, obj *model.Alliance, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 }
 type DocumentResolver interface {
-	Quantities(ctx context.Context, obj *model.Document) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Document, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *model.Document, includeRetracted *bool) ([]*model.Quantity, error)
+	Relations(ctx context.Context, obj *model.Document, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
 
 	Mentions(ctx context.Context, obj *model.Document, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	IssuedBy(ctx context.Context, obj *model.Document, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
@@ -482,8 +583,8 @@ type DocumentResolver interface {
 	SignedBy(ctx context.Context, obj *model.Document, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 }
 type EnterpriseResolver interface {
-	Quantities(ctx context.Context, obj *model.Enterprise) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Enterprise, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *model.Enterprise, includeRetracted *bool) ([]*model.Quantity, error)
+	Relations(ctx context.Context, obj *model.Enterprise, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
 
 	SupportedBy(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	RecognizedBy(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
@@ -498,16 +599,26 @@ type EnterpriseResolver interface {
 	IntroducedBy(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 }
 type IndustryResolver interface {
-	Quantities(ctx context.Context, obj *model.Industry) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Industry, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *model.Industry, includeRetracted *bool) ([]*model.Quantity, error)
+	Relations(ctx context.Context, obj *model.Industry, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
 	Members(ctx context.Context, obj *model.Industry, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	SupportedBy(ctx context.Context, obj *model.Industry, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	TargetedBy(ctx context.Context, obj *model.Industry, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	Investors(ctx context.Context, obj *model.Industry, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 }
+type MutationResolver interface {
+	UpsertEntity(ctx context.Context, input model.EntityInput) (model.Node, error)
+	AddRelation(ctx context.Context, input model.RelationInput) (*model.GraphEdge, error)
+	RetractRelation(ctx context.Context, id string, reason *string) (*model.GraphEdge, error)
+	AddQuantity(ctx context.Context, input model.QuantityInput) (*model.Quantity, error)
+	RetractQuantity(ctx context.Context, id string, reason *string) (*model.Quantity, error)
+	MarkReviewed(ctx context.Context, id string, note *string) (*model.ReviewResult, error)
+	MergeEntities(ctx context.Context, keepID string, mergeID string, reason *string) (*model.MergeResult, error)
+	IngestDocument(ctx context.Context, input model.IngestInput) (*model.IngestResult, error)
+}
 type OrganizationResolver interface {
-	Quantities(ctx context.Context, obj *model.Organization) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Organization, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *model.Organization, includeRetracted *bool) ([]*model.Quantity, error)
+	Relations(ctx context.Context, obj *model.Organization, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
 
 	Issued(ctx context.Context, obj *model.Organization, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	Operates(ctx context.Context, obj *model.Organization, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
@@ -518,23 +629,23 @@ type OrganizationResolver interface {
 	LocatedIn(ctx context.Context, obj *model.Organization, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 }
 type PersonResolver interface {
-	Quantities(ctx context.Context, obj *model.Person) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Person, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *model.Person, includeRetracted *bool) ([]*model.Quantity, error)
+	Relations(ctx context.Context, obj *model.Person, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
 
 	Proposed(ctx context.Context, obj *model.Person, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	Signed(ctx context.Context, obj *model.Person, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 }
 type PlaceResolver interface {
-	Quantities(ctx context.Context, obj *model.Place) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Place, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *model.Place, includeRetracted *bool) ([]*model.Quantity, error)
+	Relations(ctx context.Context, obj *model.Place, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
 
 	Contains(ctx context.Context, obj *model.Place, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	Operators(ctx context.Context, obj *model.Place, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	Introduced(ctx context.Context, obj *model.Place, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 }
 type PolicyResolver interface {
-	Quantities(ctx context.Context, obj *model.Policy) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Policy, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *model.Policy, includeRetracted *bool) ([]*model.Quantity, error)
+	Relations(ctx context.Context, obj *model.Policy, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
 
 	Supports(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	Recognizes(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
@@ -554,8 +665,8 @@ type PolicyResolver interface {
 	Industries(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 }
 type ProgramResolver interface {
-	Quantities(ctx context.Context, obj *model.Program) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Program, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *model.Program, includeRetracted *bool) ([]*model.Quantity, error)
+	Relations(ctx context.Context, obj *model.Program, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
 
 	Participants(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	Operators(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
@@ -573,19 +684,20 @@ type ProvenanceResolver interface {
 	Document(ctx context.Context, obj *model.Provenance) (*model.Document, error)
 }
 type QueryResolver interface {
-	Node(ctx context.Context, id string) (model.Node, error)
+	Node(ctx context.Context, id string, includeRetracted *bool) (model.Node, error)
 	Search(ctx context.Context, text string, kinds []model.NodeKind, first *int) ([]*model.SearchHit, error)
 	Nodes(ctx context.Context, kind *model.NodeKind, first *int, after *string) (*model.NodeConnection, error)
 	PoliciesSupporting(ctx context.Context, enterpriseID string, maxHops *int) ([]*model.SupportPath, error)
 	EnterprisesSupportedBy(ctx context.Context, policyID string, maxHops *int) ([]*model.SupportPath, error)
 	Lineage(ctx context.Context, id string, direction *model.Direction, maxDepth *int) (*model.GraphView, error)
-	Neighborhood(ctx context.Context, id string, depth *int, kinds []model.NodeKind, limit *int) (*model.GraphView, error)
+	Neighborhood(ctx context.Context, id string, depth *int, kinds []model.NodeKind, limit *int, includeRetracted *bool) (*model.GraphView, error)
 	ShortestPath(ctx context.Context, fromID string, toID string, maxHops *int) (*model.GraphView, error)
 	Stats(ctx context.Context) (*model.GraphStats, error)
+	AuditTrail(ctx context.Context, targetID *string, first *int, after *string) (*model.AuditConnection, error)
 }
 type TalentMeasureResolver interface {
-	Quantities(ctx context.Context, obj *model.TalentMeasure) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.TalentMeasure, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *model.TalentMeasure, includeRetracted *bool) ([]*model.Quantity, error)
+	Relations(ctx context.Context, obj *model.TalentMeasure, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
 
 	EstablishedBy(ctx context.Context, obj *model.TalentMeasure, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	DerivedFrom(ctx context.Context, obj *model.TalentMeasure, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
@@ -698,6 +810,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Alliance.Members(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+	case "Alliance.mergedInto":
+		if e.ComplexityRoot.Alliance.MergedInto == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Alliance.MergedInto(childComplexity), true
 	case "Alliance.method":
 		if e.ComplexityRoot.Alliance.Method == nil {
 			break
@@ -732,7 +850,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Alliance.Quantities(childComplexity), true
+		args, err := ec.field_Alliance_quantities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Alliance.Quantities(childComplexity, args["includeRetracted"].(*bool)), true
 	case "Alliance.relations":
 		if e.ComplexityRoot.Alliance.Relations == nil {
 			break
@@ -743,13 +866,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Alliance.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Alliance.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Alliance.retracted":
 		if e.ComplexityRoot.Alliance.Retracted == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Alliance.Retracted(childComplexity), true
+	case "Alliance.review":
+		if e.ComplexityRoot.Alliance.Review == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Alliance.Review(childComplexity), true
 	case "Alliance.sources":
 		if e.ComplexityRoot.Alliance.Sources == nil {
 			break
@@ -779,6 +908,124 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Alliance.SupportedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+
+	case "AuditConnection.edges":
+		if e.ComplexityRoot.AuditConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditConnection.Edges(childComplexity), true
+	case "AuditConnection.pageInfo":
+		if e.ComplexityRoot.AuditConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditConnection.PageInfo(childComplexity), true
+	case "AuditConnection.totalCount":
+		if e.ComplexityRoot.AuditConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditConnection.TotalCount(childComplexity), true
+
+	case "AuditEdge.cursor":
+		if e.ComplexityRoot.AuditEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEdge.Cursor(childComplexity), true
+	case "AuditEdge.node":
+		if e.ComplexityRoot.AuditEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEdge.Node(childComplexity), true
+
+	case "AuditEvent.action":
+		if e.ComplexityRoot.AuditEvent.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Action(childComplexity), true
+	case "AuditEvent.actor":
+		if e.ComplexityRoot.AuditEvent.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Actor(childComplexity), true
+	case "AuditEvent.after":
+		if e.ComplexityRoot.AuditEvent.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.After(childComplexity), true
+	case "AuditEvent.at":
+		if e.ComplexityRoot.AuditEvent.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.At(childComplexity), true
+	case "AuditEvent.before":
+		if e.ComplexityRoot.AuditEvent.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Before(childComplexity), true
+	case "AuditEvent.id":
+		if e.ComplexityRoot.AuditEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.ID(childComplexity), true
+	case "AuditEvent.note":
+		if e.ComplexityRoot.AuditEvent.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Note(childComplexity), true
+	case "AuditEvent.requestId":
+		if e.ComplexityRoot.AuditEvent.RequestID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.RequestID(childComplexity), true
+	case "AuditEvent.role":
+		if e.ComplexityRoot.AuditEvent.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Role(childComplexity), true
+	case "AuditEvent.targetIds":
+		if e.ComplexityRoot.AuditEvent.TargetIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.TargetIds(childComplexity), true
+
+	case "ChangeCount.created":
+		if e.ComplexityRoot.ChangeCount.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeCount.Created(childComplexity), true
+	case "ChangeCount.retracted":
+		if e.ComplexityRoot.ChangeCount.Retracted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeCount.Retracted(childComplexity), true
+	case "ChangeCount.unchanged":
+		if e.ComplexityRoot.ChangeCount.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeCount.Unchanged(childComplexity), true
+	case "ChangeCount.updated":
+		if e.ComplexityRoot.ChangeCount.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeCount.Updated(childComplexity), true
 
 	case "Document.aliases":
 		if e.ComplexityRoot.Document.Aliases == nil {
@@ -856,6 +1103,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.Mentions(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+	case "Document.mergedInto":
+		if e.ComplexityRoot.Document.MergedInto == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.MergedInto(childComplexity), true
 	case "Document.method":
 		if e.ComplexityRoot.Document.Method == nil {
 			break
@@ -902,7 +1155,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Document.Quantities(childComplexity), true
+		args, err := ec.field_Document_quantities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Document.Quantities(childComplexity, args["includeRetracted"].(*bool)), true
 	case "Document.relations":
 		if e.ComplexityRoot.Document.Relations == nil {
 			break
@@ -913,7 +1171,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Document.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Document.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Document.respondsTo":
 		if e.ComplexityRoot.Document.RespondsTo == nil {
 			break
@@ -948,6 +1206,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.Retracted(childComplexity), true
+	case "Document.review":
+		if e.ComplexityRoot.Document.Review == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Review(childComplexity), true
 	case "Document.sha256":
 		if e.ComplexityRoot.Document.Sha256 == nil {
 			break
@@ -1104,6 +1368,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Enterprise.MemberOf(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+	case "Enterprise.mergedInto":
+		if e.ComplexityRoot.Enterprise.MergedInto == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enterprise.MergedInto(childComplexity), true
 	case "Enterprise.method":
 		if e.ComplexityRoot.Enterprise.Method == nil {
 			break
@@ -1149,7 +1419,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Enterprise.Quantities(childComplexity), true
+		args, err := ec.field_Enterprise_quantities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Enterprise.Quantities(childComplexity, args["includeRetracted"].(*bool)), true
 	case "Enterprise.recognizedBy":
 		if e.ComplexityRoot.Enterprise.RecognizedBy == nil {
 			break
@@ -1171,13 +1446,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Enterprise.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Enterprise.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Enterprise.retracted":
 		if e.ComplexityRoot.Enterprise.Retracted == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Enterprise.Retracted(childComplexity), true
+	case "Enterprise.review":
+		if e.ComplexityRoot.Enterprise.Review == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enterprise.Review(childComplexity), true
 	case "Enterprise.role":
 		if e.ComplexityRoot.Enterprise.Role == nil {
 			break
@@ -1255,6 +1536,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GraphEdge.Retracted(childComplexity), true
+	case "GraphEdge.review":
+		if e.ComplexityRoot.GraphEdge.Review == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphEdge.Review(childComplexity), true
 	case "GraphEdge.source":
 		if e.ComplexityRoot.GraphEdge.Source == nil {
 			break
@@ -1425,6 +1712,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Industry.Members(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+	case "Industry.mergedInto":
+		if e.ComplexityRoot.Industry.MergedInto == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Industry.MergedInto(childComplexity), true
 	case "Industry.method":
 		if e.ComplexityRoot.Industry.Method == nil {
 			break
@@ -1448,7 +1741,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Industry.Quantities(childComplexity), true
+		args, err := ec.field_Industry_quantities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Industry.Quantities(childComplexity, args["includeRetracted"].(*bool)), true
 	case "Industry.relations":
 		if e.ComplexityRoot.Industry.Relations == nil {
 			break
@@ -1459,13 +1757,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Industry.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Industry.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Industry.retracted":
 		if e.ComplexityRoot.Industry.Retracted == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Industry.Retracted(childComplexity), true
+	case "Industry.review":
+		if e.ComplexityRoot.Industry.Review == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Industry.Review(childComplexity), true
 	case "Industry.sources":
 		if e.ComplexityRoot.Industry.Sources == nil {
 			break
@@ -1507,6 +1811,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Industry.TargetedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
 
+	case "IngestResult.changes":
+		if e.ComplexityRoot.IngestResult.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestResult.Changes(childComplexity), true
+	case "IngestResult.documents":
+		if e.ComplexityRoot.IngestResult.Documents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestResult.Documents(childComplexity), true
+	case "IngestResult.dryRun":
+		if e.ComplexityRoot.IngestResult.DryRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestResult.DryRun(childComplexity), true
+
+	case "IngestedDocument.documentId":
+		if e.ComplexityRoot.IngestedDocument.DocumentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestedDocument.DocumentID(childComplexity), true
+	case "IngestedDocument.nodes":
+		if e.ComplexityRoot.IngestedDocument.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestedDocument.Nodes(childComplexity), true
+	case "IngestedDocument.quantities":
+		if e.ComplexityRoot.IngestedDocument.Quantities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestedDocument.Quantities(childComplexity), true
+	case "IngestedDocument.relations":
+		if e.ComplexityRoot.IngestedDocument.Relations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestedDocument.Relations(childComplexity), true
+	case "IngestedDocument.unchanged":
+		if e.ComplexityRoot.IngestedDocument.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestedDocument.Unchanged(childComplexity), true
+
 	case "KindCount.count":
 		if e.ComplexityRoot.KindCount.Count == nil {
 			break
@@ -1519,6 +1873,126 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KindCount.Kind(childComplexity), true
+
+	case "MergeResult.merged":
+		if e.ComplexityRoot.MergeResult.Merged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeResult.Merged(childComplexity), true
+	case "MergeResult.movedQuantities":
+		if e.ComplexityRoot.MergeResult.MovedQuantities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeResult.MovedQuantities(childComplexity), true
+	case "MergeResult.movedRelations":
+		if e.ComplexityRoot.MergeResult.MovedRelations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeResult.MovedRelations(childComplexity), true
+	case "MergeResult.node":
+		if e.ComplexityRoot.MergeResult.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeResult.Node(childComplexity), true
+	case "MergeResult.retractedRelations":
+		if e.ComplexityRoot.MergeResult.RetractedRelations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeResult.RetractedRelations(childComplexity), true
+
+	case "Mutation.addQuantity":
+		if e.ComplexityRoot.Mutation.AddQuantity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addQuantity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddQuantity(childComplexity, args["input"].(model.QuantityInput)), true
+	case "Mutation.addRelation":
+		if e.ComplexityRoot.Mutation.AddRelation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addRelation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddRelation(childComplexity, args["input"].(model.RelationInput)), true
+	case "Mutation.ingestDocument":
+		if e.ComplexityRoot.Mutation.IngestDocument == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_ingestDocument_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.IngestDocument(childComplexity, args["input"].(model.IngestInput)), true
+	case "Mutation.markReviewed":
+		if e.ComplexityRoot.Mutation.MarkReviewed == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markReviewed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkReviewed(childComplexity, args["id"].(string), args["note"].(*string)), true
+	case "Mutation.mergeEntities":
+		if e.ComplexityRoot.Mutation.MergeEntities == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_mergeEntities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MergeEntities(childComplexity, args["keepId"].(string), args["mergeId"].(string), args["reason"].(*string)), true
+	case "Mutation.retractQuantity":
+		if e.ComplexityRoot.Mutation.RetractQuantity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_retractQuantity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RetractQuantity(childComplexity, args["id"].(string), args["reason"].(*string)), true
+	case "Mutation.retractRelation":
+		if e.ComplexityRoot.Mutation.RetractRelation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_retractRelation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RetractRelation(childComplexity, args["id"].(string), args["reason"].(*string)), true
+	case "Mutation.upsertEntity":
+		if e.ComplexityRoot.Mutation.UpsertEntity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertEntity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertEntity(childComplexity, args["input"].(model.EntityInput)), true
 
 	case "NodeConnection.edges":
 		if e.ComplexityRoot.NodeConnection.Edges == nil {
@@ -1643,6 +2117,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.MemberOf(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+	case "Organization.mergedInto":
+		if e.ComplexityRoot.Organization.MergedInto == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.MergedInto(childComplexity), true
 	case "Organization.method":
 		if e.ComplexityRoot.Organization.Method == nil {
 			break
@@ -1694,7 +2174,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Organization.Quantities(childComplexity), true
+		args, err := ec.field_Organization_quantities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.Quantities(childComplexity, args["includeRetracted"].(*bool)), true
 	case "Organization.relations":
 		if e.ComplexityRoot.Organization.Relations == nil {
 			break
@@ -1705,13 +2190,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Organization.retracted":
 		if e.ComplexityRoot.Organization.Retracted == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Organization.Retracted(childComplexity), true
+	case "Organization.review":
+		if e.ComplexityRoot.Organization.Review == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Review(childComplexity), true
 	case "Organization.sources":
 		if e.ComplexityRoot.Organization.Sources == nil {
 			break
@@ -1786,6 +2277,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Kind(childComplexity), true
+	case "Person.mergedInto":
+		if e.ComplexityRoot.Person.MergedInto == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.MergedInto(childComplexity), true
 	case "Person.method":
 		if e.ComplexityRoot.Person.Method == nil {
 			break
@@ -1820,7 +2317,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Person.Quantities(childComplexity), true
+		args, err := ec.field_Person_quantities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.Quantities(childComplexity, args["includeRetracted"].(*bool)), true
 	case "Person.relations":
 		if e.ComplexityRoot.Person.Relations == nil {
 			break
@@ -1831,13 +2333,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Person.retracted":
 		if e.ComplexityRoot.Person.Retracted == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Person.Retracted(childComplexity), true
+	case "Person.review":
+		if e.ComplexityRoot.Person.Review == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Review(childComplexity), true
 	case "Person.role":
 		if e.ComplexityRoot.Person.Role == nil {
 			break
@@ -1932,6 +2440,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Place.Level(childComplexity), true
+	case "Place.mergedInto":
+		if e.ComplexityRoot.Place.MergedInto == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Place.MergedInto(childComplexity), true
 	case "Place.method":
 		if e.ComplexityRoot.Place.Method == nil {
 			break
@@ -1972,7 +2486,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Place.Quantities(childComplexity), true
+		args, err := ec.field_Place_quantities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Place.Quantities(childComplexity, args["includeRetracted"].(*bool)), true
 	case "Place.relations":
 		if e.ComplexityRoot.Place.Relations == nil {
 			break
@@ -1983,13 +2502,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Place.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Place.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Place.retracted":
 		if e.ComplexityRoot.Place.Retracted == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Place.Retracted(childComplexity), true
+	case "Place.review":
+		if e.ComplexityRoot.Place.Review == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Place.Review(childComplexity), true
 	case "Place.sources":
 		if e.ComplexityRoot.Place.Sources == nil {
 			break
@@ -2168,6 +2693,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Policy.Level(childComplexity), true
+	case "Policy.mergedInto":
+		if e.ComplexityRoot.Policy.MergedInto == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.MergedInto(childComplexity), true
 	case "Policy.method":
 		if e.ComplexityRoot.Policy.Method == nil {
 			break
@@ -2219,7 +2750,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Policy.Quantities(childComplexity), true
+		args, err := ec.field_Policy_quantities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Policy.Quantities(childComplexity, args["includeRetracted"].(*bool)), true
 	case "Policy.recognizes":
 		if e.ComplexityRoot.Policy.Recognizes == nil {
 			break
@@ -2241,13 +2777,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Policy.retracted":
 		if e.ComplexityRoot.Policy.Retracted == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Policy.Retracted(childComplexity), true
+	case "Policy.review":
+		if e.ComplexityRoot.Policy.Review == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.Review(childComplexity), true
 	case "Policy.sources":
 		if e.ComplexityRoot.Policy.Sources == nil {
 			break
@@ -2409,6 +2951,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Program.LocatedIn(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+	case "Program.mergedInto":
+		if e.ComplexityRoot.Program.MergedInto == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Program.MergedInto(childComplexity), true
 	case "Program.method":
 		if e.ComplexityRoot.Program.Method == nil {
 			break
@@ -2482,7 +3030,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Program.Quantities(childComplexity), true
+		args, err := ec.field_Program_quantities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Program.Quantities(childComplexity, args["includeRetracted"].(*bool)), true
 	case "Program.relations":
 		if e.ComplexityRoot.Program.Relations == nil {
 			break
@@ -2493,13 +3046,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Program.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Program.retracted":
 		if e.ComplexityRoot.Program.Retracted == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Program.Retracted(childComplexity), true
+	case "Program.review":
+		if e.ComplexityRoot.Program.Review == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Program.Review(childComplexity), true
 	case "Program.scope":
 		if e.ComplexityRoot.Program.Scope == nil {
 			break
@@ -2667,6 +3226,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Quantity.Raw(childComplexity), true
+	case "Quantity.retracted":
+		if e.ComplexityRoot.Quantity.Retracted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quantity.Retracted(childComplexity), true
+	case "Quantity.review":
+		if e.ComplexityRoot.Quantity.Review == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quantity.Review(childComplexity), true
 	case "Quantity.sources":
 		if e.ComplexityRoot.Quantity.Sources == nil {
 			break
@@ -2692,6 +3263,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Quantity.What(childComplexity), true
 
+	case "Query.auditTrail":
+		if e.ComplexityRoot.Query.AuditTrail == nil {
+			break
+		}
+
+		args, err := ec.field_Query_auditTrail_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuditTrail(childComplexity, args["targetId"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.enterprisesSupportedBy":
 		if e.ComplexityRoot.Query.EnterprisesSupportedBy == nil {
 			break
@@ -2725,7 +3307,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["kinds"].([]model.NodeKind), args["limit"].(*int)), true
+		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["kinds"].([]model.NodeKind), args["limit"].(*int), args["includeRetracted"].(*bool)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -2736,7 +3318,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string), args["includeRetracted"].(*bool)), true
 	case "Query.nodes":
 		if e.ComplexityRoot.Query.Nodes == nil {
 			break
@@ -2838,6 +3420,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RelationTypeCount.Type(childComplexity), true
+
+	case "Review.at":
+		if e.ComplexityRoot.Review.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Review.At(childComplexity), true
+	case "Review.by":
+		if e.ComplexityRoot.Review.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Review.By(childComplexity), true
+	case "Review.note":
+		if e.ComplexityRoot.Review.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Review.Note(childComplexity), true
+
+	case "ReviewResult.id":
+		if e.ComplexityRoot.ReviewResult.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewResult.ID(childComplexity), true
+	case "ReviewResult.review":
+		if e.ComplexityRoot.ReviewResult.Review == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewResult.Review(childComplexity), true
 
 	case "SearchHit.node":
 		if e.ComplexityRoot.SearchHit.Node == nil {
@@ -2980,6 +3594,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TalentMeasure.Level(childComplexity), true
+	case "TalentMeasure.mergedInto":
+		if e.ComplexityRoot.TalentMeasure.MergedInto == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TalentMeasure.MergedInto(childComplexity), true
 	case "TalentMeasure.method":
 		if e.ComplexityRoot.TalentMeasure.Method == nil {
 			break
@@ -3014,7 +3634,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.TalentMeasure.Quantities(childComplexity), true
+		args, err := ec.field_TalentMeasure_quantities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.TalentMeasure.Quantities(childComplexity, args["includeRetracted"].(*bool)), true
 	case "TalentMeasure.relations":
 		if e.ComplexityRoot.TalentMeasure.Relations == nil {
 			break
@@ -3025,13 +3650,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.TalentMeasure.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.TalentMeasure.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "TalentMeasure.retracted":
 		if e.ComplexityRoot.TalentMeasure.Retracted == nil {
 			break
 		}
 
 		return e.ComplexityRoot.TalentMeasure.Retracted(childComplexity), true
+	case "TalentMeasure.review":
+		if e.ComplexityRoot.TalentMeasure.Review == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TalentMeasure.Review(childComplexity), true
 	case "TalentMeasure.sources":
 		if e.ComplexityRoot.TalentMeasure.Sources == nil {
 			break
@@ -3104,8 +3735,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("EntityInput", ec.unmarshalInputEntityInput),
+			graphql.NewInputUnmarshaler("IngestInput", ec.unmarshalInputIngestInput),
+			graphql.NewInputUnmarshaler("QuantityInput", ec.unmarshalInputQuantityInput),
 			graphql.NewInputUnmarshaler("RelationFilter", ec.unmarshalInputRelationFilter),
+			graphql.NewInputUnmarshaler("RelationInput", ec.unmarshalInputRelationInput),
 			graphql.NewInputUnmarshaler("RelationSort", ec.unmarshalInputRelationSort),
+			graphql.NewInputUnmarshaler("SourceInput", ec.unmarshalInputSourceInput),
 		)
 	}
 	first := true
@@ -3140,6 +3776,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			}
 
 			return &response
+		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
 		}
 
 	default:
@@ -3293,6 +3944,8 @@ input RelationFilter {
   method: String
   "Only facts at least this confident (0..1)."
   minConfidence: Float
+  "Also retracted relationships, flagged retracted: true (history is never deleted)."
+  includeRetracted: Boolean
 }
 
 "Sorting of a relationship field; default NAME ASC."
@@ -3314,8 +3967,12 @@ interface Node {
   method: String!
   "Highest confidence over the sources."
   confidence: Float!
-  "True when every fact that introduced this entity was retracted."
+  "True when every fact that introduced this entity was retracted, or it was merged into another (shown with includeRetracted)."
   retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
   "One-sentence summary in the source's language."
   description: String
   "STIP Compass policy-instrument codes."
@@ -3324,10 +3981,10 @@ interface Node {
   stipTargetGroups: [String!]!
   "Every stored property (typed ones included), for generic clients."
   properties: JSON
-  "Typed figures about this entity (amounts, counts, durations)."
-  quantities: [Quantity!]!
-  "Relationships of this entity of the given types (all when empty), one direction at a time."
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  "Typed figures about this entity (amounts, counts, durations); includeRetracted adds retracted ones, flagged."
+  quantities(includeRetracted: Boolean = false): [Quantity!]!
+  "Relationships of this entity of the given types (all when empty), one direction at a time; includeRetracted (or filter.includeRetracted) adds retracted ones, flagged retracted."
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
 }
 
 "Where a fact comes from: a span of a document's normalised text."
@@ -3367,6 +4024,10 @@ type Quantity {
   method: String!
   confidence: Float!
   sources: [Provenance!]!
+  "True for a retracted figure (shown with includeRetracted)."
+  retracted: Boolean!
+  "The last review of this figure by policy staff, if any."
+  review: Review
 }
 
 "Paging state of a connection."
@@ -3456,7 +4117,10 @@ type GraphEdge {
   sources: [Provenance!]!
   method: String!
   confidence: Float!
+  "True for a retracted relationship (shown with includeRetracted); type is then its original type."
   retracted: Boolean!
+  "The last review of this relationship by policy staff, if any."
+  review: Review
 }
 
 "A count of nodes of one kind."
@@ -3483,8 +4147,8 @@ type GraphStats {
 }
 
 type Query {
-  "The entity with this id, or null."
-  node(id: ID!): Node
+  "The entity with this id, or null; with includeRetracted a retracted (or merged) entity too, flagged retracted."
+  node(id: ID!, includeRetracted: Boolean = false): Node
   "Full-text search over names and aliases (cjk analyzer); exact name and alias matches rank first."
   search(text: String!, kinds: [NodeKind!], first: Int = 20): [SearchHit!]!
   "Entities of one kind (or all) in id order, as a Relay connection."
@@ -3495,12 +4159,208 @@ type Query {
   enterprisesSupportedBy(policyId: ID!, maxHops: Int = 3): [SupportPath!]!
   "What this entity derives from, implements, is part of, amends or supersedes (UPSTREAM), or what came of it (DOWNSTREAM), transitively."
   lineage(id: ID!, direction: Direction = UPSTREAM, maxDepth: Int = 6): GraphView!
-  "The subgraph within depth hops of id, at most limit nodes; kinds keeps only those kinds besides the root."
-  neighborhood(id: ID!, depth: Int = 1, kinds: [NodeKind!], limit: Int = 200): GraphView!
+  "The subgraph within depth hops of id, at most limit nodes; kinds keeps only those kinds besides the root. includeRetracted also walks retracted facts, flagged retracted."
+  neighborhood(id: ID!, depth: Int = 1, kinds: [NodeKind!], limit: Int = 200, includeRetracted: Boolean = false): GraphView!
   "A shortest path of at most maxHops between two entities; null when there is none."
   shortestPath(fromId: ID!, toId: ID!, maxHops: Int = 6): GraphView
   "Counts by kind and by relationship type."
   stats: GraphStats!
+  "Recorded changes about one id (entity, rel:…, qty:… or document) or, without targetId, all changes; newest first. Staff only."
+  auditTrail(targetId: ID, first: Int = 20, after: String): AuditConnection! @requiresRole(role: EDITOR)
+}
+
+"""
+Curation by policy staff. Every mutation needs a bearer token (a JWT with a role claim, or an
+API key) of role EDITOR or higher (mergeEntities: ADMIN); without one the answer is
+UNAUTHENTICATED (HTTP 401), with a lower role FORBIDDEN (403). Every change is recorded in the
+audit trail (auditTrail) in the same transaction; nothing is deleted: a retraction hides a fact
+from default answers and includeRetracted shows it.
+"""
+type Mutation {
+  "Create an entity (a source is required) or update one: properties merged (null removes one), aliases added, a new name keeps the old one as an alias."
+  upsertEntity(input: EntityInput!): Node! @requiresRole(role: EDITOR)
+  "Add a relationship between two entities with its source, or a further source to it."
+  addRelation(input: RelationInput!): GraphEdge! @requiresRole(role: EDITOR)
+  "Retract a relationship: hidden from default answers, kept as history (includeRetracted shows it)."
+  retractRelation(id: ID!, reason: String): GraphEdge! @requiresRole(role: EDITOR)
+  "Add a figure about an entity with its source, or a further source to it."
+  addQuantity(input: QuantityInput!): Quantity! @requiresRole(role: EDITOR)
+  "Retract a figure: hidden from default answers, kept as history."
+  retractQuantity(id: ID!, reason: String): Quantity! @requiresRole(role: EDITOR)
+  "Record that a fact (entity id, rel:… or qty:…) was checked, by whom and when."
+  markReviewed(id: ID!, note: String): ReviewResult! @requiresRole(role: EDITOR)
+  "Merge two entities of one kind that are the same: mergeId's relationships, figures, name and aliases move to keepId; mergeId is retracted with mergedInto."
+  mergeEntities(keepId: ID!, mergeId: ID!, reason: String): MergeResult! @requiresRole(role: ADMIN)
+  "Ingest an uploaded document: a bundle (YAML or JSON) with its text, a bundle for a document already in the graph, or a raw text for the extractor. Size-limited (INGEST_MAX_BYTES)."
+  ingestDocument(input: IngestInput!): IngestResult! @requiresRole(role: EDITOR)
+}
+
+"Marks a field that needs a caller of at least this role."
+directive @requiresRole(role: Role!) on FIELD_DEFINITION
+
+"Roles of bearer tokens and API keys, lowest first."
+enum Role {
+  READER
+  EDITOR
+  ADMIN
+}
+
+"Who checked a fact, and when."
+type Review {
+  "Subject of the reviewer's token (or apikey:NAME)."
+  by: String!
+  "RFC 3339 time of the review."
+  at: String!
+  note: String
+}
+
+"The outcome of markReviewed."
+type ReviewResult {
+  id: ID!
+  review: Review!
+}
+
+"Where a curated fact is read: a document of the graph and a quote that occurs once in it (once in passage when given), or a rune span of its normalised text. The stored quote is always taken from the document."
+input SourceInput {
+  documentId: ID!
+  "A short exact quote of the document."
+  text: String
+  "Paragraph index that narrows text."
+  passage: Int
+  "Rune offset in the normalised text (with end, instead of text)."
+  start: Int
+  end: Int
+}
+
+"An entity to create or update."
+input EntityInput {
+  "Id of an existing entity to update; default the kind and name's id."
+  id: ID
+  kind: NodeKind!
+  name: String!
+  aliases: [String!]
+  "Typed properties of the kind (as in bundles); null removes one."
+  properties: JSON
+  "Required for a new entity."
+  source: SourceInput
+  note: String
+}
+
+"A relationship to add."
+input RelationInput {
+  type: RelationType!
+  fromId: ID!
+  toId: ID!
+  "asOf, since, until, role, note or year."
+  properties: JSON
+  source: SourceInput!
+  note: String
+}
+
+"A figure to add: figure as written (e.g. 最高50万元), or value and unit."
+input QuantityInput {
+  subjectId: ID!
+  what: String!
+  figure: String
+  value: Float
+  unit: String
+  min: Float
+  max: Float
+  "'', '>', '>=', '~', '<=' or '<'."
+  qualifier: String
+  asOf: String
+  source: SourceInput!
+  note: String
+}
+
+"Format of an uploaded bundle."
+enum BundleFormat {
+  YAML
+  JSON
+}
+
+"An upload for ingestDocument."
+input IngestInput {
+  "A curated bundle (schema/bundle.schema.json); its document.path is ignored."
+  bundle: String
+  format: BundleFormat = YAML
+  "The document's text (UTF-8); without it a bundle must describe a document already in the graph."
+  text: String
+  "Title of a raw text (no bundle); default its first line."
+  title: String
+  "Validate and report what would change, writing nothing."
+  dryRun: Boolean = false
+}
+
+"What ingestDocument changed."
+type IngestResult {
+  dryRun: Boolean!
+  "Facts created, updated or retracted over all documents."
+  changes: Int!
+  documents: [IngestedDocument!]!
+}
+
+"What one ingested document changed."
+type IngestedDocument {
+  documentId: ID!
+  "The document was already ingested with the same content."
+  unchanged: Boolean!
+  nodes: ChangeCount!
+  relations: ChangeCount!
+  quantities: ChangeCount!
+}
+
+"Counts of one kind of fact."
+type ChangeCount {
+  created: Int!
+  updated: Int!
+  unchanged: Int!
+  retracted: Int!
+}
+
+"The outcome of mergeEntities."
+type MergeResult {
+  "The entity kept, with the merged one's name among its aliases."
+  node: Node!
+  "The merged entity, now retracted with mergedInto."
+  merged: Node!
+  movedRelations: Int!
+  movedQuantities: Int!
+  "Relationships between the two, retracted rather than turned into self-loops."
+  retractedRelations: Int!
+}
+
+"A page of audit events."
+type AuditConnection {
+  edges: [AuditEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"An audit event with its cursor."
+type AuditEdge {
+  cursor: String!
+  node: AuditEvent!
+}
+
+"One recorded change: who, when, what, and the targets before and after (JSON)."
+type AuditEvent {
+  id: ID!
+  "RFC 3339 time of the change."
+  at: String!
+  "Token subject, apikey:NAME, or ingest for the command line."
+  actor: String!
+  role: String
+  "upsertEntity, addRelation, retractRelation, addQuantity, retractQuantity, markReviewed, mergeEntities or ingestDocument."
+  action: String!
+  targetIds: [ID!]!
+  "JSON of the targets before the change; null when they did not exist."
+  before: String
+  "JSON of the targets after the change."
+  after: String
+  "The reason or note given with the change."
+  note: String
+  requestId: String
 }
 
 "A policy document, plan, list, directive or framework."
@@ -3513,12 +4373,16 @@ type Policy implements Node {
   method: String!
   confidence: Float!
   retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
   description: String
   stipInstruments: [String!]!
   stipTargetGroups: [String!]!
   properties: JSON
-  quantities: [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  quantities(includeRetracted: Boolean = false): [Quantity!]!
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
   title: String
   docNumber: String
   "measures, opinions, plan, rules, list, framework, strategy, directive or notice."
@@ -3574,12 +4438,16 @@ type Program implements Node {
   method: String!
   confidence: Float!
   retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
   description: String
   stipInstruments: [String!]!
   stipTargetGroups: [String!]!
   properties: JSON
-  quantities: [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  quantities(includeRetracted: Boolean = false): [Quantity!]!
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
   "pilot, platform, contest, event, service, project, app, initiative, system, window or workstation."
   programType: String
   startedOn: String
@@ -3621,12 +4489,16 @@ type Enterprise implements Node {
   method: String!
   confidence: Float!
   retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
   description: String
   stipInstruments: [String!]!
   stipTargetGroups: [String!]!
   properties: JSON
-  quantities: [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  quantities(includeRetracted: Boolean = false): [Quantity!]!
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
   legalName: String
   "Industry names as stated in the source (the property); the Industry nodes are in industries."
   industryNames: [String!]!
@@ -3667,12 +4539,16 @@ type Alliance implements Node {
   method: String!
   confidence: Float!
   retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
   description: String
   stipInstruments: [String!]!
   stipTargetGroups: [String!]!
   properties: JSON
-  quantities: [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  quantities(includeRetracted: Boolean = false): [Quantity!]!
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
   foundedOn: String
   memberCount: Int
   level: Level
@@ -3698,13 +4574,17 @@ type TalentMeasure implements Node {
   method: String!
   confidence: Float!
   retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
   description: String
   stipInstruments: [String!]!
   stipTargetGroups: [String!]!
   properties: JSON
   "Its figures: amounts, caps, counts, durations."
-  quantities: [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  quantities(includeRetracted: Boolean = false): [Quantity!]!
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
   "hukou, housing, subsidy, funding, training, workstation, service or recruitment."
   category: String
   eligibility: String
@@ -3741,12 +4621,16 @@ type Organization implements Node {
   method: String!
   confidence: Float!
   retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
   description: String
   stipInstruments: [String!]!
   stipTargetGroups: [String!]!
   properties: JSON
-  quantities: [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  quantities(includeRetracted: Boolean = false): [Quantity!]!
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
   "government, party, institute, university, fund-manager, exchange, association, incubator, financial, service-center or other."
   orgType: String
   level: Level
@@ -3776,12 +4660,16 @@ type Place implements Node {
   method: String!
   confidence: Float!
   retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
   description: String
   stipInstruments: [String!]!
   stipTargetGroups: [String!]!
   properties: JSON
-  quantities: [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  quantities(includeRetracted: Boolean = false): [Quantity!]!
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
   "country, city, district, street, park, zone or building."
   placeType: String
   level: Level
@@ -3803,12 +4691,16 @@ type Industry implements Node {
   method: String!
   confidence: Float!
   retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
   description: String
   stipInstruments: [String!]!
   stipTargetGroups: [String!]!
   properties: JSON
-  quantities: [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  quantities(includeRetracted: Boolean = false): [Quantity!]!
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
   "Enterprises, programs and policies in this industry (IN_INDUSTRY incoming)."
   members(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
   "What supports it (SUPPORTS incoming)."
@@ -3829,12 +4721,16 @@ type Person implements Node {
   method: String!
   confidence: Float!
   retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
   description: String
   stipInstruments: [String!]!
   stipTargetGroups: [String!]!
   properties: JSON
-  quantities: [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  quantities(includeRetracted: Boolean = false): [Quantity!]!
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
   role: String
   "Documents this person proposed (PROPOSED_BY incoming)."
   proposed(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
@@ -3852,12 +4748,16 @@ type Document implements Node {
   method: String!
   confidence: Float!
   retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
   description: String
   stipInstruments: [String!]!
   stipTargetGroups: [String!]!
   properties: JSON
-  quantities: [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  quantities(includeRetracted: Boolean = false): [Quantity!]!
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
   title: String
   number: String
   issuer: String
@@ -3889,6 +4789,68 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_AuditConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AuditConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AuditConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AuditConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AuditEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AuditEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AuditEvent_id(ctx, field)
+	case "at":
+		return ec.fieldContext_AuditEvent_at(ctx, field)
+	case "actor":
+		return ec.fieldContext_AuditEvent_actor(ctx, field)
+	case "role":
+		return ec.fieldContext_AuditEvent_role(ctx, field)
+	case "action":
+		return ec.fieldContext_AuditEvent_action(ctx, field)
+	case "targetIds":
+		return ec.fieldContext_AuditEvent_targetIds(ctx, field)
+	case "before":
+		return ec.fieldContext_AuditEvent_before(ctx, field)
+	case "after":
+		return ec.fieldContext_AuditEvent_after(ctx, field)
+	case "note":
+		return ec.fieldContext_AuditEvent_note(ctx, field)
+	case "requestId":
+		return ec.fieldContext_AuditEvent_requestId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "created":
+		return ec.fieldContext_ChangeCount_created(ctx, field)
+	case "updated":
+		return ec.fieldContext_ChangeCount_updated(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_ChangeCount_unchanged(ctx, field)
+	case "retracted":
+		return ec.fieldContext_ChangeCount_retracted(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeCount", field.Name)
+}
+
 func (ec *executionContext) childFields_Document(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3907,6 +4869,10 @@ func (ec *executionContext) childFields_Document(ctx context.Context, field grap
 		return ec.fieldContext_Document_confidence(ctx, field)
 	case "retracted":
 		return ec.fieldContext_Document_retracted(ctx, field)
+	case "mergedInto":
+		return ec.fieldContext_Document_mergedInto(ctx, field)
+	case "review":
+		return ec.fieldContext_Document_review(ctx, field)
 	case "description":
 		return ec.fieldContext_Document_description(ctx, field)
 	case "stipInstruments":
@@ -3973,6 +4939,8 @@ func (ec *executionContext) childFields_GraphEdge(ctx context.Context, field gra
 		return ec.fieldContext_GraphEdge_confidence(ctx, field)
 	case "retracted":
 		return ec.fieldContext_GraphEdge_retracted(ctx, field)
+	case "review":
+		return ec.fieldContext_GraphEdge_review(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GraphEdge", field.Name)
 }
@@ -4025,6 +4993,34 @@ func (ec *executionContext) childFields_GraphView(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type GraphView", field.Name)
 }
 
+func (ec *executionContext) childFields_IngestResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dryRun":
+		return ec.fieldContext_IngestResult_dryRun(ctx, field)
+	case "changes":
+		return ec.fieldContext_IngestResult_changes(ctx, field)
+	case "documents":
+		return ec.fieldContext_IngestResult_documents(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IngestResult", field.Name)
+}
+
+func (ec *executionContext) childFields_IngestedDocument(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "documentId":
+		return ec.fieldContext_IngestedDocument_documentId(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_IngestedDocument_unchanged(ctx, field)
+	case "nodes":
+		return ec.fieldContext_IngestedDocument_nodes(ctx, field)
+	case "relations":
+		return ec.fieldContext_IngestedDocument_relations(ctx, field)
+	case "quantities":
+		return ec.fieldContext_IngestedDocument_quantities(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IngestedDocument", field.Name)
+}
+
 func (ec *executionContext) childFields_KindCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "kind":
@@ -4033,6 +5029,22 @@ func (ec *executionContext) childFields_KindCount(ctx context.Context, field gra
 		return ec.fieldContext_KindCount_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type KindCount", field.Name)
+}
+
+func (ec *executionContext) childFields_MergeResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_MergeResult_node(ctx, field)
+	case "merged":
+		return ec.fieldContext_MergeResult_merged(ctx, field)
+	case "movedRelations":
+		return ec.fieldContext_MergeResult_movedRelations(ctx, field)
+	case "movedQuantities":
+		return ec.fieldContext_MergeResult_movedQuantities(ctx, field)
+	case "retractedRelations":
+		return ec.fieldContext_MergeResult_retractedRelations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MergeResult", field.Name)
 }
 
 func (ec *executionContext) childFields_NodeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4119,6 +5131,10 @@ func (ec *executionContext) childFields_Quantity(ctx context.Context, field grap
 		return ec.fieldContext_Quantity_confidence(ctx, field)
 	case "sources":
 		return ec.fieldContext_Quantity_sources(ctx, field)
+	case "retracted":
+		return ec.fieldContext_Quantity_retracted(ctx, field)
+	case "review":
+		return ec.fieldContext_Quantity_review(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Quantity", field.Name)
 }
@@ -4155,6 +5171,28 @@ func (ec *executionContext) childFields_RelationTypeCount(ctx context.Context, f
 		return ec.fieldContext_RelationTypeCount_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RelationTypeCount", field.Name)
+}
+
+func (ec *executionContext) childFields_Review(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "by":
+		return ec.fieldContext_Review_by(ctx, field)
+	case "at":
+		return ec.fieldContext_Review_at(ctx, field)
+	case "note":
+		return ec.fieldContext_Review_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Review", field.Name)
+}
+
+func (ec *executionContext) childFields_ReviewResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ReviewResult_id(ctx, field)
+	case "review":
+		return ec.fieldContext_ReviewResult_review(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReviewResult", field.Name)
 }
 
 func (ec *executionContext) childFields_SearchHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4296,6 +5334,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) dir_requiresRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (model.Role, error) {
+			return ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg0
+	return args, nil
+}
 
 func (ec *executionContext) field_Alliance_establishedBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -4449,6 +5501,20 @@ func (ec *executionContext) field_Alliance_operators_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Alliance_quantities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Alliance_relations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4500,6 +5566,14 @@ func (ec *executionContext) field_Alliance_relations_args(ctx context.Context, r
 		return nil, err
 	}
 	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg6
 	return args, nil
 }
 
@@ -4655,6 +5729,20 @@ func (ec *executionContext) field_Document_proposedBy_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Document_quantities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Document_relations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4706,6 +5794,14 @@ func (ec *executionContext) field_Document_relations_args(ctx context.Context, r
 		return nil, err
 	}
 	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg6
 	return args, nil
 }
 
@@ -5127,6 +6223,20 @@ func (ec *executionContext) field_Enterprise_participatesIn_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Enterprise_quantities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Enterprise_recognizedBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5216,6 +6326,14 @@ func (ec *executionContext) field_Enterprise_relations_args(ctx context.Context,
 		return nil, err
 	}
 	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg6
 	return args, nil
 }
 
@@ -5371,6 +6489,20 @@ func (ec *executionContext) field_Industry_members_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Industry_quantities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Industry_relations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5422,6 +6554,14 @@ func (ec *executionContext) field_Industry_relations_args(ctx context.Context, r
 		return nil, err
 	}
 	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg6
 	return args, nil
 }
 
@@ -5498,6 +6638,158 @@ func (ec *executionContext) field_Industry_targetedBy_args(ctx context.Context, 
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_addQuantity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.QuantityInput, error) {
+			return ec.unmarshalNQuantityInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_addRelation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RelationInput, error) {
+			return ec.unmarshalNRelationInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_ingestDocument_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.IngestInput, error) {
+			return ec.unmarshalNIngestInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐIngestInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_markReviewed_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_mergeEntities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keepId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keepId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "mergeId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mergeId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_retractQuantity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_retractRelation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertEntity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EntityInput, error) {
+			return ec.unmarshalNEntityInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐEntityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -5767,6 +7059,20 @@ func (ec *executionContext) field_Organization_participatesIn_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Organization_quantities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Organization_relations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5818,6 +7124,14 @@ func (ec *executionContext) field_Organization_relations_args(ctx context.Contex
 		return nil, err
 	}
 	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg6
 	return args, nil
 }
 
@@ -5856,6 +7170,20 @@ func (ec *executionContext) field_Person_proposed_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_quantities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg0
 	return args, nil
 }
 
@@ -5910,6 +7238,14 @@ func (ec *executionContext) field_Person_relations_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg6
 	return args, nil
 }
 
@@ -6065,6 +7401,20 @@ func (ec *executionContext) field_Place_operators_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Place_quantities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Place_relations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6116,6 +7466,14 @@ func (ec *executionContext) field_Place_relations_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg6
 	return args, nil
 }
 
@@ -6537,6 +7895,20 @@ func (ec *executionContext) field_Policy_parts_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Policy_quantities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Policy_recognizes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6626,6 +7998,14 @@ func (ec *executionContext) field_Policy_relations_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg6
 	return args, nil
 }
 
@@ -7085,6 +8465,20 @@ func (ec *executionContext) field_Program_parts_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Program_quantities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Program_relations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7136,6 +8530,14 @@ func (ec *executionContext) field_Program_relations_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg6
 	return args, nil
 }
 
@@ -7267,6 +8669,36 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_auditTrail_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "targetId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["targetId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_enterprisesSupportedBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7354,6 +8786,14 @@ func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, r
 		return nil, err
 	}
 	args["limit"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg4
 	return args, nil
 }
 
@@ -7368,6 +8808,14 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg1
 	return args, nil
 }
 
@@ -7711,6 +9159,20 @@ func (ec *executionContext) field_TalentMeasure_partOf_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_TalentMeasure_quantities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_TalentMeasure_relations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7762,6 +9224,14 @@ func (ec *executionContext) field_TalentMeasure_relations_args(ctx context.Conte
 		return nil, err
 	}
 	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg6
 	return args, nil
 }
 
@@ -8184,6 +9654,61 @@ func (ec *executionContext) fieldContext_Alliance_retracted(_ context.Context, f
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Alliance_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Alliance_mergedInto(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MergedInto, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Alliance_mergedInto(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Alliance", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Alliance_review(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Alliance_review(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Review, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Alliance_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Alliance",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Alliance_description(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8285,7 +9810,8 @@ func (ec *executionContext) _Alliance_quantities(ctx context.Context, field grap
 			return ec.fieldContext_Alliance_quantities(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Alliance().Quantities(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Alliance().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
@@ -8295,7 +9821,7 @@ func (ec *executionContext) _Alliance_quantities(ctx context.Context, field grap
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Alliance_quantities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Alliance_quantities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Alliance",
 		Field:      field,
@@ -8304,6 +9830,17 @@ func (ec *executionContext) fieldContext_Alliance_quantities(_ context.Context, 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Quantity(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Alliance_quantities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8318,7 +9855,7 @@ func (ec *executionContext) _Alliance_relations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Alliance().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Alliance().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -8641,6 +10178,470 @@ func (ec *executionContext) fieldContext_Alliance_locatedIn(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _AuditConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AuditConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuditEdge) graphql.Marshaler {
+			return ec.marshalNAuditEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐAuditEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AuditConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AuditConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AuditEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AuditEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AuditEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditEvent) graphql.Marshaler {
+			return ec.marshalNAuditEvent2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐAuditEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AuditEvent_at(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEvent_actor(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEvent_role(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEvent_action(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEvent_targetIds(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_targetIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_targetIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AuditEvent_before(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEvent_after(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEvent_note(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEvent_requestId(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_requestId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_requestId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangeCount_created(ctx context.Context, field graphql.CollectedField, obj *model.ChangeCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeCount_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeCount_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChangeCount_updated(ctx context.Context, field graphql.CollectedField, obj *model.ChangeCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeCount_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeCount_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChangeCount_unchanged(ctx context.Context, field graphql.CollectedField, obj *model.ChangeCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeCount_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeCount_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChangeCount_retracted(ctx context.Context, field graphql.CollectedField, obj *model.ChangeCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeCount_retracted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Retracted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeCount_retracted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeCount", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Document_id(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8834,6 +10835,61 @@ func (ec *executionContext) fieldContext_Document_retracted(_ context.Context, f
 	return graphql.NewScalarFieldContext("Document", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Document_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_mergedInto(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MergedInto, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Document_mergedInto(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Document", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Document_review(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_review(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Review, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Document_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Document",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Document_description(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8935,7 +10991,8 @@ func (ec *executionContext) _Document_quantities(ctx context.Context, field grap
 			return ec.fieldContext_Document_quantities(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Document().Quantities(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Document().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
@@ -8945,7 +11002,7 @@ func (ec *executionContext) _Document_quantities(ctx context.Context, field grap
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Document_quantities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Document_quantities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Document",
 		Field:      field,
@@ -8954,6 +11011,17 @@ func (ec *executionContext) fieldContext_Document_quantities(_ context.Context, 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Quantity(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Document_quantities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8968,7 +11036,7 @@ func (ec *executionContext) _Document_relations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Document().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Document().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -9666,6 +11734,61 @@ func (ec *executionContext) fieldContext_Enterprise_retracted(_ context.Context,
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Enterprise_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enterprise_mergedInto(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MergedInto, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Enterprise_mergedInto(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Enterprise_review(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enterprise_review(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Review, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Enterprise_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Enterprise",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Enterprise_description(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9767,7 +11890,8 @@ func (ec *executionContext) _Enterprise_quantities(ctx context.Context, field gr
 			return ec.fieldContext_Enterprise_quantities(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Enterprise().Quantities(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Enterprise().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
@@ -9777,7 +11901,7 @@ func (ec *executionContext) _Enterprise_quantities(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Enterprise_quantities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Enterprise_quantities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Enterprise",
 		Field:      field,
@@ -9786,6 +11910,17 @@ func (ec *executionContext) fieldContext_Enterprise_quantities(_ context.Context
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Quantity(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Enterprise_quantities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -9800,7 +11935,7 @@ func (ec *executionContext) _Enterprise_relations(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Enterprise().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Enterprise().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -10626,6 +12761,38 @@ func (ec *executionContext) fieldContext_GraphEdge_retracted(_ context.Context, 
 	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _GraphEdge_review(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphEdge_review(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Review, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GraphEdge_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GraphEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _GraphNode_id(ctx context.Context, field graphql.CollectedField, obj *model.GraphNode) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11209,6 +13376,61 @@ func (ec *executionContext) fieldContext_Industry_retracted(_ context.Context, f
 	return graphql.NewScalarFieldContext("Industry", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Industry_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Industry_mergedInto(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MergedInto, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Industry_mergedInto(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Industry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Industry_review(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Industry_review(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Review, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Industry_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Industry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Industry_description(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11310,7 +13532,8 @@ func (ec *executionContext) _Industry_quantities(ctx context.Context, field grap
 			return ec.fieldContext_Industry_quantities(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Industry().Quantities(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Industry().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
@@ -11320,7 +13543,7 @@ func (ec *executionContext) _Industry_quantities(ctx context.Context, field grap
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Industry_quantities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Industry_quantities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Industry",
 		Field:      field,
@@ -11329,6 +13552,17 @@ func (ec *executionContext) fieldContext_Industry_quantities(_ context.Context, 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Quantity(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Industry_quantities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -11343,7 +13577,7 @@ func (ec *executionContext) _Industry_relations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Industry().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Industry().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -11553,6 +13787,226 @@ func (ec *executionContext) fieldContext_Industry_investors(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _IngestResult_dryRun(ctx context.Context, field graphql.CollectedField, obj *model.IngestResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestResult_dryRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DryRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IngestResult_dryRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IngestResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _IngestResult_changes(ctx context.Context, field graphql.CollectedField, obj *model.IngestResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestResult_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IngestResult_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IngestResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IngestResult_documents(ctx context.Context, field graphql.CollectedField, obj *model.IngestResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestResult_documents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Documents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.IngestedDocument) graphql.Marshaler {
+			return ec.marshalNIngestedDocument2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐIngestedDocumentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IngestResult_documents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IngestResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IngestedDocument(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IngestedDocument_documentId(ctx context.Context, field graphql.CollectedField, obj *model.IngestedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestedDocument_documentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DocumentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IngestedDocument_documentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IngestedDocument", field, false, false, "ID")
+}
+
+func (ec *executionContext) _IngestedDocument_unchanged(ctx context.Context, field graphql.CollectedField, obj *model.IngestedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestedDocument_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IngestedDocument_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IngestedDocument", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _IngestedDocument_nodes(ctx context.Context, field graphql.CollectedField, obj *model.IngestedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestedDocument_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeCount) graphql.Marshaler {
+			return ec.marshalNChangeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐChangeCount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IngestedDocument_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IngestedDocument",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IngestedDocument_relations(ctx context.Context, field graphql.CollectedField, obj *model.IngestedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestedDocument_relations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeCount) graphql.Marshaler {
+			return ec.marshalNChangeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐChangeCount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IngestedDocument_relations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IngestedDocument",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IngestedDocument_quantities(ctx context.Context, field graphql.CollectedField, obj *model.IngestedDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestedDocument_quantities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeCount) graphql.Marshaler {
+			return ec.marshalNChangeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐChangeCount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IngestedDocument_quantities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IngestedDocument",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.KindCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11597,6 +14051,635 @@ func (ec *executionContext) _KindCount_count(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_KindCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KindCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MergeResult_node(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeResult_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeResult_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MergeResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MergeResult_merged(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeResult_merged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Merged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeResult_merged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MergeResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MergeResult_movedRelations(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeResult_movedRelations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MovedRelations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeResult_movedRelations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MergeResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MergeResult_movedQuantities(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeResult_movedQuantities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MovedQuantities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeResult_movedQuantities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MergeResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MergeResult_retractedRelations(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeResult_retractedRelations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RetractedRelations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeResult_retractedRelations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MergeResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Mutation_upsertEntity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertEntity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertEntity(ctx, fc.Args["input"].(model.EntityInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal model.Node
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresRole == nil {
+					var zeroVal model.Node
+					return zeroVal, errors.New("directive requiresRole is not implemented")
+				}
+				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertEntity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertEntity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addRelation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addRelation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddRelation(ctx, fc.Args["input"].(model.RelationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *model.GraphEdge
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresRole == nil {
+					var zeroVal *model.GraphEdge
+					return zeroVal, errors.New("directive requiresRole is not implemented")
+				}
+				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphEdge) graphql.Marshaler {
+			return ec.marshalNGraphEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addRelation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphEdge(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addRelation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_retractRelation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_retractRelation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RetractRelation(ctx, fc.Args["id"].(string), fc.Args["reason"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *model.GraphEdge
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresRole == nil {
+					var zeroVal *model.GraphEdge
+					return zeroVal, errors.New("directive requiresRole is not implemented")
+				}
+				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphEdge) graphql.Marshaler {
+			return ec.marshalNGraphEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_retractRelation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphEdge(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_retractRelation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addQuantity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addQuantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddQuantity(ctx, fc.Args["input"].(model.QuantityInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *model.Quantity
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresRole == nil {
+					var zeroVal *model.Quantity
+					return zeroVal, errors.New("directive requiresRole is not implemented")
+				}
+				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addQuantity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quantity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addQuantity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_retractQuantity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_retractQuantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RetractQuantity(ctx, fc.Args["id"].(string), fc.Args["reason"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *model.Quantity
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresRole == nil {
+					var zeroVal *model.Quantity
+					return zeroVal, errors.New("directive requiresRole is not implemented")
+				}
+				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_retractQuantity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quantity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_retractQuantity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_markReviewed(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markReviewed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarkReviewed(ctx, fc.Args["id"].(string), fc.Args["note"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *model.ReviewResult
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresRole == nil {
+					var zeroVal *model.ReviewResult
+					return zeroVal, errors.New("directive requiresRole is not implemented")
+				}
+				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReviewResult) graphql.Marshaler {
+			return ec.marshalNReviewResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReviewResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markReviewed(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReviewResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_markReviewed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_mergeEntities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_mergeEntities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MergeEntities(ctx, fc.Args["keepId"].(string), fc.Args["mergeId"].(string), fc.Args["reason"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *model.MergeResult
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresRole == nil {
+					var zeroVal *model.MergeResult
+					return zeroVal, errors.New("directive requiresRole is not implemented")
+				}
+				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MergeResult) graphql.Marshaler {
+			return ec.marshalNMergeResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐMergeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_mergeEntities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MergeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_mergeEntities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_ingestDocument(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_ingestDocument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().IngestDocument(ctx, fc.Args["input"].(model.IngestInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *model.IngestResult
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresRole == nil {
+					var zeroVal *model.IngestResult
+					return zeroVal, errors.New("directive requiresRole is not implemented")
+				}
+				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IngestResult) graphql.Marshaler {
+			return ec.marshalNIngestResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐIngestResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_ingestDocument(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IngestResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_ingestDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _NodeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.NodeConnection) (ret graphql.Marshaler) {
@@ -11934,6 +15017,61 @@ func (ec *executionContext) fieldContext_Organization_retracted(_ context.Contex
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Organization_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_mergedInto(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MergedInto, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_mergedInto(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Organization_review(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_review(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Review, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Organization_description(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12035,7 +15173,8 @@ func (ec *executionContext) _Organization_quantities(ctx context.Context, field 
 			return ec.fieldContext_Organization_quantities(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organization().Quantities(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organization().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
@@ -12045,7 +15184,7 @@ func (ec *executionContext) _Organization_quantities(ctx context.Context, field 
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Organization_quantities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Organization_quantities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Organization",
 		Field:      field,
@@ -12054,6 +15193,17 @@ func (ec *executionContext) fieldContext_Organization_quantities(_ context.Conte
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Quantity(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_quantities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -12068,7 +15218,7 @@ func (ec *executionContext) _Organization_relations(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -12741,6 +15891,61 @@ func (ec *executionContext) fieldContext_Person_retracted(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Person", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Person_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_mergedInto(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MergedInto, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_mergedInto(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Person_review(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_review(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Review, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Person_description(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12842,7 +16047,8 @@ func (ec *executionContext) _Person_quantities(ctx context.Context, field graphq
 			return ec.fieldContext_Person_quantities(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Person().Quantities(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Person().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
@@ -12852,7 +16058,7 @@ func (ec *executionContext) _Person_quantities(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Person_quantities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Person_quantities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Person",
 		Field:      field,
@@ -12861,6 +16067,17 @@ func (ec *executionContext) fieldContext_Person_quantities(_ context.Context, fi
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Quantity(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_quantities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -12875,7 +16092,7 @@ func (ec *executionContext) _Person_relations(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Person().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -13213,6 +16430,61 @@ func (ec *executionContext) fieldContext_Place_retracted(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Place", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Place_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_mergedInto(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MergedInto, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Place_mergedInto(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Place", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Place_review(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_review(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Review, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Place_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Place",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Place_description(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13314,7 +16586,8 @@ func (ec *executionContext) _Place_quantities(ctx context.Context, field graphql
 			return ec.fieldContext_Place_quantities(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Place().Quantities(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Place().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
@@ -13324,7 +16597,7 @@ func (ec *executionContext) _Place_quantities(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Place_quantities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Place_quantities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Place",
 		Field:      field,
@@ -13333,6 +16606,17 @@ func (ec *executionContext) fieldContext_Place_quantities(_ context.Context, fie
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Quantity(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Place_quantities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -13347,7 +16631,7 @@ func (ec *executionContext) _Place_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Place().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Place().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -13752,6 +17036,61 @@ func (ec *executionContext) fieldContext_Policy_retracted(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Policy_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Policy_mergedInto(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MergedInto, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Policy_mergedInto(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Policy", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Policy_review(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Policy_review(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Review, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Policy_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Policy",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Policy_description(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13853,7 +17192,8 @@ func (ec *executionContext) _Policy_quantities(ctx context.Context, field graphq
 			return ec.fieldContext_Policy_quantities(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Policy().Quantities(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Policy().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
@@ -13863,7 +17203,7 @@ func (ec *executionContext) _Policy_quantities(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Policy_quantities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Policy_quantities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Policy",
 		Field:      field,
@@ -13872,6 +17212,17 @@ func (ec *executionContext) fieldContext_Policy_quantities(_ context.Context, fi
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Quantity(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Policy_quantities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -13886,7 +17237,7 @@ func (ec *executionContext) _Policy_relations(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -15024,6 +18375,61 @@ func (ec *executionContext) fieldContext_Program_retracted(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Program", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Program_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_mergedInto(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MergedInto, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Program_mergedInto(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Program", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Program_review(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_review(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Review, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Program_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Program",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Program_description(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15125,7 +18531,8 @@ func (ec *executionContext) _Program_quantities(ctx context.Context, field graph
 			return ec.fieldContext_Program_quantities(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Program().Quantities(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Program().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
@@ -15135,7 +18542,7 @@ func (ec *executionContext) _Program_quantities(ctx context.Context, field graph
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Program_quantities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Program_quantities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Program",
 		Field:      field,
@@ -15144,6 +18551,17 @@ func (ec *executionContext) fieldContext_Program_quantities(_ context.Context, f
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Quantity(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Program_quantities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -15158,7 +18576,7 @@ func (ec *executionContext) _Program_relations(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Program().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -16269,6 +19687,61 @@ func (ec *executionContext) fieldContext_Quantity_sources(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Quantity_retracted(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quantity_retracted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Retracted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Quantity_retracted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Quantity", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Quantity_review(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quantity_review(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Review, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Quantity_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Quantity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16279,7 +19752,7 @@ func (ec *executionContext) _Query_node(ctx context.Context, field graphql.Colle
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Node(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Query().Node(ctx, fc.Args["id"].(string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
@@ -16543,7 +20016,7 @@ func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["kinds"].([]model.NodeKind), fc.Args["limit"].(*int))
+			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["kinds"].([]model.NodeKind), fc.Args["limit"].(*int), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphView) graphql.Marshaler {
@@ -16649,6 +20122,68 @@ func (ec *executionContext) fieldContext_Query_stats(_ context.Context, field gr
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_GraphStats(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_auditTrail(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_auditTrail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AuditTrail(ctx, fc.Args["targetId"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *model.AuditConnection
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresRole == nil {
+					var zeroVal *model.AuditConnection
+					return zeroVal, errors.New("directive requiresRole is not implemented")
+				}
+				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditConnection) graphql.Marshaler {
+			return ec.marshalNAuditConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐAuditConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_auditTrail(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_auditTrail_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -16947,6 +20482,130 @@ func (ec *executionContext) _RelationTypeCount_count(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_RelationTypeCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RelationTypeCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Review_by(ctx context.Context, field graphql.CollectedField, obj *model.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Review_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.By, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Review_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
+}
+
+func (ec *executionContext) _Review_at(ctx context.Context, field graphql.CollectedField, obj *model.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Review_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Review_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
+}
+
+func (ec *executionContext) _Review_note(ctx context.Context, field graphql.CollectedField, obj *model.Review) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Review_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Review_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReviewResult_id(ctx context.Context, field graphql.CollectedField, obj *model.ReviewResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewResult_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewResult_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewResult", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ReviewResult_review(ctx context.Context, field graphql.CollectedField, obj *model.ReviewResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewResult_review(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Review, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
+			return ec.marshalNReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewResult_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReviewResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
@@ -17316,6 +20975,61 @@ func (ec *executionContext) fieldContext_TalentMeasure_retracted(_ context.Conte
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _TalentMeasure_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TalentMeasure_mergedInto(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MergedInto, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TalentMeasure_mergedInto(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TalentMeasure_review(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TalentMeasure_review(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Review, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TalentMeasure_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TalentMeasure",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TalentMeasure_description(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17417,7 +21131,8 @@ func (ec *executionContext) _TalentMeasure_quantities(ctx context.Context, field
 			return ec.fieldContext_TalentMeasure_quantities(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.TalentMeasure().Quantities(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.TalentMeasure().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
@@ -17427,7 +21142,7 @@ func (ec *executionContext) _TalentMeasure_quantities(ctx context.Context, field
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_TalentMeasure_quantities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_TalentMeasure_quantities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "TalentMeasure",
 		Field:      field,
@@ -17436,6 +21151,17 @@ func (ec *executionContext) fieldContext_TalentMeasure_quantities(_ context.Cont
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Quantity(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_TalentMeasure_quantities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -17450,7 +21176,7 @@ func (ec *executionContext) _TalentMeasure_relations(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.TalentMeasure().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.TalentMeasure().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -19066,6 +22792,279 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputEntityInput(ctx context.Context, obj any) (model.EntityInput, error) {
+	var it model.EntityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "kind", "name", "aliases", "properties", "source", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "properties":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("properties"))
+			data, err := ec.unmarshalOJSON2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Properties = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOSourceInput2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSourceInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEntityInput unmarshals raw into the EntityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEntityInput(ctx context.Context, raw any) (model.EntityInput, error) {
+	var out model.EntityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EntityInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIngestInput(ctx context.Context, obj any) (model.IngestInput, error) {
+	var it model.IngestInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["format"]; !present {
+		asMap["format"] = "YAML"
+	}
+	if _, present := asMap["dryRun"]; !present {
+		asMap["dryRun"] = false
+	}
+
+	fieldsInOrder := [...]string{"bundle", "format", "text", "title", "dryRun"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "bundle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bundle"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Bundle = data
+		case "format":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("format"))
+			data, err := ec.unmarshalOBundleFormat2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐBundleFormat(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Format = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "dryRun":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dryRun"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DryRun = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIngestInput unmarshals raw into the IngestInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIngestInput(ctx context.Context, raw any) (model.IngestInput, error) {
+	var out model.IngestInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IngestInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputQuantityInput(ctx context.Context, obj any) (model.QuantityInput, error) {
+	var it model.QuantityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"subjectId", "what", "figure", "value", "unit", "min", "max", "qualifier", "asOf", "source", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "subjectId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectID = data
+		case "what":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("what"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.What = data
+		case "figure":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("figure"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Figure = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "unit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unit"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unit = data
+		case "min":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("min"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Min = data
+		case "max":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("max"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Max = data
+		case "qualifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("qualifier"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Qualifier = data
+		case "asOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("asOf"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AsOf = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalNSourceInput2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSourceInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalQuantityInput unmarshals raw into the QuantityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalQuantityInput(ctx context.Context, raw any) (model.QuantityInput, error) {
+	var out model.QuantityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "QuantityInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRelationFilter(ctx context.Context, obj any) (model.RelationFilter, error) {
 	var it model.RelationFilter
 	if obj == nil {
@@ -19077,7 +23076,7 @@ func (ec *executionContext) unmarshalInputRelationFilter(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kinds", "nameContains", "level", "dateFrom", "dateTo", "method", "minConfidence"}
+	fieldsInOrder := [...]string{"kinds", "nameContains", "level", "dateFrom", "dateTo", "method", "minConfidence", "includeRetracted"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19133,6 +23132,13 @@ func (ec *executionContext) unmarshalInputRelationFilter(ctx context.Context, ob
 				return it, err
 			}
 			it.MinConfidence = data
+		case "includeRetracted":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("includeRetracted"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncludeRetracted = data
 		}
 	}
 	return it, nil
@@ -19147,6 +23153,83 @@ func (ec *executionContext) unmarshalInputRelationFilter(ctx context.Context, ob
 func UnmarshalRelationFilter(ctx context.Context, raw any) (model.RelationFilter, error) {
 	var out model.RelationFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRelationInput(ctx context.Context, obj any) (model.RelationInput, error) {
+	var it model.RelationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"type", "fromId", "toId", "properties", "source", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNRelationType2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "fromId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromID = data
+		case "toId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToID = data
+		case "properties":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("properties"))
+			data, err := ec.unmarshalOJSON2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Properties = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalNSourceInput2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSourceInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRelationInput unmarshals raw into the RelationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRelationInput(ctx context.Context, raw any) (model.RelationInput, error) {
+	var out model.RelationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationInput", raw, &out)
 	return out, err
 }
 
@@ -19203,6 +23286,76 @@ func (ec *executionContext) unmarshalInputRelationSort(ctx context.Context, obj 
 func UnmarshalRelationSort(ctx context.Context, raw any) (model.RelationSort, error) {
 	var out model.RelationSort
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationSort", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj any) (model.SourceInput, error) {
+	var it model.SourceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"documentId", "text", "passage", "start", "end"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "documentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentID = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "passage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("passage"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Passage = data
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = data
+		case "end":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("end"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.End = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSourceInput unmarshals raw into the SourceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSourceInput(ctx context.Context, raw any) (model.SourceInput, error) {
+	var out model.SourceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SourceInput", raw, &out)
 	return out, err
 }
 
@@ -19348,6 +23501,16 @@ func (ec *executionContext) _Alliance(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "mergedInto":
+			out.Values[i] = ec._Alliance_mergedInto(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "review":
+			out.Values[i] = ec._Alliance_review(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "description":
 			out.Values[i] = ec._Alliance_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -19442,6 +23605,213 @@ func (ec *executionContext) _Alliance(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var auditConnectionImplementors = []string{"AuditConnection"}
+
+func (ec *executionContext) _AuditConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AuditConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditConnection")
+		case "edges":
+			out.Values[i] = ec._AuditConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AuditConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._AuditConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditEdgeImplementors = []string{"AuditEdge"}
+
+func (ec *executionContext) _AuditEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEdge")
+		case "cursor":
+			out.Values[i] = ec._AuditEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._AuditEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditEventImplementors = []string{"AuditEvent"}
+
+func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEvent")
+		case "id":
+			out.Values[i] = ec._AuditEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._AuditEvent_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actor":
+			out.Values[i] = ec._AuditEvent_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._AuditEvent_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "action":
+			out.Values[i] = ec._AuditEvent_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "targetIds":
+			out.Values[i] = ec._AuditEvent_targetIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "before":
+			out.Values[i] = ec._AuditEvent_before(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "after":
+			out.Values[i] = ec._AuditEvent_after(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._AuditEvent_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "requestId":
+			out.Values[i] = ec._AuditEvent_requestId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeCountImplementors = []string{"ChangeCount"}
+
+func (ec *executionContext) _ChangeCount(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeCount")
+		case "created":
+			out.Values[i] = ec._ChangeCount_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updated":
+			out.Values[i] = ec._ChangeCount_updated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._ChangeCount_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retracted":
+			out.Values[i] = ec._ChangeCount_retracted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var documentImplementors = []string{"Document", "Node"}
 
 func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet, obj *model.Document) graphql.Marshaler {
@@ -19491,6 +23861,16 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 		case "retracted":
 			out.Values[i] = ec._Document_retracted(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mergedInto":
+			out.Values[i] = ec._Document_mergedInto(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "review":
+			out.Values[i] = ec._Document_review(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
@@ -19672,6 +24052,16 @@ func (ec *executionContext) _Enterprise(ctx context.Context, sel ast.SelectionSe
 		case "retracted":
 			out.Values[i] = ec._Enterprise_retracted(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mergedInto":
+			out.Values[i] = ec._Enterprise_mergedInto(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "review":
+			out.Values[i] = ec._Enterprise_review(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
@@ -19863,6 +24253,11 @@ func (ec *executionContext) _GraphEdge(ctx context.Context, sel ast.SelectionSet
 		case "retracted":
 			out.Values[i] = ec._GraphEdge_retracted(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "review":
+			out.Values[i] = ec._GraphEdge_review(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -20092,6 +24487,16 @@ func (ec *executionContext) _Industry(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "mergedInto":
+			out.Values[i] = ec._Industry_mergedInto(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "review":
+			out.Values[i] = ec._Industry_review(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "description":
 			out.Values[i] = ec._Industry_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -20165,6 +24570,102 @@ func (ec *executionContext) _Industry(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var ingestResultImplementors = []string{"IngestResult"}
+
+func (ec *executionContext) _IngestResult(ctx context.Context, sel ast.SelectionSet, obj *model.IngestResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ingestResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IngestResult")
+		case "dryRun":
+			out.Values[i] = ec._IngestResult_dryRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changes":
+			out.Values[i] = ec._IngestResult_changes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "documents":
+			out.Values[i] = ec._IngestResult_documents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ingestedDocumentImplementors = []string{"IngestedDocument"}
+
+func (ec *executionContext) _IngestedDocument(ctx context.Context, sel ast.SelectionSet, obj *model.IngestedDocument) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ingestedDocumentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IngestedDocument")
+		case "documentId":
+			out.Values[i] = ec._IngestedDocument_documentId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._IngestedDocument_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._IngestedDocument_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relations":
+			out.Values[i] = ec._IngestedDocument_relations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quantities":
+			out.Values[i] = ec._IngestedDocument_quantities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var kindCountImplementors = []string{"KindCount"}
 
 func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet, obj *model.KindCount) graphql.Marshaler {
@@ -20183,6 +24684,151 @@ func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet
 			}
 		case "count":
 			out.Values[i] = ec._KindCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mergeResultImplementors = []string{"MergeResult"}
+
+func (ec *executionContext) _MergeResult(ctx context.Context, sel ast.SelectionSet, obj *model.MergeResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mergeResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MergeResult")
+		case "node":
+			out.Values[i] = ec._MergeResult_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "merged":
+			out.Values[i] = ec._MergeResult_merged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "movedRelations":
+			out.Values[i] = ec._MergeResult_movedRelations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "movedQuantities":
+			out.Values[i] = ec._MergeResult_movedQuantities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retractedRelations":
+			out.Values[i] = ec._MergeResult_retractedRelations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "upsertEntity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertEntity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addRelation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addRelation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retractRelation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_retractRelation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addQuantity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addQuantity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retractQuantity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_retractQuantity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "markReviewed":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markReviewed(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mergeEntities":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_mergeEntities(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ingestDocument":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_ingestDocument(ctx, field)
+			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20333,6 +24979,16 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 		case "retracted":
 			out.Values[i] = ec._Organization_retracted(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mergedInto":
+			out.Values[i] = ec._Organization_mergedInto(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "review":
+			out.Values[i] = ec._Organization_review(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
@@ -20535,6 +25191,16 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "mergedInto":
+			out.Values[i] = ec._Person_mergedInto(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "review":
+			out.Values[i] = ec._Person_review(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "description":
 			out.Values[i] = ec._Person_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -20650,6 +25316,16 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 		case "retracted":
 			out.Values[i] = ec._Place_retracted(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mergedInto":
+			out.Values[i] = ec._Place_mergedInto(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "review":
+			out.Values[i] = ec._Place_review(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
@@ -20778,6 +25454,16 @@ func (ec *executionContext) _Policy(ctx context.Context, sel ast.SelectionSet, o
 		case "retracted":
 			out.Values[i] = ec._Policy_retracted(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mergedInto":
+			out.Values[i] = ec._Policy_mergedInto(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "review":
+			out.Values[i] = ec._Policy_review(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
@@ -21019,6 +25705,16 @@ func (ec *executionContext) _Program(ctx context.Context, sel ast.SelectionSet, 
 		case "retracted":
 			out.Values[i] = ec._Program_retracted(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mergedInto":
+			out.Values[i] = ec._Program_mergedInto(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "review":
+			out.Values[i] = ec._Program_review(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
@@ -21301,6 +25997,16 @@ func (ec *executionContext) _Quantity(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "retracted":
+			out.Values[i] = ec._Quantity_retracted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "review":
+			out.Values[i] = ec._Quantity_review(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21390,6 +26096,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_stats(ctx, field)
+				})
+		case "auditTrail":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_auditTrail(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -21546,6 +26258,87 @@ func (ec *executionContext) _RelationTypeCount(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var reviewImplementors = []string{"Review"}
+
+func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, obj *model.Review) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reviewImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Review")
+		case "by":
+			out.Values[i] = ec._Review_by(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._Review_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._Review_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reviewResultImplementors = []string{"ReviewResult"}
+
+func (ec *executionContext) _ReviewResult(ctx context.Context, sel ast.SelectionSet, obj *model.ReviewResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reviewResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReviewResult")
+		case "id":
+			out.Values[i] = ec._ReviewResult_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "review":
+			out.Values[i] = ec._ReviewResult_review(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var searchHitImplementors = []string{"SearchHit"}
 
 func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet, obj *model.SearchHit) graphql.Marshaler {
@@ -21681,6 +26474,16 @@ func (ec *executionContext) _TalentMeasure(ctx context.Context, sel ast.Selectio
 		case "retracted":
 			out.Values[i] = ec._TalentMeasure_retracted(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mergedInto":
+			out.Values[i] = ec._TalentMeasure_mergedInto(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "review":
+			out.Values[i] = ec._TalentMeasure_review(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
@@ -22169,6 +26972,46 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAuditConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐAuditConnection(ctx context.Context, sel ast.SelectionSet, v *model.AuditConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditConnection!")
+		return graphql.Null
+	}
+	return ec._AuditConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAuditEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐAuditEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuditEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐAuditEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAuditEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐAuditEdge(ctx context.Context, sel ast.SelectionSet, v *model.AuditEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditEdge!")
+		return graphql.Null
+	}
+	return ec._AuditEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAuditEvent2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐAuditEvent(ctx context.Context, sel ast.SelectionSet, v *model.AuditEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditEvent!")
+		return graphql.Null
+	}
+	return ec._AuditEvent(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -22183,12 +27026,25 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNChangeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐChangeCount(ctx context.Context, sel ast.SelectionSet, v *model.ChangeCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeCount!")
+		return graphql.Null
+	}
+	return ec._ChangeCount(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNDocument2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐDocument(ctx context.Context, sel ast.SelectionSet, v *model.Document) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Document!")
 		return graphql.Null
 	}
 	return ec._Document(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEntityInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐEntityInput(ctx context.Context, v any) (model.EntityInput, error) {
+	res, err := ec.unmarshalInputEntityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -22283,6 +27139,72 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalNID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNIngestInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐIngestInput(ctx context.Context, v any) (model.IngestInput, error) {
+	res, err := ec.unmarshalInputIngestInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIngestResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐIngestResult(ctx context.Context, sel ast.SelectionSet, v *model.IngestResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IngestResult!")
+		return graphql.Null
+	}
+	return ec._IngestResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIngestedDocument2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐIngestedDocumentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.IngestedDocument) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIngestedDocument2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐIngestedDocument(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIngestedDocument2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐIngestedDocument(ctx context.Context, sel ast.SelectionSet, v *model.IngestedDocument) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IngestedDocument!")
+		return graphql.Null
+	}
+	return ec._IngestedDocument(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -22319,6 +27241,14 @@ func (ec *executionContext) marshalNKindCount2ᚖgithubᚗcomᚋpolicygraphᚋpo
 		return graphql.Null
 	}
 	return ec._KindCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMergeResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐMergeResult(ctx context.Context, sel ast.SelectionSet, v *model.MergeResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MergeResult!")
+		return graphql.Null
+	}
+	return ec._MergeResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
@@ -22427,6 +27357,11 @@ func (ec *executionContext) marshalNQuantity2ᚖgithubᚗcomᚋpolicygraphᚋpol
 	return ec._Quantity(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNQuantityInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityInput(ctx context.Context, v any) (model.QuantityInput, error) {
+	res, err := ec.unmarshalInputQuantityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx context.Context, sel ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RelationConnection!")
@@ -22457,6 +27392,11 @@ func (ec *executionContext) marshalNRelationEdge2ᚖgithubᚗcomᚋpolicygraph�
 		return graphql.Null
 	}
 	return ec._RelationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRelationInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationInput(ctx context.Context, v any) (model.RelationInput, error) {
+	res, err := ec.unmarshalInputRelationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRelationSortField2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSortField(ctx context.Context, v any) (model.RelationSortField, error) {
@@ -22503,6 +27443,32 @@ func (ec *executionContext) marshalNRelationTypeCount2ᚖgithubᚗcomᚋpolicygr
 	return ec._RelationTypeCount(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx context.Context, sel ast.SelectionSet, v *model.Review) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Review!")
+		return graphql.Null
+	}
+	return ec._Review(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReviewResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReviewResult(ctx context.Context, sel ast.SelectionSet, v *model.ReviewResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReviewResult!")
+		return graphql.Null
+	}
+	return ec._ReviewResult(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx context.Context, v any) (model.Role, error) {
+	var res model.Role
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v model.Role) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -22535,6 +27501,11 @@ func (ec *executionContext) unmarshalNSortOrder2githubᚗcomᚋpolicygraphᚋpol
 
 func (ec *executionContext) marshalNSortOrder2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSortOrder(ctx context.Context, sel ast.SelectionSet, v model.SortOrder) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNSourceInput2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSourceInput(ctx context.Context, v any) (*model.SourceInput, error) {
+	res, err := ec.unmarshalInputSourceInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -22776,6 +27747,22 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOBundleFormat2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐBundleFormat(ctx context.Context, v any) (*model.BundleFormat, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.BundleFormat)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBundleFormat2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐBundleFormat(ctx context.Context, sel ast.SelectionSet, v *model.BundleFormat) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalODirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐDirection(ctx context.Context, v any) (*model.Direction, error) {
 	if v == nil {
 		return nil, nil
@@ -22814,6 +27801,24 @@ func (ec *executionContext) marshalOGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpo
 		return graphql.Null
 	}
 	return ec._GraphView(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
@@ -22985,6 +27990,56 @@ func (ec *executionContext) marshalORelationType2ᚕgithubᚗcomᚋpolicygraph�
 		fc.Result = &v[i]
 		return ec.marshalNRelationType2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationType(ctx, sel, v[i])
 	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx context.Context, sel ast.SelectionSet, v *model.Review) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Review(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSourceInput2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSourceInput(ctx context.Context, v any) (*model.SourceInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSourceInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
 
 	for _, e := range ret {
 		if e == graphql.Null {

@@ -24,6 +24,8 @@ type Store interface {
 	NodesByIDs(ctx context.Context, ids []string) (map[string]store.Node, error)
 	EdgesOf(ctx context.Context, ids []string, f store.EdgeFilter) (map[string]store.EdgePage, error)
 	QuantitiesOf(ctx context.Context, ids []string) (map[string][]store.QuantityRecord, error)
+	// QuantitiesWithRetractedOf also returns retracted figures (quantities(includeRetracted)).
+	QuantitiesWithRetractedOf(ctx context.Context, ids []string) (map[string][]store.QuantityRecord, error)
 }
 
 // DefaultWait is how long a batch stays open for more keys before it is sent.
@@ -40,6 +42,7 @@ type Loaders struct {
 
 	nodes      *dataloadgen.Loader[string, *store.Node]
 	quantities *dataloadgen.Loader[string, []store.QuantityRecord]
+	allQtys    *dataloadgen.Loader[string, []store.QuantityRecord] // retracted ones too
 
 	mu    sync.Mutex
 	edges map[string]*dataloadgen.Loader[string, store.EdgePage] // by canonical filter
@@ -57,6 +60,7 @@ func New(s Store, wait time.Duration) *Loaders {
 	}
 	l.nodes = dataloadgen.NewLoader(l.fetchNodes, l.opts...)
 	l.quantities = dataloadgen.NewLoader(l.fetchQuantities, l.opts...)
+	l.allQtys = dataloadgen.NewLoader(l.fetchAllQuantities, l.opts...)
 	return l
 }
 
@@ -99,8 +103,12 @@ func (l *Loaders) PrimeNode(n store.Node) {
 	l.nodes.Prime(n.ID, &n)
 }
 
-// Quantities returns the figures about entity id (none: an empty slice).
-func (l *Loaders) Quantities(ctx context.Context, id string) ([]store.QuantityRecord, error) {
+// Quantities returns the figures about entity id (none: an empty slice); with
+// includeRetracted the retracted ones too, flagged.
+func (l *Loaders) Quantities(ctx context.Context, id string, includeRetracted bool) ([]store.QuantityRecord, error) {
+	if includeRetracted {
+		return l.allQtys.Load(ctx, id)
+	}
 	return l.quantities.Load(ctx, id)
 }
 
@@ -156,7 +164,15 @@ func (l *Loaders) fetchNodes(ctx context.Context, ids []string) ([]*store.Node, 
 }
 
 func (l *Loaders) fetchQuantities(ctx context.Context, ids []string) ([][]store.QuantityRecord, []error) {
-	found, err := l.store.QuantitiesOf(ctx, ids)
+	return l.fetchQuantitiesWith(ctx, ids, l.store.QuantitiesOf)
+}
+
+func (l *Loaders) fetchAllQuantities(ctx context.Context, ids []string) ([][]store.QuantityRecord, []error) {
+	return l.fetchQuantitiesWith(ctx, ids, l.store.QuantitiesWithRetractedOf)
+}
+
+func (l *Loaders) fetchQuantitiesWith(ctx context.Context, ids []string, fetch func(context.Context, []string) (map[string][]store.QuantityRecord, error)) ([][]store.QuantityRecord, []error) {
+	found, err := fetch(ctx, ids)
 	if err != nil {
 		return nil, []error{err}
 	}

@@ -16,14 +16,18 @@ type Node interface {
 
 // An association, alliance or union of members.
 type Alliance struct {
-	ID               string         `json:"id"`
-	Kind             NodeKind       `json:"kind"`
-	Name             string         `json:"name"`
-	Aliases          []string       `json:"aliases"`
-	Sources          []*Provenance  `json:"sources"`
-	Method           string         `json:"method"`
-	Confidence       float64        `json:"confidence"`
-	Retracted        bool           `json:"retracted"`
+	ID         string        `json:"id"`
+	Kind       NodeKind      `json:"kind"`
+	Name       string        `json:"name"`
+	Aliases    []string      `json:"aliases"`
+	Sources    []*Provenance `json:"sources"`
+	Method     string        `json:"method"`
+	Confidence float64       `json:"confidence"`
+	Retracted  bool          `json:"retracted"`
+	// When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted.
+	MergedInto *string `json:"mergedInto,omitempty"`
+	// The last review of this entity by policy staff, if any.
+	Review           *Review        `json:"review,omitempty"`
 	Description      *string        `json:"description,omitempty"`
 	StipInstruments  []string       `json:"stipInstruments"`
 	StipTargetGroups []string       `json:"stipTargetGroups"`
@@ -35,16 +39,61 @@ type Alliance struct {
 
 func (Alliance) IsNode() {}
 
+// A page of audit events.
+type AuditConnection struct {
+	Edges      []*AuditEdge `json:"edges"`
+	PageInfo   *PageInfo    `json:"pageInfo"`
+	TotalCount int          `json:"totalCount"`
+}
+
+// An audit event with its cursor.
+type AuditEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   *AuditEvent `json:"node"`
+}
+
+// One recorded change: who, when, what, and the targets before and after (JSON).
+type AuditEvent struct {
+	ID string `json:"id"`
+	// RFC 3339 time of the change.
+	At string `json:"at"`
+	// Token subject, apikey:NAME, or ingest for the command line.
+	Actor string  `json:"actor"`
+	Role  *string `json:"role,omitempty"`
+	// upsertEntity, addRelation, retractRelation, addQuantity, retractQuantity, markReviewed, mergeEntities or ingestDocument.
+	Action    string   `json:"action"`
+	TargetIds []string `json:"targetIds"`
+	// JSON of the targets before the change; null when they did not exist.
+	Before *string `json:"before,omitempty"`
+	// JSON of the targets after the change.
+	After *string `json:"after,omitempty"`
+	// The reason or note given with the change.
+	Note      *string `json:"note,omitempty"`
+	RequestID *string `json:"requestId,omitempty"`
+}
+
+// Counts of one kind of fact.
+type ChangeCount struct {
+	Created   int `json:"created"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+	Retracted int `json:"retracted"`
+}
+
 // A source text.
 type Document struct {
-	ID               string         `json:"id"`
-	Kind             NodeKind       `json:"kind"`
-	Name             string         `json:"name"`
-	Aliases          []string       `json:"aliases"`
-	Sources          []*Provenance  `json:"sources"`
-	Method           string         `json:"method"`
-	Confidence       float64        `json:"confidence"`
-	Retracted        bool           `json:"retracted"`
+	ID         string        `json:"id"`
+	Kind       NodeKind      `json:"kind"`
+	Name       string        `json:"name"`
+	Aliases    []string      `json:"aliases"`
+	Sources    []*Provenance `json:"sources"`
+	Method     string        `json:"method"`
+	Confidence float64       `json:"confidence"`
+	Retracted  bool          `json:"retracted"`
+	// When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted.
+	MergedInto *string `json:"mergedInto,omitempty"`
+	// The last review of this entity by policy staff, if any.
+	Review           *Review        `json:"review,omitempty"`
 	Description      *string        `json:"description,omitempty"`
 	StipInstruments  []string       `json:"stipInstruments"`
 	StipTargetGroups []string       `json:"stipTargetGroups"`
@@ -65,14 +114,18 @@ func (Document) IsNode() {}
 
 // A company; short and legal names are aliases.
 type Enterprise struct {
-	ID               string         `json:"id"`
-	Kind             NodeKind       `json:"kind"`
-	Name             string         `json:"name"`
-	Aliases          []string       `json:"aliases"`
-	Sources          []*Provenance  `json:"sources"`
-	Method           string         `json:"method"`
-	Confidence       float64        `json:"confidence"`
-	Retracted        bool           `json:"retracted"`
+	ID         string        `json:"id"`
+	Kind       NodeKind      `json:"kind"`
+	Name       string        `json:"name"`
+	Aliases    []string      `json:"aliases"`
+	Sources    []*Provenance `json:"sources"`
+	Method     string        `json:"method"`
+	Confidence float64       `json:"confidence"`
+	Retracted  bool          `json:"retracted"`
+	// When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted.
+	MergedInto *string `json:"mergedInto,omitempty"`
+	// The last review of this entity by policy staff, if any.
+	Review           *Review        `json:"review,omitempty"`
 	Description      *string        `json:"description,omitempty"`
 	StipInstruments  []string       `json:"stipInstruments"`
 	StipTargetGroups []string       `json:"stipTargetGroups"`
@@ -86,6 +139,20 @@ type Enterprise struct {
 }
 
 func (Enterprise) IsNode() {}
+
+// An entity to create or update.
+type EntityInput struct {
+	// Id of an existing entity to update; default the kind and name's id.
+	ID      *string  `json:"id,omitempty"`
+	Kind    NodeKind `json:"kind"`
+	Name    string   `json:"name"`
+	Aliases []string `json:"aliases,omitempty"`
+	// Typed properties of the kind (as in bundles); null removes one.
+	Properties map[string]any `json:"properties,omitempty"`
+	// Required for a new entity.
+	Source *SourceInput `json:"source,omitempty"`
+	Note   *string      `json:"note,omitempty"`
+}
 
 // An edge of a GraphView or a relationship field.
 type GraphEdge struct {
@@ -102,7 +169,10 @@ type GraphEdge struct {
 	Sources    []*Provenance `json:"sources"`
 	Method     string        `json:"method"`
 	Confidence float64       `json:"confidence"`
-	Retracted  bool          `json:"retracted"`
+	// True for a retracted relationship (shown with includeRetracted); type is then its original type.
+	Retracted bool `json:"retracted"`
+	// The last review of this relationship by policy staff, if any.
+	Review *Review `json:"review,omitempty"`
 }
 
 // A node of a GraphView.
@@ -138,14 +208,18 @@ type GraphView struct {
 
 // A sector: 人工智能, 金融科技, 数字经济 …
 type Industry struct {
-	ID               string         `json:"id"`
-	Kind             NodeKind       `json:"kind"`
-	Name             string         `json:"name"`
-	Aliases          []string       `json:"aliases"`
-	Sources          []*Provenance  `json:"sources"`
-	Method           string         `json:"method"`
-	Confidence       float64        `json:"confidence"`
-	Retracted        bool           `json:"retracted"`
+	ID         string        `json:"id"`
+	Kind       NodeKind      `json:"kind"`
+	Name       string        `json:"name"`
+	Aliases    []string      `json:"aliases"`
+	Sources    []*Provenance `json:"sources"`
+	Method     string        `json:"method"`
+	Confidence float64       `json:"confidence"`
+	Retracted  bool          `json:"retracted"`
+	// When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted.
+	MergedInto *string `json:"mergedInto,omitempty"`
+	// The last review of this entity by policy staff, if any.
+	Review           *Review        `json:"review,omitempty"`
 	Description      *string        `json:"description,omitempty"`
 	StipInstruments  []string       `json:"stipInstruments"`
 	StipTargetGroups []string       `json:"stipTargetGroups"`
@@ -154,10 +228,61 @@ type Industry struct {
 
 func (Industry) IsNode() {}
 
+// An upload for ingestDocument.
+type IngestInput struct {
+	// A curated bundle (schema/bundle.schema.json); its document.path is ignored.
+	Bundle *string       `json:"bundle,omitempty"`
+	Format *BundleFormat `json:"format,omitempty"`
+	// The document's text (UTF-8); without it a bundle must describe a document already in the graph.
+	Text *string `json:"text,omitempty"`
+	// Title of a raw text (no bundle); default its first line.
+	Title *string `json:"title,omitempty"`
+	// Validate and report what would change, writing nothing.
+	DryRun *bool `json:"dryRun,omitempty"`
+}
+
+// What ingestDocument changed.
+type IngestResult struct {
+	DryRun bool `json:"dryRun"`
+	// Facts created, updated or retracted over all documents.
+	Changes   int                 `json:"changes"`
+	Documents []*IngestedDocument `json:"documents"`
+}
+
+// What one ingested document changed.
+type IngestedDocument struct {
+	DocumentID string `json:"documentId"`
+	// The document was already ingested with the same content.
+	Unchanged  bool         `json:"unchanged"`
+	Nodes      *ChangeCount `json:"nodes"`
+	Relations  *ChangeCount `json:"relations"`
+	Quantities *ChangeCount `json:"quantities"`
+}
+
 // A count of nodes of one kind.
 type KindCount struct {
 	Kind  NodeKind `json:"kind"`
 	Count int      `json:"count"`
+}
+
+// The outcome of mergeEntities.
+type MergeResult struct {
+	// The entity kept, with the merged one's name among its aliases.
+	Node Node `json:"node"`
+	// The merged entity, now retracted with mergedInto.
+	Merged          Node `json:"merged"`
+	MovedRelations  int  `json:"movedRelations"`
+	MovedQuantities int  `json:"movedQuantities"`
+	// Relationships between the two, retracted rather than turned into self-loops.
+	RetractedRelations int `json:"retractedRelations"`
+}
+
+// Curation by policy staff. Every mutation needs a bearer token (a JWT with a role claim, or an
+// API key) of role EDITOR or higher (mergeEntities: ADMIN); without one the answer is
+// UNAUTHENTICATED (HTTP 401), with a lower role FORBIDDEN (403). Every change is recorded in the
+// audit trail (auditTrail) in the same transaction; nothing is deleted: a retraction hides a fact
+// from default answers and includeRetracted shows it.
+type Mutation struct {
 }
 
 // A page of nodes.
@@ -176,14 +301,18 @@ type NodeEdge struct {
 
 // A government body, institute, university, fund manager or exchange.
 type Organization struct {
-	ID               string         `json:"id"`
-	Kind             NodeKind       `json:"kind"`
-	Name             string         `json:"name"`
-	Aliases          []string       `json:"aliases"`
-	Sources          []*Provenance  `json:"sources"`
-	Method           string         `json:"method"`
-	Confidence       float64        `json:"confidence"`
-	Retracted        bool           `json:"retracted"`
+	ID         string        `json:"id"`
+	Kind       NodeKind      `json:"kind"`
+	Name       string        `json:"name"`
+	Aliases    []string      `json:"aliases"`
+	Sources    []*Provenance `json:"sources"`
+	Method     string        `json:"method"`
+	Confidence float64       `json:"confidence"`
+	Retracted  bool          `json:"retracted"`
+	// When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted.
+	MergedInto *string `json:"mergedInto,omitempty"`
+	// The last review of this entity by policy staff, if any.
+	Review           *Review        `json:"review,omitempty"`
 	Description      *string        `json:"description,omitempty"`
 	StipInstruments  []string       `json:"stipInstruments"`
 	StipTargetGroups []string       `json:"stipTargetGroups"`
@@ -205,14 +334,18 @@ type PageInfo struct {
 
 // A named signer or proposer.
 type Person struct {
-	ID               string         `json:"id"`
-	Kind             NodeKind       `json:"kind"`
-	Name             string         `json:"name"`
-	Aliases          []string       `json:"aliases"`
-	Sources          []*Provenance  `json:"sources"`
-	Method           string         `json:"method"`
-	Confidence       float64        `json:"confidence"`
-	Retracted        bool           `json:"retracted"`
+	ID         string        `json:"id"`
+	Kind       NodeKind      `json:"kind"`
+	Name       string        `json:"name"`
+	Aliases    []string      `json:"aliases"`
+	Sources    []*Provenance `json:"sources"`
+	Method     string        `json:"method"`
+	Confidence float64       `json:"confidence"`
+	Retracted  bool          `json:"retracted"`
+	// When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted.
+	MergedInto *string `json:"mergedInto,omitempty"`
+	// The last review of this entity by policy staff, if any.
+	Review           *Review        `json:"review,omitempty"`
 	Description      *string        `json:"description,omitempty"`
 	StipInstruments  []string       `json:"stipInstruments"`
 	StipTargetGroups []string       `json:"stipTargetGroups"`
@@ -224,14 +357,18 @@ func (Person) IsNode() {}
 
 // A park, district or zone.
 type Place struct {
-	ID               string         `json:"id"`
-	Kind             NodeKind       `json:"kind"`
-	Name             string         `json:"name"`
-	Aliases          []string       `json:"aliases"`
-	Sources          []*Provenance  `json:"sources"`
-	Method           string         `json:"method"`
-	Confidence       float64        `json:"confidence"`
-	Retracted        bool           `json:"retracted"`
+	ID         string        `json:"id"`
+	Kind       NodeKind      `json:"kind"`
+	Name       string        `json:"name"`
+	Aliases    []string      `json:"aliases"`
+	Sources    []*Provenance `json:"sources"`
+	Method     string        `json:"method"`
+	Confidence float64       `json:"confidence"`
+	Retracted  bool          `json:"retracted"`
+	// When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted.
+	MergedInto *string `json:"mergedInto,omitempty"`
+	// The last review of this entity by policy staff, if any.
+	Review           *Review        `json:"review,omitempty"`
 	Description      *string        `json:"description,omitempty"`
 	StipInstruments  []string       `json:"stipInstruments"`
 	StipTargetGroups []string       `json:"stipTargetGroups"`
@@ -245,14 +382,18 @@ func (Place) IsNode() {}
 
 // A policy document, plan, list, directive or framework.
 type Policy struct {
-	ID               string         `json:"id"`
-	Kind             NodeKind       `json:"kind"`
-	Name             string         `json:"name"`
-	Aliases          []string       `json:"aliases"`
-	Sources          []*Provenance  `json:"sources"`
-	Method           string         `json:"method"`
-	Confidence       float64        `json:"confidence"`
-	Retracted        bool           `json:"retracted"`
+	ID         string        `json:"id"`
+	Kind       NodeKind      `json:"kind"`
+	Name       string        `json:"name"`
+	Aliases    []string      `json:"aliases"`
+	Sources    []*Provenance `json:"sources"`
+	Method     string        `json:"method"`
+	Confidence float64       `json:"confidence"`
+	Retracted  bool          `json:"retracted"`
+	// When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted.
+	MergedInto *string `json:"mergedInto,omitempty"`
+	// The last review of this entity by policy staff, if any.
+	Review           *Review        `json:"review,omitempty"`
 	Description      *string        `json:"description,omitempty"`
 	StipInstruments  []string       `json:"stipInstruments"`
 	StipTargetGroups []string       `json:"stipTargetGroups"`
@@ -274,14 +415,18 @@ func (Policy) IsNode() {}
 
 // A pilot, project, platform, contest, service or event series.
 type Program struct {
-	ID               string         `json:"id"`
-	Kind             NodeKind       `json:"kind"`
-	Name             string         `json:"name"`
-	Aliases          []string       `json:"aliases"`
-	Sources          []*Provenance  `json:"sources"`
-	Method           string         `json:"method"`
-	Confidence       float64        `json:"confidence"`
-	Retracted        bool           `json:"retracted"`
+	ID         string        `json:"id"`
+	Kind       NodeKind      `json:"kind"`
+	Name       string        `json:"name"`
+	Aliases    []string      `json:"aliases"`
+	Sources    []*Provenance `json:"sources"`
+	Method     string        `json:"method"`
+	Confidence float64       `json:"confidence"`
+	Retracted  bool          `json:"retracted"`
+	// When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted.
+	MergedInto *string `json:"mergedInto,omitempty"`
+	// The last review of this entity by policy staff, if any.
+	Review           *Review        `json:"review,omitempty"`
 	Description      *string        `json:"description,omitempty"`
 	StipInstruments  []string       `json:"stipInstruments"`
 	StipTargetGroups []string       `json:"stipTargetGroups"`
@@ -333,6 +478,26 @@ type Quantity struct {
 	Method     string        `json:"method"`
 	Confidence float64       `json:"confidence"`
 	Sources    []*Provenance `json:"sources"`
+	// True for a retracted figure (shown with includeRetracted).
+	Retracted bool `json:"retracted"`
+	// The last review of this figure by policy staff, if any.
+	Review *Review `json:"review,omitempty"`
+}
+
+// A figure to add: figure as written (e.g. 最高50万元), or value and unit.
+type QuantityInput struct {
+	SubjectID string   `json:"subjectId"`
+	What      string   `json:"what"`
+	Figure    *string  `json:"figure,omitempty"`
+	Value     *float64 `json:"value,omitempty"`
+	Unit      *string  `json:"unit,omitempty"`
+	Min       *float64 `json:"min,omitempty"`
+	Max       *float64 `json:"max,omitempty"`
+	// '', '>', '>=', '~', '<=' or '<'.
+	Qualifier *string      `json:"qualifier,omitempty"`
+	AsOf      *string      `json:"asOf,omitempty"`
+	Source    *SourceInput `json:"source"`
+	Note      *string      `json:"note,omitempty"`
 }
 
 type Query struct {
@@ -369,6 +534,19 @@ type RelationFilter struct {
 	Method *string `json:"method,omitempty"`
 	// Only facts at least this confident (0..1).
 	MinConfidence *float64 `json:"minConfidence,omitempty"`
+	// Also retracted relationships, flagged retracted: true (history is never deleted).
+	IncludeRetracted *bool `json:"includeRetracted,omitempty"`
+}
+
+// A relationship to add.
+type RelationInput struct {
+	Type   RelationType `json:"type"`
+	FromID string       `json:"fromId"`
+	ToID   string       `json:"toId"`
+	// asOf, since, until, role, note or year.
+	Properties map[string]any `json:"properties,omitempty"`
+	Source     *SourceInput   `json:"source"`
+	Note       *string        `json:"note,omitempty"`
 }
 
 // Sorting of a relationship field; default NAME ASC.
@@ -383,10 +561,37 @@ type RelationTypeCount struct {
 	Count int    `json:"count"`
 }
 
+// Who checked a fact, and when.
+type Review struct {
+	// Subject of the reviewer's token (or apikey:NAME).
+	By string `json:"by"`
+	// RFC 3339 time of the review.
+	At   string  `json:"at"`
+	Note *string `json:"note,omitempty"`
+}
+
+// The outcome of markReviewed.
+type ReviewResult struct {
+	ID     string  `json:"id"`
+	Review *Review `json:"review"`
+}
+
 // One full-text search result.
 type SearchHit struct {
 	Node  Node    `json:"node"`
 	Score float64 `json:"score"`
+}
+
+// Where a curated fact is read: a document of the graph and a quote that occurs once in it (once in passage when given), or a rune span of its normalised text. The stored quote is always taken from the document.
+type SourceInput struct {
+	DocumentID string `json:"documentId"`
+	// A short exact quote of the document.
+	Text *string `json:"text,omitempty"`
+	// Paragraph index that narrows text.
+	Passage *int `json:"passage,omitempty"`
+	// Rune offset in the normalised text (with end, instead of text).
+	Start *int `json:"start,omitempty"`
+	End   *int `json:"end,omitempty"`
 }
 
 // How a policy supports an enterprise: the path from the policy to the enterprise.
@@ -400,14 +605,18 @@ type SupportPath struct {
 
 // A measure for people: hukou, housing, subsidy, training …
 type TalentMeasure struct {
-	ID               string         `json:"id"`
-	Kind             NodeKind       `json:"kind"`
-	Name             string         `json:"name"`
-	Aliases          []string       `json:"aliases"`
-	Sources          []*Provenance  `json:"sources"`
-	Method           string         `json:"method"`
-	Confidence       float64        `json:"confidence"`
-	Retracted        bool           `json:"retracted"`
+	ID         string        `json:"id"`
+	Kind       NodeKind      `json:"kind"`
+	Name       string        `json:"name"`
+	Aliases    []string      `json:"aliases"`
+	Sources    []*Provenance `json:"sources"`
+	Method     string        `json:"method"`
+	Confidence float64       `json:"confidence"`
+	Retracted  bool          `json:"retracted"`
+	// When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted.
+	MergedInto *string `json:"mergedInto,omitempty"`
+	// The last review of this entity by policy staff, if any.
+	Review           *Review        `json:"review,omitempty"`
 	Description      *string        `json:"description,omitempty"`
 	StipInstruments  []string       `json:"stipInstruments"`
 	StipTargetGroups []string       `json:"stipTargetGroups"`
@@ -419,6 +628,62 @@ type TalentMeasure struct {
 }
 
 func (TalentMeasure) IsNode() {}
+
+// Format of an uploaded bundle.
+type BundleFormat string
+
+const (
+	BundleFormatYaml BundleFormat = "YAML"
+	BundleFormatJSON BundleFormat = "JSON"
+)
+
+var AllBundleFormat = []BundleFormat{
+	BundleFormatYaml,
+	BundleFormatJSON,
+}
+
+func (e BundleFormat) IsValid() bool {
+	switch e {
+	case BundleFormatYaml, BundleFormatJSON:
+		return true
+	}
+	return false
+}
+
+func (e BundleFormat) String() string {
+	return string(e)
+}
+
+func (e *BundleFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BundleFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BundleFormat", str)
+	}
+	return nil
+}
+
+func (e BundleFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BundleFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BundleFormat) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
 
 // Direction of a lineage walk: UPSTREAM = where this came from, DOWNSTREAM = what came of it.
 type Direction string
@@ -839,6 +1104,64 @@ func (e *RelationType) UnmarshalJSON(b []byte) error {
 }
 
 func (e RelationType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Roles of bearer tokens and API keys, lowest first.
+type Role string
+
+const (
+	RoleReader Role = "READER"
+	RoleEditor Role = "EDITOR"
+	RoleAdmin  Role = "ADMIN"
+)
+
+var AllRole = []Role{
+	RoleReader,
+	RoleEditor,
+	RoleAdmin,
+}
+
+func (e Role) IsValid() bool {
+	switch e {
+	case RoleReader, RoleEditor, RoleAdmin:
+		return true
+	}
+	return false
+}
+
+func (e Role) String() string {
+	return string(e)
+}
+
+func (e *Role) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Role(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Role", str)
+	}
+	return nil
+}
+
+func (e Role) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Role) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Role) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,0 +1,174 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/policygraph/policygraph/fault"
+	"github.com/policygraph/policygraph/model"
+)
+
+// Reads that include retracted facts (the API's includeRetracted: true). Default reads see
+// only live facts: nodes labelled Entity, relationships of the fact types, figures labelled
+// Quantity. A retracted entity keeps its id and kind but is labelled Retracted; a retracted
+// relationship is a RETRACTED relationship between the same nodes with origType; a retracted
+// figure is labelled Retracted. These queries read both and flag the retracted ones.
+
+// anyNode finds a live or retracted entity by id through the two id indexes.
+const anyNode = `
+CALL (id) {
+  OPTIONAL MATCH (a:Entity {id: id})
+  OPTIONAL MATCH (b:Retracted {id: id})
+  WITH coalesce(a, b) AS n
+  WHERE n IS NOT NULL AND n.kind <> 'Quantity'
+  RETURN n
+}`
+
+// histRel projects a live or retracted relationship with its original type and a flag.
+func histRel(v string) string {
+	return strings.NewReplacer("%v", v).Replace(
+		`%v {.*, type: coalesce(%v.origType, type(%v)), from: startNode(%v).id, to: endNode(%v).id, retracted: type(%v) = 'RETRACTED'}`)
+}
+
+var (
+	qNodeWithHistory = newQuery("nodeWithRetracted", `
+WITH $id AS id`+anyNode+`
+RETURN n `+nodeProj+` AS n`, map[string]any{"id": "policy:x"})
+
+	qQuantitiesWithHistory = newQuery("quantitiesWithRetracted", `
+UNWIND $ids AS id`+anyNode+`
+MATCH (n)-[:HAS_QUANTITY]->(q)
+WHERE q:Quantity OR q:Retracted
+RETURN id, q {.*} AS q
+ORDER BY id, q.what, q.value`, map[string]any{"ids": []string{"policy:x"}})
+)
+
+// qEdgesOfHistory is qEdgesOf over live and retracted relationships, from a live or a
+// retracted node; the filters are the same.
+var qEdgesOfHistory = func() map[string]Query {
+	m := map[string]Query{}
+	for _, dir := range []string{"out", "in"} {
+		for _, order := range []string{"ASC", "DESC"} {
+			pat := `(n)-[r]->(m)`
+			if dir == "in" {
+				pat = `(n)<-[r]-(m)`
+			}
+			m[dir+order] = newQuery("edgesOfWithRetracted_"+dir+"_"+strings.ToLower(order), `
+UNWIND $ids AS id`+anyNode+`
+CALL (n) {
+  MATCH `+pat+`
+  WHERE (m:Entity OR m:Retracted) AND coalesce(r.origType, type(r)) IN $types
+    AND (type(r) = 'RETRACTED' OR type(r) IN $types)
+    AND (size($kinds) = 0 OR m.kind IN $kinds)
+    AND ($nameContains = '' OR m.name CONTAINS $nameContains OR any(a IN m.aliases WHERE a CONTAINS $nameContains))
+    AND ($level = '' OR m.level = $level)
+    AND ($dateFrom = '' OR coalesce(m.issuedOn, m.startedOn, m.foundedOn, m.date, r.asOf) >= $dateFrom)
+    AND ($dateTo = '' OR coalesce(m.issuedOn, m.startedOn, m.foundedOn, m.date, r.asOf) <= $dateTo)
+    AND ($method = '' OR r.method = $method OR (right($method, 1) = ':' AND r.method STARTS WITH $method))
+    AND coalesce(r.confidence, 1.0) >= $minConfidence
+  WITH r, m ORDER BY
+    CASE $sort WHEN 'confidence' THEN toString(1000 + coalesce(r.confidence, 0) * 100)
+               WHEN 'date' THEN coalesce(m.issuedOn, m.startedOn, m.foundedOn, m.date, r.asOf, '')
+               ELSE m.name END `+order+`, m.id `+order+`, type(r) `+order+`
+  WITH collect({r: `+histRel("r")+`, m: m `+nodeProj+`}) AS hits
+  RETURN size(hits) AS total, hits[$offset..$offset + $first + 1] AS page
+}
+RETURN id, total, page`, map[string]any{
+				"ids": []string{"policy:x"}, "types": []string{"SUPPORTS"}, "kinds": []string{}, "nameContains": "",
+				"level": "", "dateFrom": "", "dateTo": "", "method": "", "minConfidence": 0.0, "sort": "name",
+				"offset": 0, "first": 10,
+			})
+		}
+	}
+	return m
+}()
+
+// qNeighborhoodHistory is qNeighborhood over live and retracted facts; retracted
+// bookkeeping (MENTIONED_IN) is not walked.
+var qNeighborhoodHistory = func() map[int]Query {
+	m := map[int]Query{}
+	for d := 1; d <= MaxNeighbors; d++ {
+		m[d] = newQuery(fmt.Sprintf("neighborhoodWithRetracted_%d", d), `
+WITH $id AS id`+anyNode+`
+WITH n AS root
+CALL (root) {
+  OPTIONAL MATCH p = (root)-[:`+walkTypes+`|RETRACTED*1..`+strconv.Itoa(d)+`]-(m)
+  WHERE m <> root AND all(x IN nodes(p)[1..] WHERE (x:Entity OR x:Retracted) AND x.kind <> 'Quantity')
+    AND all(r IN relationships(p) WHERE coalesce(r.origType, '') <> 'MENTIONED_IN')
+    AND (size($kinds) = 0 OR all(x IN nodes(p)[1..] WHERE x.kind IN $kinds))
+  WITH DISTINCT m LIMIT $limit
+  RETURN collect(m) AS ms
+}
+WITH root, ms, size(ms) >= $limit AS truncated
+WITH [root] + ms[0..$limit - 1] AS ns, truncated
+CALL (ns) {
+  UNWIND ns AS a
+  MATCH (a)-[r:`+walkTypes+`|RETRACTED]->(b)
+  WHERE b IN ns AND coalesce(r.origType, '') <> 'MENTIONED_IN'
+  RETURN collect(`+histRel("r")+`) AS rels
+}
+RETURN [x IN ns | x `+nodeProj+`] AS nodes, rels, truncated`,
+			map[string]any{"id": "policy:x", "kinds": []string{}, "limit": 200})
+	}
+	return m
+}()
+
+// NodeWithRetracted returns the entity with id, live or retracted (Retracted set), or nil.
+func (s *Store) NodeWithRetracted(ctx context.Context, id string) (*Node, error) {
+	recs, err := s.read(ctx, qNodeWithHistory, map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, nil
+	}
+	v, _ := recs[0].Get("n")
+	n := decodeNode(v)
+	return &n, nil
+}
+
+// QuantitiesWithRetractedOf is QuantitiesOf including retracted figures (Retracted set) and
+// reading from retracted entities. One round trip for all ids.
+func (s *Store) QuantitiesWithRetractedOf(ctx context.Context, ids []string) (map[string][]QuantityRecord, error) {
+	out := make(map[string][]QuantityRecord, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	recs, err := s.read(ctx, qQuantitiesWithHistory, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		idv, _ := r.Get("id")
+		qv, _ := r.Get("q")
+		m, _ := qv.(map[string]any)
+		id := idv.(string)
+		out[id] = append(out[id], decodeQuantity(m))
+	}
+	return out, nil
+}
+
+// NeighborhoodWithRetracted is Neighborhood over live and retracted facts, from a live or a
+// retracted root; retracted nodes and edges are flagged.
+func (s *Store) NeighborhoodWithRetracted(ctx context.Context, id string, depth int, kinds []model.Kind, limit int) (Subgraph, error) {
+	if err := checkHops("depth", depth, MaxNeighbors); err != nil {
+		return Subgraph{}, err
+	}
+	if limit < 1 || limit > MaxSubgraph {
+		return Subgraph{}, fmt.Errorf("limit must be 1..%d, got %d: %w", MaxSubgraph, limit, fault.ErrInvalidInput)
+	}
+	recs, err := s.read(ctx, qNeighborhoodHistory[depth], map[string]any{"id": id, "kinds": kindStrings(kinds), "limit": limit})
+	if err != nil {
+		return Subgraph{}, err
+	}
+	if len(recs) == 0 {
+		return Subgraph{}, fmt.Errorf("no entity %q: %w", id, fault.ErrNotFound)
+	}
+	ns, _ := recs[0].Get("nodes")
+	rs, _ := recs[0].Get("rels")
+	tr, _ := recs[0].Get("truncated")
+	t, _ := tr.(bool)
+	return Subgraph{Nodes: decodeNodes(ns), Edges: decodeEdges(rs), Truncated: t}, nil
+}
