@@ -56,11 +56,9 @@ async function runCytoscape(g, webgl) {
       { selector: 'edge', style: { width: 1, 'line-color': '#bbb', 'curve-style': 'haystack' } },
     ],
   });
-  const built = performance.now() - t0;
   await frame();
   await frame();
   const firstRender = performance.now() - t0;
-  console.log('cytoscape constructor', built, 'first frame', firstRender);
   const t1 = performance.now();
   const steps = 60;
   for (let i = 0; i < steps; i++) {
