@@ -64,15 +64,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	default:
-		f, err := os.Create(*out)
-		if err != nil {
-			return err
-		}
-		if res, err = export.Write(ctx, s, opts, f); err != nil {
-			f.Close()
-			return err
-		}
-		if err := f.Close(); err != nil {
+		if res, err = writeFileAtomic(*out, func(w io.Writer) (export.Result, error) { return export.Write(ctx, s, opts, w) }); err != nil {
 			return err
 		}
 	}
@@ -85,4 +77,26 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stderr, "warning: the subgraph reached --limit %d and was cut short\n", opts.Limit)
 	}
 	return nil
+}
+
+// writeFileAtomic writes path through a temporary file in the same folder, renamed into place
+// only when write succeeds, so a failed export never leaves a partial file behind.
+func writeFileAtomic(path string, write func(io.Writer) (export.Result, error)) (export.Result, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), ".policygraph-export-*")
+	if err != nil {
+		return export.Result{}, err
+	}
+	defer os.Remove(f.Name()) // a no-op after the rename
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		return export.Result{}, err
+	}
+	res, err := write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return res, err
+	}
+	return res, os.Rename(f.Name(), path)
 }
