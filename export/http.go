@@ -9,9 +9,13 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/policygraph/policygraph/fault"
 )
+
+// WriteTimeout is how long one export response may take to write.
+const WriteTimeout = 10 * time.Minute
 
 // Handler serves GET /export?format=F[&root=ID&depth=N&kinds=K,…&limit=N]: the whole graph,
 // or the subgraph within depth hops of root, in format F (cytoscape, graphml, gexf, csv,
@@ -50,6 +54,9 @@ func Handler(src Source) http.Handler {
 			w.WriteHeader(http.StatusOK)
 			return
 		}
+		// A whole-graph export may take longer than the server's write timeout, which is sized
+		// for API calls: give this response its own deadline (ignored where unsupported).
+		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(WriteTimeout))
 		// Hold back the status until the first byte: an error before it (the store is down
 		// during GraphML's first pass, say) is still a proper error response.
 		lw := &lazyWriter{w: w}
