@@ -22,7 +22,8 @@ async function fetchExport(query) {
   assert.equal(res.status, 200, `GET /export?${new URLSearchParams(query)}: ${res.status} ${await res.clone().text()}`);
   const text = await res.text();
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, `export-${query.format}${query.root ? '-rooted' : ''}.${query.format}`), text);
+  const ext = query.format === 'cytoscape' ? 'cyjs.json' : query.format;
+  writeFileSync(join(outDir, `export-${query.format}${query.root ? '-rooted' : ''}.${ext}`), text);
   return { res, text };
 }
 

@@ -609,3 +609,28 @@ func FuzzXMLToken(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseQuery(f *testing.F) {
+	for _, s := range []string{"format=gexf", "format=csv&root=policy:x&depth=3&kinds=POLICY,ENTERPRISE&limit=10", "format=&root=&depth=-1", "kinds=,,,&format=bundle"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		q, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		o, err := ParseQuery(q)
+		if err != nil {
+			if !errors.Is(err, fault.ErrInvalidInput) {
+				t.Fatalf("ParseQuery(%q): error %v is not invalid input", raw, err)
+			}
+			return
+		}
+		if _, ok := ParseFormat(string(o.Format)); !ok {
+			t.Fatalf("ParseQuery(%q) accepted format %q", raw, o.Format)
+		}
+		if o.Root != "" && (o.Depth < 1 || o.Depth > MaxDepth || o.Limit < 1 || o.Limit > MaxLimit) {
+			t.Fatalf("ParseQuery(%q) accepted %+v", raw, o)
+		}
+	})
+}
