@@ -158,3 +158,44 @@ func TestChangningIngestTwiceIsZeroChanges(t *testing.T) {
 	}
 	t.Logf("second ingest: %s", rep2.Describe())
 }
+
+// TestCrossBundleReferences: a bundle may name entities and the document of another bundle
+// of the same run; the other bundle is written first, whatever the file order.
+func TestCrossBundleReferences(t *testing.T) {
+	s := storetest.Open(t)
+	storetest.Reset(t, s)
+	ctx := context.Background()
+	dir := t.TempDir()
+	writeBundle(t, dir, good(t)) // b.yaml declares 甲乙科技有限公司 and its document
+	a := `schemaVersion: 1
+document:
+  path: sample.txt
+  title: 关于示范区的另一份说明
+entities:
+  - kind: Program
+    name: 示范区认定工作
+    anchor: 予以认定
+relations:
+  - type: PARTICIPATES_IN
+    from: 甲乙科技
+    to: 示范区认定工作
+    anchor: 对甲乙科技有限公司、丙丁智能予以认定
+  - type: RESPONDS_TO
+    from: 示范区认定工作
+    to: document:关于支持示范区科技企业发展的实施细则
+    anchor: 实施细则
+`
+	if err := os.WriteFile(filepath.Join(dir, "a.yaml"), []byte(a), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := ingest.Run(ctx, s, []string{dir}, ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Documents) != 2 || rep.Documents[0].DocumentID != "document:关于支持示范区科技企业发展的实施细则" {
+		t.Fatalf("the referenced bundle was not written first: %+v", rep.Documents)
+	}
+	if st := stats(t, s); st.RelsByType["PARTICIPATES_IN"] != 1 || st.RelsByType["RESPONDS_TO"] != 1 {
+		t.Errorf("cross-bundle relations missing: %+v", st.RelsByType)
+	}
+}

@@ -66,6 +66,8 @@ type planner struct {
 	byName  map[string]map[string]bool      // normalised name/alias → ids (whole run)
 	local   map[*Bundle]map[string][]string // per bundle: normalised name/alias → ids
 	missing map[string][]func(kind model.Kind, ok bool)
+	docs    map[string]*Bundle           // document id → the bundle describing it
+	deps    map[*Bundle]map[*Bundle]bool // bundle → bundles that must be written before it
 }
 
 // Plan validates bundles and turns each into one store.DocumentWrite. Every problem in any
@@ -75,15 +77,29 @@ func Plan(ctx context.Context, bundles []*Bundle, lookup Lookup) ([]store.Docume
 		bundles: bundles, sources: map[*Bundle]*Source{}, docIDs: map[*Bundle]string{},
 		decls: map[string][]entityDecl{}, byName: map[string]map[string]bool{},
 		local: map[*Bundle]map[string][]string{}, missing: map[string][]func(model.Kind, bool){},
+		docs: map[string]*Bundle{}, deps: map[*Bundle]map[*Bundle]bool{},
 	}
 	for _, b := range bundles {
 		p.loadDocument(b)
 		p.declare(b)
 	}
+	// Every bundle's document is an entity of the run too: another bundle may refer to it
+	// (a reply RESPONDS_TO a proposal described in its own bundle).
+	for _, b := range bundles {
+		if id := p.docIDs[b]; id != "" {
+			p.docs[id] = b
+		}
+	}
 	p.checkConflicts()
-	writes := make([]store.DocumentWrite, 0, len(bundles))
+	planned := map[*Bundle]store.DocumentWrite{}
 	for _, b := range bundles {
 		if w, ok := p.plan(b); ok {
+			planned[b] = w
+		}
+	}
+	writes := make([]store.DocumentWrite, 0, len(bundles))
+	for _, b := range p.order() {
+		if w, ok := planned[b]; ok {
 			writes = append(writes, w)
 		}
 	}
@@ -205,6 +221,11 @@ func (p *planner) resolve(b *Bundle, ref string, line int, field string, onGraph
 		return "", false
 	}
 	if _, ok := p.decls[ref]; ok {
+		p.dependOn(b, ref)
+		return ref, true
+	}
+	if p.docs[ref] != nil {
+		p.dependOn(b, ref)
 		return ref, true
 	}
 	key := model.NormalizeName(ref)
@@ -216,6 +237,7 @@ func (p *planner) resolve(b *Bundle, ref string, line int, field string, onGraph
 	}
 	if ids := p.byName[key]; len(ids) == 1 {
 		for id := range ids {
+			p.dependOn(b, id)
 			return id, true
 		}
 	} else if len(ids) > 1 {
@@ -237,6 +259,62 @@ func (p *planner) resolve(b *Bundle, ref string, line int, field string, onGraph
 	}
 	p.errs.add(b.file, line, field, "no entity named %q (declare it under entities, or use an existing id)", ref)
 	return "", false
+}
+
+// dependOn records that bundle b refers to entity id, so that when b does not declare id
+// itself, the bundle that does is written first.
+func (p *planner) dependOn(b *Bundle, id string) {
+	if d := p.docs[id]; d != nil && d != b {
+		p.addDep(b, d)
+		return
+	}
+	var first *Bundle
+	for _, d := range p.decls[id] {
+		if d.b == b {
+			return
+		}
+		if first == nil {
+			first = d.b
+		}
+	}
+	if first != nil {
+		p.addDep(b, first)
+	}
+}
+
+func (p *planner) addDep(b, on *Bundle) {
+	if p.deps[b] == nil {
+		p.deps[b] = map[*Bundle]bool{}
+	}
+	p.deps[b][on] = true
+}
+
+// order returns the bundles so that each comes after the bundles it refers to, otherwise in
+// input order. A cycle is left in input order; the store then refuses the write whose
+// endpoint is missing, naming it.
+func (p *planner) order() []*Bundle {
+	done := map[*Bundle]bool{}
+	visiting := map[*Bundle]bool{}
+	var out []*Bundle
+	var visit func(b *Bundle)
+	visit = func(b *Bundle) {
+		if done[b] || visiting[b] {
+			return
+		}
+		visiting[b] = true
+		for _, d := range p.bundles {
+			if p.deps[b][d] {
+				visit(d)
+			}
+		}
+		visiting[b] = false
+		done[b] = true
+		out = append(out, b)
+	}
+	for _, b := range p.bundles {
+		visit(b)
+	}
+	return out
 }
 
 // anchor turns a bundle anchor into provenance on the normalised document text.

@@ -123,7 +123,8 @@ SET x.srcDoc = [i IN keep | x.srcDoc[i]] + row.srcDoc,
 WITH x, row
 SET x.method = CASE WHEN 'curated' IN x.srcMethod THEN 'curated' ELSE x.srcMethod[0] END,
     x.confidence = reduce(m = 0.0, c IN x.srcConf | CASE WHEN c > m THEN c ELSE m END),
-    x.updatedAt = $now`
+    x.updatedAt = $now
+RETURN count(*) AS written`
 
 	qUpsertQuantities = newWrite("upsertQuantities", `
 UNWIND $rows AS row
@@ -520,11 +521,24 @@ func (s *Store) applyDocument(ctx context.Context, tx neo4j.ManagedTransaction, 
 	return s.auditDocument(ctx, tx, w, len(prev), *sum, now) // audit.go: same transaction
 }
 
+// runBatches sends rows in UNWIND batches and checks that every row was written: a
+// relationship or figure whose endpoint is not in the graph matches nothing, and that must
+// fail the document's transaction rather than vanish.
 func (s *Store) runBatches(ctx context.Context, tx neo4j.ManagedTransaction, q Query, rows []map[string]any, doc, now string) error {
 	for start := 0; start < len(rows); start += BatchSize {
 		end := min(start+BatchSize, len(rows))
-		if _, err := s.run(ctx, tx, q, map[string]any{"rows": rows[start:end], "doc": doc, "now": now}); err != nil {
+		recs, err := s.run(ctx, tx, q, map[string]any{"rows": rows[start:end], "doc": doc, "now": now})
+		if err != nil {
 			return err
+		}
+		var written int64
+		if len(recs) == 1 {
+			v, _ := recs[0].Get("written")
+			written, _ = v.(int64)
+		}
+		if int(written) != end-start {
+			return fmt.Errorf("%s: %d of %d rows refer to entities that are not in the graph (written in a later document?): %w",
+				q.Name, end-start-int(written), end-start, fault.ErrInvalidInput)
 		}
 	}
 	return nil
