@@ -19,7 +19,7 @@ GOTESTFLAGS ?=
 # The environment that selects the test Neo4j for the policygraph CLI.
 TEST_NEO4J_ENV := NEO4J_BOLT_PORT=$(TEST_BOLT_PORT) NEO4J_DATA_DIR=$(TEST_DATA_DIR)
 
-.PHONY: help build run test test-go vet fmt-check generate-check lint generate \
+.PHONY: help build run test test-go e2e e2e-install explorer explorer-check vet fmt-check generate-check lint generate \
 	neo4j-start neo4j-stop neo4j-status test-neo4j-start test-neo4j-stop clean
 
 help: ## List the targets.
@@ -31,9 +31,22 @@ build: ## Build bin/policygraph.
 run: build ## Start local Neo4j (unless NEO4J_URI is set), migrate, ingest data/ and serve.
 	./$(BIN) run
 
-test: build vet fmt-check generate-check ## Vet, format and generated-code checks, then all Go tests against a test Neo4j.
+test: build e2e-install vet fmt-check generate-check explorer-check ## Checks, all Go tests against a test Neo4j, then the browser/export tests.
 	@if [ -z "$${NEO4J_URI:-}" ]; then $(MAKE) test-neo4j-start; fi
 	$(MAKE) test-go
+	$(MAKE) e2e
+
+e2e: build ## Explorer in headless Chromium + /export formats in graph libraries (after e2e/install.sh).
+	NEO4J_URI="$${NEO4J_URI:-bolt://127.0.0.1:$(TEST_BOLT_PORT)}" e2e/run.sh
+
+e2e-install: ## Install chromium, a CJK font, the npm packages and the XSDs the e2e tests use.
+	bash e2e/install.sh
+
+explorer: ## Rebuild explorer/web/dist (commit it).
+	explorer/web/build.sh
+
+explorer-check: ## Fail if explorer/web/dist is stale.
+	explorer/web/build.sh --check
 
 test-go: ## Only the Go tests (go test -p 1), against NEO4J_URI or the test Neo4j.
 	NEO4J_URI="$${NEO4J_URI:-bolt://127.0.0.1:$(TEST_BOLT_PORT)}" $(GO) test -p 1 -count=1 $(GOTESTFLAGS) ./...

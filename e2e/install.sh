@@ -19,7 +19,10 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 for dir in e2e explorer/web; do
-  (cd "$root/$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  # npm ci only when node_modules is missing or older than the lockfile.
+  if [ ! -f "$root/$dir/node_modules/.package-lock.json" ] || [ "$root/$dir/package-lock.json" -nt "$root/$dir/node_modules/.package-lock.json" ]; then
+    (cd "$root/$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
 done
 
 xsd="$root/e2e/.xsd"
