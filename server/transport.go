@@ -16,7 +16,7 @@ import (
 // the graphql-http audit in conformance/) and to policygraph's auth statuses:
 //
 //   - application/json: a request error (parse, validation, variable coercion) is 200, as the
-//     spec's legacy media type asks; gqlgen answers 422.
+//     spec's legacy media type asks, and a request without a document 400; gqlgen answers 422.
 //   - application/graphql-response+json: a request error is 4xx and carries no "data" entry;
 //     gqlgen writes "data": null.
 //   - an operation refused by the auth gate is 401 or 403 whatever the media type.
@@ -31,7 +31,8 @@ type graphqlWriter struct {
 	get         bool
 	wroteHeader bool
 	status      int
-	buf         *bytes.Buffer // error body of application/graphql-response+json, rewritten in finish
+	buf         *bytes.Buffer // error body held until finish
+	noDocument  bool          // an application/json request error: 400 if it names no document
 }
 
 func (w *graphqlWriter) WriteHeader(code int) {
@@ -50,7 +51,10 @@ func (w *graphqlWriter) WriteHeader(code int) {
 		code = http.StatusMethodNotAllowed
 		w.Header().Set("Allow", http.MethodPost)
 	case code == http.StatusUnprocessableEntity && strings.HasPrefix(ct, "application/json"):
-		code = http.StatusOK
+		// A document that does not parse or validate is 200; a request without any
+		// document is invalid parameters, 400 (decided in finish, from the body).
+		w.status, w.buf, w.noDocument = http.StatusOK, &bytes.Buffer{}, true
+		return
 	}
 	w.status = code
 	if code >= 400 && strings.HasPrefix(ct, mediaGraphQLResponse) {
@@ -78,6 +82,14 @@ func (w *graphqlWriter) finish() {
 		return
 	}
 	body := w.buf.Bytes()
+	if w.noDocument {
+		if bytes.Contains(body, []byte(`"no operation provided"`)) {
+			w.status = http.StatusBadRequest
+		}
+		w.ResponseWriter.WriteHeader(w.status)
+		_, _ = w.ResponseWriter.Write(body)
+		return
+	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(body, &m); err == nil {
 		if _, ok := m["data"]; ok {

@@ -102,8 +102,8 @@ RETURN total, a {.*} AS a`, map[string]any{"beforeAt": "9999", "beforeID": "", "
 )
 
 // newEventID returns a random event id; it is made before the transaction so that a retried
-// transaction writes the same event.
-func newEventID() string {
+// transaction writes the same event. Tests replace it (export_test.go).
+var newEventID = func() string {
 	var b [12]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])

@@ -172,3 +172,21 @@ func (s *Store) NeighborhoodWithRetracted(ctx context.Context, id string, depth 
 	t, _ := tr.(bool)
 	return Subgraph{Nodes: decodeNodes(ns), Edges: decodeEdges(rs), Truncated: t}, nil
 }
+
+var qTotals = newQuery("totals", `
+CALL () { MATCH (n) RETURN count(n) AS nodes }
+CALL () { MATCH ()-[r]->() RETURN count(r) AS rels }
+RETURN nodes, rels`, nil)
+
+// Totals counts every node and relationship of the database — entities, figures, retracted
+// facts, audit events — from the count store. Tests use it to show that refused input
+// changed nothing.
+func (s *Store) Totals(ctx context.Context) (nodes, rels int64, err error) {
+	recs, err := s.read(ctx, qTotals, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	n, _ := value(recs, "nodes").(int64)
+	r, _ := value(recs, "rels").(int64)
+	return n, r, nil
+}
