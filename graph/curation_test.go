@@ -178,7 +178,12 @@ func TestCurationEndToEnd(t *testing.T) {
 				TotalCount int
 			} `json:"live"`
 			All struct {
-				Edges []struct{ Relation struct{ ID, Type string; Retracted bool } }
+				Edges []struct {
+					Relation struct {
+						ID, Type  string
+						Retracted bool
+					}
+				}
 			} `json:"all"`
 			ViaFilter struct{ TotalCount int } `json:"viaFilter"`
 			Q         []struct{ ID string }    `json:"q"`
@@ -276,8 +281,14 @@ func TestCurationEndToEnd(t *testing.T) {
 	var merged struct {
 		MergeEntities struct {
 			MovedRelations int
-			Node           struct{ ID string; Aliases []string }
-			Merged         struct{ ID, MergedInto string; Retracted bool }
+			Node           struct {
+				ID      string
+				Aliases []string
+			}
+			Merged struct {
+				ID, MergedInto string
+				Retracted      bool
+			}
 		}
 	}
 	r, raw = call(t, h, ada, `mutation { mergeEntities(keepId: "enterprise:矽睿科技", mergeId: "enterprise:上海矽睿科技", reason: "same company") {
@@ -368,7 +379,12 @@ func TestSourcesAreReadFromTheDocument(t *testing.T) {
 	}
 	// A span is quoted from the document whatever text the caller sends with it.
 	var d struct {
-		UpsertEntity struct{ Sources []struct{ Quote string; Start, End int } }
+		UpsertEntity struct {
+			Sources []struct {
+				Quote      string
+				Start, End int
+			}
+		}
 	}
 	r, raw := call(t, h, eve, `mutation($in: EntityInput!) { upsertEntity(input: $in) { sources { quote start end } } }`,
 		map[string]any{"in": map[string]any{"kind": "PERSON", "name": "詹镭", "source": map[string]any{"documentId": docID, "start": 0, "end": 4}}})
@@ -418,7 +434,10 @@ quantities:
 	}
 	// The document's path never names a server file: the upload's own text was used.
 	var doc struct {
-		Node struct{ Path *string; Title string }
+		Node struct {
+			Path  *string
+			Title string
+		}
 	}
 	r, raw = call(t, h, "", `{ node(id: "document:upload-test") { ... on Document { path title } } }`, nil)
 	must(t, r, raw, &doc)
@@ -429,7 +448,11 @@ quantities:
 		t.Errorf("%d audit events for the upload, want 1", n)
 	}
 	var trail struct {
-		AuditTrail struct{ Edges []struct{ Node struct{ Actor, Action string } } }
+		AuditTrail struct {
+			Edges []struct {
+				Node struct{ Actor, Action string }
+			}
+		}
 	}
 	r, raw = call(t, h, eve, `{ auditTrail(targetId: "document:upload-test") { edges { node { actor action } } } }`, nil)
 	must(t, r, raw, &trail)
