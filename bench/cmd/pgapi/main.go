@@ -1,7 +1,7 @@
 // Command pgapi serves policygraph's GraphQL API for the benchmark: the same wiring as
 // `policygraph serve` (store.Open, server.New, Run), configured from the environment
 // (NEO4J_URI, NEO4J_PASSWORD, HTTP_ADDR, GRAPHQL_*; see server.Env), without migrations or
-// the local launcher. It exists so the benchmark can measure the API in its own process
+// the local launcher. With PPROF_ADDR (loopback) it also serves net/http/pprof there. It exists so the benchmark can measure the API in its own process
 // (RSS) whatever state cmd/policygraph is in.
 package main
 
@@ -9,6 +9,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
+	_ "net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
@@ -46,5 +48,9 @@ func run(ctx context.Context) error {
 		return err
 	}
 	defer st.Close(context.Background())
+	if addr := os.Getenv("PPROF_ADDR"); addr != "" {
+		// Profiling for the benchmark only, on loopback: go tool pprof http://ADDR/debug/pprof/profile
+		go func() { log.Warn("pprof", "err", http.ListenAndServe(addr, nil)) }()
+	}
 	return server.New(cfg, server.Deps{Store: st, Log: log}).Run(ctx)
 }

@@ -2,6 +2,8 @@
 //
 //	pgbench run --scale small|large [flags]   corpus, ingest benchmark, query benchmark, report
 //	pgbench load -loader NAME [flags]         one loader, in this process; prints a JSON result
+//	pgbench report -dir DIR [-load FILE]      re-render DIR/results.json (results.md, plots),
+//	                                          replacing the load of the same loader by FILE's
 package main
 
 import (
@@ -13,6 +15,8 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -40,6 +44,8 @@ func run(ctx context.Context, args []string) error {
 		return runSuite(ctx, args[1:])
 	case "load":
 		return runLoad(ctx, args[1:])
+	case "report":
+		return runReport(args[1:])
 	}
 	return fmt.Errorf("unknown command %q (run, load)", args[0])
 }
@@ -84,7 +90,11 @@ func runSuite(ctx context.Context, args []string) error {
 	fs.IntVar(&s.NodePort, "node-port", 4089, "@neo4j/graphql server port on 127.0.0.1")
 	inproc := fs.Bool("in-process", false, "run loaders in this process (no per-loader RSS)")
 	fs.BoolVar(&s.SkipIngest, "skip-ingest", false, "reuse the graph already in the benchmark Neo4j")
+	fs.BoolVar(&s.SkipQueries, "skip-queries", false, "stop after the ingest benchmark")
 	verbose := fs.Bool("v", false, "log the store and server")
+	shapes := fs.String("shapes", "", "only these query shapes (comma-separated; default all)")
+	targets := fs.String("targets", "", "only these targets: policygraph, neo4j-graphql, floor (default all)")
+	apiEnv := fs.String("api-env", "", "extra environment of the API server, space-separated K=V")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -95,6 +105,17 @@ func runSuite(ctx context.Context, args []string) error {
 	if s.Sweep, err = ints(*sweep); err != nil {
 		return err
 	}
+	for _, sh := range strings.Split(*shapes, ",") {
+		if sh = strings.TrimSpace(sh); sh != "" {
+			s.Shapes = append(s.Shapes, bench.Shape(sh))
+		}
+	}
+	for _, t := range strings.Split(*targets, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			s.Targets = append(s.Targets, t)
+		}
+	}
+	s.APIEnv = strings.Fields(*apiEnv)
 	if *api != "" {
 		s.APICmd = strings.Fields(*api)
 	}
@@ -131,12 +152,60 @@ func runLoad(ctx context.Context, args []string) error {
 	fs.IntVar(&f.Window, "window", 0, "bundles planned at a time")
 	fs.DurationVar(&f.MaxTime, "max-time", 0, "time budget (naive)")
 	fs.IntVar(&f.MaxBundles, "max-bundles", 0, "only the first N bundles")
+	cpuprof := fs.String("cpuprofile", "", "write a CPU profile of the loader here")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuprof != "" {
+		pf, err := os.Create(*cpuprof)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	res, err := bench.RunLoader(ctx, f, slog.New(slog.NewTextHandler(io.Discard, nil)), os.Stderr)
 	if err != nil {
 		return err
 	}
 	return json.NewEncoder(os.Stdout).Encode(res)
+}
+
+func runReport(args []string) error {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	dir := fs.String("dir", "", "results folder holding results.json")
+	load := fs.String("load", "", "a loader's JSON result (pgbench load) replacing the run's result of that loader")
+	note := fs.String("note", "", "a note to add to the report")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	b, err := os.ReadFile(filepath.Join(*dir, "results.json"))
+	if err != nil {
+		return err
+	}
+	var res bench.Results
+	if err := json.Unmarshal(b, &res); err != nil {
+		return err
+	}
+	if *load != "" {
+		lb, err := os.ReadFile(*load)
+		if err != nil {
+			return err
+		}
+		var l bench.LoadResult
+		if err := json.Unmarshal(lb, &l); err != nil {
+			return err
+		}
+		for i := range res.Loads {
+			if res.Loads[i].Loader == l.Loader {
+				res.Loads[i] = l
+			}
+		}
+	}
+	if *note != "" {
+		res.Notes = append(res.Notes, *note)
+	}
+	return bench.WriteResults(*dir, &res)
 }
