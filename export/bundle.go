@@ -40,6 +40,10 @@ import (
 // bundleExcludedEdgeProps are bookkeeping properties of relationships, not bundle props.
 var bundleExcludedEdgeProps = map[string]bool{
 	"createdAt": true, "updatedAt": true, "retractedAt": true, "retractedBy": true, "origType": true,
+	// curation bookkeeping (store/curation.go): who and when, reviews, merge pointers; the
+	// audit trail keeps them, a bundle has no field for them
+	"createdBy": true, "updatedBy": true, "reviewedBy": true, "reviewedAt": true, "reviewNote": true,
+	"mergedFrom": true, "mergedInto": true, "movedTo": true, "retractReason": true, "restoredAt": true, "restoredBy": true,
 }
 
 // docBundle collects the facts one document states.

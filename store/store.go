@@ -60,6 +60,8 @@ type Store struct {
 	db     string
 	log    *slog.Logger
 	trips  atomic.Int64 // round trips since start, for metrics
+	cb     breaker      // fails queries fast while Neo4j is unreachable (breaker.go)
+	closed atomic.Bool  // Close was called: the breaker's probe stops
 }
 
 // Open connects to Neo4j and verifies that the server answers with the given credentials.
@@ -108,7 +110,10 @@ func describeConnectError(cfg Config, err error) error {
 }
 
 // Close releases the driver's connections.
-func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
+func (s *Store) Close(ctx context.Context) error {
+	s.closed.Store(true)
+	return s.driver.Close(ctx)
+}
 
 // Database returns the name of the database every query runs on.
 func (s *Store) Database() string { return s.db }
@@ -153,6 +158,10 @@ func (s *Store) count(ctx context.Context, q Query) {
 func (s *Store) read(ctx context.Context, q Query, params map[string]any) ([]*neo4j.Record, error) {
 	s.count(ctx, q)
 	start := time.Now()
+	if err := s.cb.allow(); err != nil {
+		observeLatency(q.Name, time.Since(start), err)
+		return nil, fmt.Errorf("%s: %w", q.Name, err)
+	}
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead})
 	defer sess.Close(ctx)
 	recs, err := neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) ([]*neo4j.Record, error) {
@@ -162,6 +171,7 @@ func (s *Store) read(ctx context.Context, q Query, params map[string]any) ([]*ne
 		}
 		return res.Collect(ctx)
 	})
+	s.observe(err)
 	observeLatency(q.Name, time.Since(start), err)
 	if err != nil {
 		return nil, s.classify(ctx, q, err)
@@ -172,11 +182,15 @@ func (s *Store) read(ctx context.Context, q Query, params map[string]any) ([]*ne
 // write runs fn in one managed write transaction. fn must be idempotent: the driver may
 // retry it on transient failures.
 func (s *Store) write(ctx context.Context, fn func(tx neo4j.ManagedTransaction) error) error {
+	if err := s.cb.allow(); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
 	defer sess.Close(ctx)
 	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return nil, fn(tx)
 	})
+	s.observe(err)
 	if err != nil {
 		return s.classify(ctx, Query{Name: "write"}, err)
 	}
