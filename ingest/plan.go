@@ -331,7 +331,7 @@ func (p *planner) anchor(b *Bundle, a Anchor, field, method string, conf float64
 			p.errs.add(b.file, a.line, field, "give both start and end")
 			return model.Provenance{}, false
 		}
-		n := len([]rune(doc.Text))
+		n := doc.Len()
 		if *a.Start < 0 || *a.End > n || *a.Start >= *a.End {
 			p.errs.add(b.file, a.line, field, "span [%d,%d) is outside the document (%d characters)", *a.Start, *a.End, n)
 			return model.Provenance{}, false

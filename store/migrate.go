@@ -25,8 +25,6 @@ func schemaStatements() []Query {
 		{Name: "range_entity_kind", Cypher: `CREATE INDEX entity_kind IF NOT EXISTS FOR (n:Entity) ON (n.kind)`},
 		{Name: "range_entity_aliases", Cypher: `CREATE INDEX entity_aliases IF NOT EXISTS FOR (n:Entity) ON (n.aliases)`},
 		{Name: "range_quantity_subject", Cypher: `CREATE INDEX quantity_subject IF NOT EXISTS FOR (q:Quantity) ON (q.subject)`},
-		{Name: "range_entity_srcdoc", Cypher: `CREATE INDEX entity_srcdoc IF NOT EXISTS FOR (n:Entity) ON (n.srcDoc)`},
-		{Name: "range_quantity_srcdoc", Cypher: `CREATE INDEX quantity_srcdoc IF NOT EXISTS FOR (q:Quantity) ON (q.srcDoc)`},
 		{Name: "range_audit_at", Cypher: `CREATE INDEX audit_at IF NOT EXISTS FOR (a:AuditEvent) ON (a.at)`},
 	}
 	for _, k := range model.Kinds {
@@ -42,10 +40,6 @@ func schemaStatements() []Query {
 		qs = append(qs, Query{
 			Name:   "range_rel_" + string(r) + "_id",
 			Cypher: fmt.Sprintf("CREATE INDEX rel_%s_id IF NOT EXISTS FOR ()-[r:%s]-() ON (r.id)", r, r),
-		})
-		qs = append(qs, Query{
-			Name:   "range_rel_" + string(r) + "_srcdoc",
-			Cypher: fmt.Sprintf("CREATE INDEX rel_%s_srcdoc IF NOT EXISTS FOR ()-[r:%s]-() ON (r.srcDoc)", r, r),
 		})
 	}
 	return qs
