@@ -199,3 +199,35 @@ relations:
 		t.Errorf("cross-bundle relations missing: %+v", st.RelsByType)
 	}
 }
+
+// TestWindowedIngest streams files one at a time; a later file refers to an earlier one by id.
+func TestWindowedIngest(t *testing.T) {
+	s := storetest.Open(t)
+	storetest.Reset(t, s)
+	ctx := context.Background()
+	dir := t.TempDir()
+	writeBundle(t, dir, good(t))
+	c := `schemaVersion: 1
+document:
+  path: sample.txt
+  title: 关于示范区的另一份说明
+relations:
+  - type: MEMBER_OF
+    from: enterprise:丙丁智能
+    to: enterprise:甲乙科技有限公司
+    anchor: 对甲乙科技有限公司、丙丁智能予以认定
+`
+	if err := os.WriteFile(filepath.Join(dir, "c.yaml"), []byte(c), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := ingest.Run(ctx, s, []string{dir}, ingest.Options{Window: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Documents) != 2 {
+		t.Fatalf("want 2 documents, got %d", len(rep.Documents))
+	}
+	if st := stats(t, s); st.RelsByType["MEMBER_OF"] != 1 || st.NodesByKind[model.KindDocument] != 2 {
+		t.Errorf("windowed ingest: %+v %+v", st.RelsByType, st.NodesByKind)
+	}
+}

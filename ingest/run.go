@@ -22,6 +22,11 @@ type Options struct {
 	DryRun   bool
 	Actor    string    // recorded as the writer of every fact; default "ingest"
 	Progress io.Writer // where progress lines go; nil for none
+	// Window, when > 0, streams a large corpus: files are parsed, planned and written Window
+	// at a time (in lexical order), so memory is bounded by a window, not the corpus.
+	// References across windows must use ids (they resolve through the graph); names and
+	// aliases resolve within a window. 0 plans the whole run together.
+	Window int
 	// OnDocument, when set, is called after each document instead of writing a progress
 	// line (the CLI draws a progress bar with it on a terminal).
 	OnDocument func(done, total int, s store.Summary)
@@ -68,6 +73,9 @@ func Run(ctx context.Context, w Writer, paths []string, opts Options) (Report, e
 	}
 	if len(files) == 0 {
 		return Report{}, fmt.Errorf("no bundle files (*.yaml, *.yml, *.json) under %v", paths)
+	}
+	if opts.Window > 0 && len(files) > opts.Window {
+		return runWindows(ctx, w, files, opts)
 	}
 	var bundles []*Bundle
 	var errs Errors
@@ -141,4 +149,23 @@ func (r Report) Describe() string {
 		n.Created, n.Updated, n.Retracted, n.Unchanged,
 		e.Created, e.Updated, e.Retracted, e.Unchanged,
 		q.Created, q.Updated, q.Retracted, q.Unchanged, r.Changes())
+}
+
+// runWindows ingests files Window at a time. Each window is validated before any of it is
+// written; windows before a failing one stay written (each document is still atomic).
+func runWindows(ctx context.Context, w Writer, files []string, opts Options) (Report, error) {
+	start := time.Now()
+	total := Report{}
+	sub := opts
+	sub.Window = 0
+	for lo := 0; lo < len(files); lo += opts.Window {
+		hi := min(lo+opts.Window, len(files))
+		rep, err := Run(ctx, w, files[lo:hi], sub)
+		total.Documents = append(total.Documents, rep.Documents...)
+		if err != nil {
+			return total, fmt.Errorf("files %d–%d of %d (%s … %s): %w", lo+1, hi, len(files), files[lo], files[hi-1], err)
+		}
+	}
+	total.Elapsed = time.Since(start)
+	return total, nil
 }

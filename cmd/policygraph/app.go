@@ -151,6 +151,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	dry := fs.Bool("dry-run", false, "validate and print the plan without writing")
 	var extracts stringList
 	fs.Var(&extracts, "extract", "raw policy text to extract and write directly (repeatable)")
+	window := fs.Int("window", 0, "stream a large corpus: plan and write this many bundle files at a time (references across windows by id)")
 	gazetteer := fs.String("gazetteer", "", "folder of curated bundles whose names the extractor recognises (default: POLICYGRAPH_DATA)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
@@ -172,7 +173,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
-	opts := ingest.Options{DryRun: *dry, Progress: stderr, Logger: e.log}
+	opts := ingest.Options{DryRun: *dry, Progress: stderr, Logger: e.log, Window: *window}
 	if isTerminal(stderr) {
 		opts.OnDocument = progressBar(stderr)
 	}
