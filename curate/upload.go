@@ -52,7 +52,9 @@ func (s *Service) IngestDocument(ctx context.Context, a store.Actor, in IngestIn
 		return ingest.Report{}, fmt.Errorf("upload: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	textPath := filepath.Join(dir, "source.txt")
+	// The stored document path is the upload's own name, never a path of the server.
+	const textName = "upload.txt"
+	textPath := filepath.Join(dir, textName)
 
 	var b *ingest.Bundle
 	if in.Bundle != "" {
@@ -86,7 +88,7 @@ func (s *Service) IngestDocument(ctx context.Context, a store.Actor, in IngestIn
 		if err := os.WriteFile(textPath, []byte(text), 0o600); err != nil {
 			return ingest.Report{}, fmt.Errorf("upload: %w", err)
 		}
-		b.Document.Path = textPath
+		b.Document.Path = textName // relative to the bundle, in dir
 	} else {
 		if err := os.WriteFile(textPath, []byte(in.Text), 0o600); err != nil {
 			return ingest.Report{}, fmt.Errorf("upload: %w", err)
@@ -107,7 +109,7 @@ func (s *Service) IngestDocument(ctx context.Context, a store.Actor, in IngestIn
 		if err != nil {
 			return ingest.Report{}, fmt.Errorf("extract: %w", err)
 		}
-		eb := res.Bundle(ingest.DocumentSpec{Path: textPath, Title: title})
+		eb := res.Bundle(ingest.DocumentSpec{Path: textName, Title: title})
 		b = eb.WithSource(filepath.Join(dir, "upload.yaml"))
 	}
 	rep, err := ingest.RunBundles(store.WithActor(ctx, a), s.Store, []*ingest.Bundle{b}, ingest.Options{Actor: a.Name, DryRun: in.DryRun})

@@ -6,7 +6,7 @@
 //
 // It builds cmd/policygraph (or uses -bin), ingests the Changning bundles (data/) and,
 // with -corpus tiny|small, a generated corpus into NEO4J_URI (ingest is idempotent; nothing
-// is wiped), serves it on a free loopback port with a JWT secret of its own, and sends
+// is wiped unless -wipe), serves it on a free loopback port with a JWT secret of its own, and sends
 // queries and curation writes (addRelation, retractRelation, markReviewed, addQuantity; the
 // -writes share) from -concurrency clients. `go test ./bench/soak` runs a 20-second version.
 package main
@@ -16,12 +16,16 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"time"
+
+	"github.com/policygraph/policygraph/store"
 )
 
 func main() {
@@ -43,6 +47,7 @@ func run(ctx context.Context, args []string) error {
 	bin := fs.String("bin", "", "policygraph binary (default: build ./cmd/policygraph)")
 	corpus := fs.String("corpus", "", "also ingest a generated corpus: tiny or small (default: only data/)")
 	uri := fs.String("neo4j-uri", envOr("NEO4J_URI", "bolt://127.0.0.1:7688"), "Neo4j to serve (NEO4J_URI)")
+	wipe := fs.Bool("wipe", false, "empty the database first (only for a database of its own)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -55,6 +60,17 @@ func run(ctx context.Context, args []string) error {
 		*bin = filepath.Join(os.TempDir(), fmt.Sprintf("policygraph-soak-%d", os.Getpid()))
 		defer os.Remove(*bin)
 		if err := build(root, *bin); err != nil {
+			return err
+		}
+	}
+	if *wipe {
+		st, err := store.Open(ctx, store.Config{URI: *uri, Password: pw}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err != nil {
+			return err
+		}
+		err = st.Wipe(ctx)
+		st.Close(context.Background())
+		if err != nil {
 			return err
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -52,25 +53,26 @@ type Sample struct {
 
 // Report is the outcome of a run.
 type Report struct {
-	Duration         string           `json:"duration"`
-	Concurrency      int              `json:"concurrency"`
-	Requests         int64            `json:"requests"`
-	Writes           int64            `json:"writes"`
-	RPS              float64          `json:"rps"`
-	ByStatus         map[string]int64 `json:"byStatus"`
-	ByCode           map[string]int64 `json:"byCode"` // GraphQL error codes
-	ServerErrors     int64            `json:"serverErrors"`
-	Internal         int64            `json:"internal"`
-	Transport        int64            `json:"transportErrors"`
-	LatencyMS        map[string]Pcts  `json:"latencyMs"` // by operation
-	GoroutinesBefore int              `json:"goroutinesBefore"`
-	GoroutinesAfter  int              `json:"goroutinesAfter"`
-	RSSStartMB       float64          `json:"rssStartMB"` // first sample under load
-	RSSQuarterMB     float64          `json:"rssQuarterMB"`
-	RSSEndMB         float64          `json:"rssEndMB"`
-	RSSMaxMB         float64          `json:"rssMaxMB"`
-	RSSGrowthPct     float64          `json:"rssGrowthPctAfterWarmup"` // end vs 25% mark
-	Samples          []Sample         `json:"-"`
+	Duration         string              `json:"duration"`
+	Concurrency      int                 `json:"concurrency"`
+	Requests         int64               `json:"requests"`
+	Writes           int64               `json:"writes"`
+	RPS              float64             `json:"rps"`
+	ByStatus         map[string]int64    `json:"byStatus"`
+	ByCode           map[string]int64    `json:"byCode"` // GraphQL error codes
+	ServerErrors     int64               `json:"serverErrors"`
+	Internal         int64               `json:"internal"`
+	Transport        int64               `json:"transportErrors"`
+	LatencyMS        map[string]Pcts     `json:"latencyMs"` // by operation
+	Messages         map[string][]string `json:"messages"`  // first distinct messages per error code
+	GoroutinesBefore int                 `json:"goroutinesBefore"`
+	GoroutinesAfter  int                 `json:"goroutinesAfter"`
+	RSSStartMB       float64             `json:"rssStartMB"` // first sample under load
+	RSSQuarterMB     float64             `json:"rssQuarterMB"`
+	RSSEndMB         float64             `json:"rssEndMB"`
+	RSSMaxMB         float64             `json:"rssMaxMB"`
+	RSSGrowthPct     float64             `json:"rssGrowthPctAfterWarmup"` // end vs 25% mark
+	Samples          []Sample            `json:"-"`
 }
 
 // Pcts are latency percentiles.
@@ -174,11 +176,15 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		return Report{}, err
 	}
 	base := "http://" + cfg.Addr
-	var serverLog bytes.Buffer
+	serverLog, err := os.Create(filepath.Join(cfg.OutDir, "server.log"))
+	if err != nil {
+		return Report{}, err
+	}
+	defer serverLog.Close()
 	cmd := exec.Command(cfg.Binary, "serve")
 	cmd.Env = append(os.Environ(), "NEO4J_URI="+cfg.NeoURI, "NEO4J_PASSWORD="+cfg.NeoPassword, "HTTP_ADDR="+cfg.Addr,
 		"AUTH_JWT_HS256_SECRET="+soakSecret, "RATE_LIMIT_RPS=0", "LOG_LEVEL=warn", "SHUTDOWN_TIMEOUT=10s")
-	cmd.Stdout, cmd.Stderr = &serverLog, &serverLog
+	cmd.Stdout, cmd.Stderr = serverLog, serverLog
 	if err := cmd.Start(); err != nil {
 		return Report{}, err
 	}
@@ -197,7 +203,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: cfg.Concurrency * 2}}
 	if err := waitReady(ctx, client, base, exited); err != nil {
 		_ = stopServer()
-		return Report{}, fmt.Errorf("%w\n%s", err, serverLog.String())
+		return Report{}, fmt.Errorf("%w (server log: %s)", err, serverLog.Name())
 	}
 	tok, _ := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": "soak", "role": "editor",
 		"exp": time.Now().Add(cfg.Duration + time.Hour).Unix()}).SignedString([]byte(soakSecret))
@@ -212,7 +218,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	time.Sleep(time.Second)
 	before, _ := sample(client, base, cmd.Process.Pid)
 	rep := Report{Duration: cfg.Duration.String(), Concurrency: cfg.Concurrency, ByStatus: map[string]int64{}, ByCode: map[string]int64{},
-		LatencyMS: map[string]Pcts{}, GoroutinesBefore: before.Goroutines}
+		LatencyMS: map[string]Pcts{}, Messages: map[string][]string{}, GoroutinesBefore: before.Goroutines}
 
 	var (
 		mu        sync.Mutex
@@ -220,7 +226,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		requests  atomic.Int64
 		writes    atomic.Int64
 	)
-	record := func(name string, ms float64, status int, codes []string, terr error) {
+	record := func(name string, ms float64, status int, codes, msgs []string, terr error) {
 		mu.Lock()
 		defer mu.Unlock()
 		latencies[name] = append(latencies[name], ms)
@@ -234,11 +240,17 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 				rep.ServerErrors++
 			}
 		}
-		for _, c := range codes {
+		for i, c := range codes {
 			rep.ByCode[c]++
 			if c == "INTERNAL" {
 				rep.Internal++
 			}
+			if m := name + ": " + msgs[i]; len(rep.Messages[c]) < 5 && !slices.Contains(rep.Messages[c], m) {
+				rep.Messages[c] = append(rep.Messages[c], m)
+			}
+		}
+		if terr != nil && len(rep.Messages["transport"]) < 5 {
+			rep.Messages["transport"] = append(rep.Messages["transport"], name+": "+terr.Error())
 		}
 	}
 	var reads, wops []op
@@ -266,12 +278,12 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 				}
 				q, vars := o.build(r, w)
 				t0 := time.Now()
-				status, codes, data, terr := post(loadCtx, client, base, tok, q, vars)
+				status, codes, msgs, data, terr := post(loadCtx, client, base, tok, q, vars)
 				if loadCtx.Err() != nil && terr != nil {
 					return // cancelled at the end of the run
 				}
 				requests.Add(1)
-				record(o.name, float64(time.Since(t0).Microseconds())/1000, status, codes, terr)
+				record(o.name, float64(time.Since(t0).Microseconds())/1000, status, codes, msgs, terr)
 				if o.name == "addRelation" && len(codes) == 0 {
 					var d struct{ AddRelation struct{ ID string } }
 					if json.Unmarshal(data, &d) == nil && d.AddRelation.ID != "" {
@@ -359,35 +371,38 @@ func waitReady(ctx context.Context, c *http.Client, base string, exited <-chan e
 	return fmt.Errorf("server not ready within 2 minutes")
 }
 
-// loadWorld reads the ids the operations pick from.
+// loadWorld reads the ids the operations pick from: up to 300 entities of each kind the
+// operations need, and their names' first characters as search texts.
 func loadWorld(ctx context.Context, c *http.Client, base string) (*world, error) {
 	w := &world{}
-	var d struct {
-		Nodes struct {
-			Edges []struct {
-				Node struct{ ID, Name, Kind string }
+	for _, kind := range []string{"ENTERPRISE", "POLICY", "INDUSTRY", "PROGRAM", "ORGANIZATION"} {
+		var d struct {
+			Nodes struct {
+				Edges []struct {
+					Node struct{ ID, Name string }
+				}
 			}
 		}
-	}
-	_, codes, data, err := post(ctx, c, base, "", `{ nodes(first: 500) { edges { node { id name kind } } } }`, nil)
-	if err != nil || len(codes) > 0 {
-		return nil, fmt.Errorf("reading the graph: %v %v", err, codes)
-	}
-	if err := json.Unmarshal(data, &d); err != nil {
-		return nil, err
-	}
-	for _, e := range d.Nodes.Edges {
-		n := e.Node
-		w.entities = append(w.entities, n.ID)
-		rs := []rune(n.Name)
-		w.names = append(w.names, string(rs[:min(len(rs), 2+len(w.names)%4)]))
-		switch n.Kind {
-		case "ENTERPRISE":
-			w.enterprises = append(w.enterprises, n.ID)
-		case "POLICY":
-			w.policies = append(w.policies, n.ID)
-		case "INDUSTRY":
-			w.industries = append(w.industries, n.ID)
+		_, codes, _, data, err := post(ctx, c, base, "", `query($k: NodeKind) { nodes(kind: $k, first: 300) { edges { node { id name } } } }`, map[string]any{"k": kind})
+		if err != nil || len(codes) > 0 {
+			return nil, fmt.Errorf("reading the graph: %v %v", err, codes)
+		}
+		if err := json.Unmarshal(data, &d); err != nil {
+			return nil, err
+		}
+		for _, e := range d.Nodes.Edges {
+			n := e.Node
+			w.entities = append(w.entities, n.ID)
+			rs := []rune(n.Name)
+			w.names = append(w.names, string(rs[:min(len(rs), 2+len(w.names)%4)]))
+			switch kind {
+			case "ENTERPRISE":
+				w.enterprises = append(w.enterprises, n.ID)
+			case "POLICY":
+				w.policies = append(w.policies, n.ID)
+			case "INDUSTRY":
+				w.industries = append(w.industries, n.ID)
+			}
 		}
 	}
 	if len(w.entities) == 0 || len(w.enterprises) == 0 || len(w.policies) == 0 {
@@ -396,8 +411,9 @@ func loadWorld(ctx context.Context, c *http.Client, base string) (*world, error)
 	return w, nil
 }
 
-// post sends one operation; it returns the HTTP status, the GraphQL error codes and data.
-func post(ctx context.Context, c *http.Client, base, tok, q string, vars map[string]any) (int, []string, json.RawMessage, error) {
+// post sends one operation; it returns the HTTP status, the GraphQL error codes and
+// messages, and the data.
+func post(ctx context.Context, c *http.Client, base, tok, q string, vars map[string]any) (int, []string, []string, json.RawMessage, error) {
 	body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -406,26 +422,27 @@ func post(ctx context.Context, c *http.Client, base, tok, q string, vars map[str
 	}
 	resp, err := c.Do(req)
 	if err != nil {
-		return 0, nil, nil, err
+		return 0, nil, nil, nil, err
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return resp.StatusCode, nil, nil, err
+		return resp.StatusCode, nil, nil, nil, err
 	}
 	var r struct {
 		Data   json.RawMessage `json:"data"`
 		Errors []struct {
+			Message    string         `json:"message"`
 			Extensions map[string]any `json:"extensions"`
 		} `json:"errors"`
 	}
 	_ = json.Unmarshal(raw, &r)
-	var codes []string
+	var codes, msgs []string
 	for _, e := range r.Errors {
 		c, _ := e.Extensions["code"].(string)
-		codes = append(codes, c)
+		codes, msgs = append(codes, c), append(msgs, e.Message)
 	}
-	return resp.StatusCode, codes, r.Data, nil
+	return resp.StatusCode, codes, msgs, r.Data, nil
 }
 
 // sample reads the server's RSS from /proc and its goroutines and heap from /metrics.
