@@ -111,7 +111,12 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			log.WarnContext(ctx, "graph database unavailable", "err", inner, "path", gqlErr.Path.String(), "requestId", ri.id)
 		case fault.CodeTimeout:
 			out.Message = "the request ran out of time (REQUEST_TIMEOUT)"
-			log.WarnContext(ctx, "request timed out", "err", inner, "path", gqlErr.Path.String(), "requestId", ri.id)
+			if errors.Is(ctx.Err(), context.Canceled) {
+				// The client went away (closed the connection); nobody reads this answer.
+				log.DebugContext(ctx, "request cancelled by the client", "err", inner, "path", gqlErr.Path.String(), "requestId", ri.id)
+			} else {
+				log.WarnContext(ctx, "request timed out", "err", inner, "path", gqlErr.Path.String(), "requestId", ri.id)
+			}
 		case fault.CodeInternal:
 			out.Message = "internal error (request " + ri.id + ")"
 			if !errors.Is(inner, errPanic) {

@@ -48,8 +48,12 @@ func run(ctx context.Context, args []string) error {
 	corpus := fs.String("corpus", "", "also ingest a generated corpus: tiny or small (default: only data/)")
 	uri := fs.String("neo4j-uri", envOr("NEO4J_URI", "bolt://127.0.0.1:7688"), "Neo4j to serve (NEO4J_URI)")
 	wipe := fs.Bool("wipe", false, "empty the database first (only for a database of its own)")
+	replot := fs.String("replot", "", "only redraw the PNGs of this results folder")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *replot != "" {
+		return Replot(*replot)
 	}
 	pw := envOr("NEO4J_PASSWORD", "policygraph-dev")
 	root, err := repoRoot()

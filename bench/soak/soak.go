@@ -521,11 +521,8 @@ func writeResults(dir string, rep Report) error {
 	return plotSamples(filepath.Join(dir, "rss.png"), rep)
 }
 
+// plotSamples draws rss.png (RSS and Go heap over time) and goroutines.png next to it.
 func plotSamples(path string, rep Report) error {
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("policygraph soak: %s at concurrency %d, %d requests (%.0f/s)", rep.Duration, rep.Concurrency, rep.Requests, rep.RPS)
-	p.X.Label.Text = "seconds"
-	p.Y.Label.Text = "MB / goroutines"
 	rss, heap, gor := make(plotter.XYs, len(rep.Samples)), make(plotter.XYs, len(rep.Samples)), make(plotter.XYs, len(rep.Samples))
 	for i, s := range rep.Samples {
 		x := s.At.Seconds()
@@ -533,25 +530,67 @@ func plotSamples(path string, rep Report) error {
 		heap[i] = plotter.XY{X: x, Y: s.HeapMB}
 		gor[i] = plotter.XY{X: x, Y: float64(s.Goroutines)}
 	}
-	p.Y.Min = 0
-	for _, l := range []struct {
+	type series struct {
 		name  string
 		xy    plotter.XYs
 		color color.Color
-	}{
-		{"RSS (MB)", rss, color.RGBA{R: 200, A: 255}},
-		{"Go heap in use (MB)", heap, color.RGBA{B: 200, A: 255}},
-		{"goroutines", gor, color.RGBA{G: 140, A: 255}},
-	} {
-		line, err := plotter.NewLine(l.xy)
-		if err != nil {
-			return err
-		}
-		line.Color, line.Width = l.color, vg.Points(1.2)
-		p.Add(line)
-		p.Legend.Add(l.name, line)
 	}
-	p.Legend.Top = true
-	p.Add(plotter.NewGrid())
-	return p.Save(9*vg.Inch, 4.5*vg.Inch, path)
+	draw := func(file, title, ylabel string, ss ...series) error {
+		p := plot.New()
+		p.Title.Text = title
+		p.X.Label.Text = "seconds"
+		p.Y.Label.Text = ylabel
+		p.Y.Min = 0
+		p.Add(plotter.NewGrid())
+		for _, l := range ss {
+			line, err := plotter.NewLine(l.xy)
+			if err != nil {
+				return err
+			}
+			line.Color, line.Width = l.color, vg.Points(1.2)
+			p.Add(line)
+			p.Legend.Add(l.name, line)
+		}
+		p.Legend.Top, p.Legend.Left = true, true
+		p.Y.Max = p.Y.Max * 1.25 // room for the legend
+		return p.Save(9*vg.Inch, 4*vg.Inch, file)
+	}
+	head := fmt.Sprintf("policygraph soak: %s at concurrency %d, %d requests (%.0f/s)", rep.Duration, rep.Concurrency, rep.Requests, rep.RPS)
+	if err := draw(path, head+": memory", "MB",
+		series{"RSS of the server process", rss, color.RGBA{R: 200, A: 255}},
+		series{"Go heap in use", heap, color.RGBA{B: 200, A: 255}}); err != nil {
+		return err
+	}
+	return draw(filepath.Join(filepath.Dir(path), "goroutines.png"), head+": goroutines", "goroutines",
+		series{"goroutines (in-flight requests and their dataloader batches)", gor, color.RGBA{G: 140, A: 255}})
+}
+
+// Replot redraws the PNGs of a results folder from its samples.csv and summary.json.
+func Replot(dir string) error {
+	b, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	if err != nil {
+		return err
+	}
+	var rep Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		return err
+	}
+	f, err := os.Open(filepath.Join(dir, "samples.csv"))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return err
+	}
+	for _, r := range rows[1:] {
+		sec, _ := strconv.ParseFloat(r[0], 64)
+		rss, _ := strconv.ParseFloat(r[1], 64)
+		heap, _ := strconv.ParseFloat(r[2], 64)
+		g, _ := strconv.Atoi(r[3])
+		n, _ := strconv.ParseInt(r[4], 10, 64)
+		rep.Samples = append(rep.Samples, Sample{At: time.Duration(sec * float64(time.Second)), RSSMB: rss, HeapMB: heap, Goroutines: g, Requests: n})
+	}
+	return plotSamples(filepath.Join(dir, "rss.png"), rep)
 }
