@@ -276,6 +276,37 @@ RETURN before, x {.reviewedBy, .reviewedAt, .reviewNote} AS after`, sample)
 	return
 }()
 
+// Locks. Two staff edits of one fact at once must not both act on what each read before the
+// other committed (two retractions would leave two RETRACTED copies). An edit therefore
+// first takes the write lock of a node the edit will not delete — setting and removing a
+// property — and reads the fact in a second statement, which sees the other edit's commit.
+var qLockEdge = func() map[model.RelType]Query {
+	m := map[model.RelType]Query{}
+	for _, t := range model.RelTypes {
+		m[t] = newWrite("curation_lockRelation_"+string(t), `
+MATCH (a)-[:`+string(t)+` {id: $id}]->()
+SET a._curationLock = true
+REMOVE a._curationLock
+RETURN count(a) AS locked`, map[string]any{"id": "rel:" + string(t) + ":x"})
+	}
+	return m
+}()
+
+var (
+	qLockQuantity = newWrite("curation_lockQuantity", `
+MATCH (x:Quantity {id: $id})
+SET x._curationLock = true
+REMOVE x._curationLock
+RETURN count(x) AS locked`, map[string]any{"id": "qty:x"})
+
+	qLockPair = newWrite("curation_lockPair", `
+MATCH (k:Entity {id: $keep})
+MATCH (m:Entity {id: $merge})
+SET k._curationLock = true, m._curationLock = true
+REMOVE k._curationLock, m._curationLock
+RETURN count(*) AS locked`, map[string]any{"keep": "enterprise:x", "merge": "enterprise:y"})
+)
+
 // qRetractedEdge finds a relationship that was retracted, to answer a repeated retraction.
 var qRetractedEdge = newQuery("curation_retractedEdge", `
 MATCH (a)-[h:RETRACTED {id: $id}]->(b)
@@ -439,6 +470,9 @@ func (s *Store) RetractEdge(ctx context.Context, actor Actor, id, reason string)
 	evID, at := newEventID(), nowString()
 	var out Edge
 	err := s.write(ctx, func(tx neo4j.ManagedTransaction) error {
+		if _, err := s.run(ctx, tx, qLockEdge[t], map[string]any{"id": id}); err != nil {
+			return err
+		}
 		recs, err := s.run(ctx, tx, q, map[string]any{"id": id, "now": at, "actor": actor.Name, "reason": reason})
 		if err != nil {
 			return err
@@ -525,6 +559,9 @@ func (s *Store) RetractQuantity(ctx context.Context, actor Actor, id, reason str
 	evID, at := newEventID(), nowString()
 	var out QuantityRecord
 	err := s.write(ctx, func(tx neo4j.ManagedTransaction) error {
+		if _, err := s.run(ctx, tx, qLockQuantity, map[string]any{"id": id}); err != nil {
+			return err
+		}
 		recs, err := s.run(ctx, tx, qRetractQuantity, map[string]any{"id": id, "now": at, "actor": actor.Name, "reason": reason})
 		if err != nil {
 			return err
@@ -597,6 +634,9 @@ func (s *Store) MergeEntities(ctx context.Context, actor Actor, keepID, mergeID,
 	var res MergeResult
 	err := s.write(ctx, func(tx neo4j.ManagedTransaction) error {
 		res = MergeResult{}
+		if _, err := s.run(ctx, tx, qLockPair, map[string]any{"keep": keepID, "merge": mergeID}); err != nil {
+			return err
+		}
 		recs, err := s.run(ctx, tx, qMergeState, map[string]any{"keep": keepID, "merge": mergeID})
 		if err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -183,4 +184,82 @@ func slices(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestConcurrentCuration runs the same edits from many goroutines at once: each ends in a
+// clear outcome (done, not found, conflict), never an internal error, and the graph holds
+// one relationship, one retraction and one audit event per effective change.
+func TestConcurrentCuration(t *testing.T) {
+	s := storetest.Open(t)
+	storetest.SeedChangning(t, s)
+	ctx := context.Background()
+	edit := store.EdgeEdit{Type: model.RelSupports, From: "organization:长宁区科学技术委员会", To: "enterprise:矽睿科技", Source: src("矽睿科技", 0)}
+	id := model.RelationID(edit.Type, edit.From, edit.To)
+	run := func(name string, n int, fn func(i int) error) {
+		t.Helper()
+		errs := make(chan error, n)
+		for i := range n {
+			go func() { errs <- fn(i) }()
+		}
+		for range n {
+			if err := <-errs; err != nil && fault.Code(err) != fault.CodeNotFound && fault.Code(err) != fault.CodeConflict {
+				t.Errorf("%s: %v (code %s)", name, err, fault.Code(err))
+			}
+		}
+	}
+	run("add", 8, func(int) error { _, err := s.CurateEdge(ctx, eve, edit); return err })
+	run("review", 8, func(i int) error { _, err := s.MarkReviewed(ctx, eve, id, fmt.Sprint(i)); return err })
+	run("retract", 8, func(int) error { _, err := s.RetractEdge(ctx, eve, id, "race"); return err })
+	page, err := s.EdgesOf(ctx, []string{edit.From}, store.EdgeFilter{Types: []model.RelType{model.RelSupports}, Outgoing: true, First: 100, IncludeRetracted: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, retracted := 0, 0
+	for _, h := range page[edit.From].Hits {
+		if h.Edge.ID == id {
+			if h.Edge.Retracted {
+				retracted++
+			} else {
+				live++
+			}
+		}
+	}
+	if live != 0 || retracted != 1 {
+		t.Errorf("after the races: %d live, %d retracted copies of %s; want 0 and 1", live, retracted, id)
+	}
+	trail, err := s.AuditTrail(ctx, id, 100, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	actions := map[string]int{}
+	for _, ev := range trail.Events {
+		actions[ev.Action]++
+	}
+	if actions["retractRelation"] != 1 || actions["markReviewed"] != 8 || actions["addRelation"] != 8 {
+		t.Errorf("audit events: %v; want 8 adds (each appends or confirms), 8 reviews, 1 retraction", actions)
+	}
+
+	// Four merges of one duplicate at once: one merges, the others find it gone.
+	dup := "enterprise:矽睿"
+	if _, _, err := s.CurateEntity(ctx, eve, store.EntityEdit{ID: dup, Kind: model.KindEnterprise, Name: "矽睿", Source: ptr(src("矽睿科技", 0))}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CurateEdge(ctx, eve, store.EdgeEdit{Type: model.RelLocatedIn, From: dup, To: "place:长宁区", Source: src("矽睿科技", 0)}); err != nil {
+		t.Fatal(err)
+	}
+	var merged atomic.Int32
+	run("merge", 4, func(int) error {
+		_, err := s.MergeEntities(ctx, store.Actor{Name: "ada", Role: "admin"}, "enterprise:矽睿科技", dup, "race")
+		if err == nil {
+			merged.Add(1)
+		}
+		return err
+	})
+	if merged.Load() != 1 {
+		t.Errorf("%d merges succeeded, want 1", merged.Load())
+	}
+	old, err := s.EdgesOf(ctx, []string{dup}, store.EdgeFilter{Types: model.RelTypes, Outgoing: true, First: 50, IncludeRetracted: true})
+	if err != nil || len(old[dup].Hits) != 1 {
+		t.Errorf("retracted relationships of the merged duplicate: %+v %v", old[dup].Hits, err)
+	}
 }
