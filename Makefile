@@ -19,7 +19,7 @@ GOTESTFLAGS ?=
 # The environment that selects the test Neo4j for the policygraph CLI.
 TEST_NEO4J_ENV := NEO4J_BOLT_PORT=$(TEST_BOLT_PORT) NEO4J_DATA_DIR=$(TEST_DATA_DIR)
 
-.PHONY: help build run test test-go e2e e2e-install explorer explorer-check vet fmt-check generate-check lint generate \
+.PHONY: help build run test test-go e2e conformance e2e-install explorer explorer-check vet fmt-check generate-check lint generate \
 	neo4j-start neo4j-stop neo4j-status test-neo4j-start test-neo4j-stop clean
 
 help: ## List the targets.
@@ -35,6 +35,10 @@ test: build e2e-install vet fmt-check generate-check explorer-check ## Checks, a
 	@if [ -z "$${NEO4J_URI:-}" ]; then $(MAKE) test-neo4j-start; fi
 	$(MAKE) test-go
 	$(MAKE) e2e
+	$(MAKE) conformance
+
+conformance: build ## GraphQL-over-HTTP audits (npm graphql-http auditServer) against bin/policygraph serve.
+	NEO4J_URI="$${NEO4J_URI:-bolt://127.0.0.1:$(TEST_BOLT_PORT)}" bash conformance/run.sh
 
 e2e: build ## Explorer in headless Chromium + /export formats in graph libraries (after e2e/install.sh).
 	NEO4J_URI="$${NEO4J_URI:-bolt://127.0.0.1:$(TEST_BOLT_PORT)}" e2e/run.sh
