@@ -1,6 +1,9 @@
 // Package graph implements policygraph's GraphQL API (schema.graphqls at the module root):
 // thin resolvers that read from a Store, per-request dataloaders for the fields of nodes,
-// per-field complexity costs and the operation limits (depth and argument caps).
+// per-field complexity costs and the operation limits (depth, aliases, argument caps, string
+// sizes). Mutations and the audit trail go through a Curator (package curate) and are marked
+// @requiresRole in the schema; the directive checks the caller's role (package auth) on each
+// field, behind the server's gate for the whole operation.
 //
 // # Layout
 //
@@ -37,7 +40,8 @@
 // # Limits
 //
 // Limits.Extension rejects an operation before it runs when an argument is out of range
-// (first, limit, maxHops, maxDepth, depth → BAD_USER_INPUT) or when it nests deeper than
-// MaxDepth (COMPLEXITY_LIMIT). Complexity prices a list field at its page size times its
+// (first, limit, maxHops, maxDepth, depth → BAD_USER_INPUT), when a string argument is longer
+// than MaxStringBytes (BAD_USER_INPUT), or when it nests deeper than MaxDepth or has more than
+// MaxAliases aliased fields (COMPLEXITY_LIMIT). Complexity prices a list field at its page size times its
 // children, so the server's complexity limit bounds the rows a request can touch.
 package graph

@@ -1,8 +1,10 @@
 // Package server is policygraph's HTTP server: the GraphQL API at /graphql (gqlgen with
 // explicit transports, limits, caches and error codes), GraphiQL at / and /graphiql, the
-// probes /healthz and /readyz, and Prometheus metrics at /metrics. gin is only the router;
-// everything below it is plain net/http. Run serves until its context ends, then drains
-// in-flight requests.
+// probes /healthz and /readyz, and Prometheus metrics at /metrics. In front of the API:
+// bearer credentials (auth.go: JWTs and API keys, an operation gate giving 401/403), a
+// per-client token-bucket rate limit (ratelimit.go), CORS, and the status adjustments of the
+// GraphQL-over-HTTP specification (transport.go). gin is only the router; everything below
+// it is plain net/http. Run serves until its context ends, then drains in-flight requests.
 package server
 
 import (
