@@ -108,6 +108,24 @@ const (
    OR (endNode(r) = a AND type(r) IN ['IMPLEMENTS','PART_OF','DERIVED_FROM','PARTICIPATES_IN','IN_INDUSTRY','MEMBER_OF']))`
 )
 
+// supportTail returns the paths as id lists plus each distinct node and relationship once:
+// paths through a hub share most of their nodes and edges, and materialising them per path
+// (with their provenance) cost several times the walk itself (bench P4).
+const supportTail = `WITH collect({policy: pol.id, enterprise: e.id, hops: length(p),
+                  nodes: [n IN nodes(p) | n.id], rels: [r IN relationships(p) | r.id]}) AS paths,
+     collect(p) AS ps
+CALL (ps) {
+  UNWIND ps AS p UNWIND nodes(p) AS n
+  WITH DISTINCT n
+  RETURN collect(n ` + nodeProj + `) AS nodes
+}
+CALL (ps) {
+  UNWIND ps AS p UNWIND relationships(p) AS r
+  WITH DISTINCT r
+  RETURN collect(r ` + "{.*, type: type(r), from: startNode(r).id, to: endNode(r).id}" + `) AS rels
+}
+RETURN paths, nodes, rels`
+
 // Quantifier bounds must be literals in Cypher, so each bound gets its own named query.
 var qPoliciesSupporting, qEnterprisesSupportedBy, qShortest = func() (a, b, c map[int]Query) {
 	a, b, c = map[int]Query{}, map[int]Query{}, map[int]Query{}
@@ -118,18 +136,14 @@ MATCH p = ANY SHORTEST (x)`+supportStep+`{1,`+strconv.Itoa(h)+`}(e)
 WITH e, p, nodes(p)[0] AS pol
 WHERE pol.kind = 'Policy'
 WITH e, pol, p ORDER BY length(p), pol.name, pol.id LIMIT $limit
-RETURN pol.id AS policy, e.id AS enterprise, length(p) AS hops,
-       [n IN nodes(p) | n `+nodeProj+`] AS nodes, [r IN relationships(p) | `+rel("r")+`] AS rels`,
-			map[string]any{"id": "enterprise:x", "limit": 100})
+`+supportTail, map[string]any{"id": "enterprise:x", "limit": 100})
 		b[h] = newQuery(fmt.Sprintf("enterprisesSupportedBy_%d", h), `
 MATCH (pol:Entity {id: $id}) WHERE pol:Policy
 MATCH p = ANY SHORTEST (pol)`+supportStep+`{1,`+strconv.Itoa(h)+`}(x)
 WITH pol, p, last(nodes(p)) AS e
 WHERE e.kind = 'Enterprise'
 WITH e, pol, p ORDER BY length(p), e.name, e.id LIMIT $limit
-RETURN pol.id AS policy, e.id AS enterprise, length(p) AS hops,
-       [n IN nodes(p) | n `+nodeProj+`] AS nodes, [r IN relationships(p) | `+rel("r")+`] AS rels`,
-			map[string]any{"id": "policy:x", "limit": 100})
+`+supportTail, map[string]any{"id": "policy:x", "limit": 100})
 		c[h] = newQuery(fmt.Sprintf("shortestPath_%d", h), `
 MATCH (a:Entity {id: $from})
 MATCH (b:Entity {id: $to})
@@ -421,24 +435,37 @@ func (s *Store) supportPaths(ctx context.Context, q Query, id string, kind model
 	if err != nil {
 		return nil, err
 	}
-	if len(recs) == 0 {
+	var paths []any
+	nodes, edges := map[string]Node{}, map[string]Edge{}
+	if len(recs) == 1 {
+		pv, _ := recs[0].Get("paths")
+		paths, _ = pv.([]any)
+		ns, _ := recs[0].Get("nodes")
+		rs, _ := recs[0].Get("rels")
+		for _, n := range decodeNodes(ns) {
+			nodes[n.ID] = n
+		}
+		for _, e := range decodeEdges(rs) {
+			edges[e.ID] = e
+		}
+	}
+	if len(paths) == 0 {
 		if err := s.mustExist(ctx, id, kind); err != nil {
 			return nil, err
 		}
 		return []SupportPath{}, nil
 	}
-	out := make([]SupportPath, 0, len(recs))
-	for _, r := range recs {
-		pol, _ := r.Get("policy")
-		ent, _ := r.Get("enterprise")
-		hops, _ := r.Get("hops")
-		ns, _ := r.Get("nodes")
-		rs, _ := r.Get("rels")
-		h, _ := hops.(int64)
-		out = append(out, SupportPath{
-			PolicyID: pol.(string), EnterpriseID: ent.(string), Hops: int(h),
-			Path: Subgraph{Nodes: decodeNodes(ns), Edges: decodeEdges(rs)},
-		})
+	out := make([]SupportPath, 0, len(paths))
+	for _, pv := range paths {
+		m, _ := pv.(map[string]any)
+		sp := SupportPath{PolicyID: str(m["policy"]), EnterpriseID: str(m["enterprise"]), Hops: int(integer(m["hops"]))}
+		for _, nid := range strs(m["nodes"]) {
+			sp.Path.Nodes = append(sp.Path.Nodes, nodes[nid])
+		}
+		for _, rid := range strs(m["rels"]) {
+			sp.Path.Edges = append(sp.Path.Edges, edges[rid])
+		}
+		out = append(out, sp)
 	}
 	return out, nil
 }
