@@ -19,7 +19,7 @@
 // relationship connections (Policy.supports, Enterprise.supportedBy, Node.relations …),
 // quantities, and Provenance.document — goes through the request's dataloaders
 // (package loader, reached with loader.For(ctx)): the loads made by all resolvers of one
-// nesting level within the batch window (GRAPHQL_LOADER_WAIT, 10ms) become one store call,
+// nesting level within the batch window (GRAPHQL_LOADER_WAIT, default 2ms) become one store call,
 // UNWIND $ids in Cypher. Relationship fields batch per distinct filter. Nodes read by one
 // query (a page, the other end of an edge, a path) prime the node loader, so provenance
 // documents and SupportPath ends usually cost nothing. A request's round trips are thus
@@ -28,7 +28,7 @@
 // adding quantities, provenance documents and a second relationship field costs 4.
 //
 // Compiling the whole selection into one Cypher query would save the remaining trips and
-// the batch window (about 10ms per nesting level; BenchmarkNestedQuery measures 7–20ms per
+// the batch window (2ms per nesting level by default; BenchmarkNestedQuery measures 7–20ms per
 // request with a 2ms window and 25–40ms with 10ms on a loaded 2-core machine), but it
 // needs a selection-to-Cypher compiler that handles fragments on ten concrete types,
 // per-field filters, sorting and pagination inside nested collects, and it would move query

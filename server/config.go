@@ -62,7 +62,7 @@ var Env = []EnvVar{
 	{"GRAPHQL_MAX_NEIGHBORHOOD_DEPTH", strconv.Itoa(graph.DefaultLimits.MaxNeighborhoodDepth), "largest `depth` of neighborhood"},
 	{"GRAPHQL_APQ_CACHE_SIZE", "1000", "automatic persisted queries kept (LRU)"},
 	{"GRAPHQL_QUERY_CACHE_SIZE", "1000", "parsed and validated query documents kept (LRU)"},
-	{"GRAPHQL_LOADER_WAIT", "10ms", "how long a dataloader batch collects keys before its one store call"},
+	{"GRAPHQL_LOADER_WAIT", "2ms", "how long a dataloader batch collects keys before its one store call"},
 	{"REQUEST_TIMEOUT", "10s", "budget of one GraphQL request; past it the answer is a TIMEOUT error"},
 	{"READY_TIMEOUT", "2s", "budget of the database ping behind /readyz"},
 	{"SHUTDOWN_TIMEOUT", "15s", "how long shutdown waits for in-flight requests to finish"},

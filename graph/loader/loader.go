@@ -29,7 +29,7 @@ type Store interface {
 }
 
 // DefaultWait is how long a batch stays open for more keys before it is sent.
-const DefaultWait = 10 * time.Millisecond
+const DefaultWait = 2 * time.Millisecond
 
 // MaxBatch bounds the keys of one store call; a larger batch is split.
 const MaxBatch = 1000
