@@ -460,6 +460,7 @@ func (s *Suite) startAPI(ctx context.Context, db *DB) (url string, stop func(), 
 		}
 		cfg := server.DefaultConfig()
 		cfg.Addr = addr
+		cfg.RateLimitRPS = 0 // a load generator is one client on one address
 		srv := server.New(cfg, server.Deps{Store: st, Log: s.Log})
 		sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 		done := make(chan error, 1)
@@ -469,7 +470,7 @@ func (s *Suite) startAPI(ctx context.Context, db *DB) (url string, stop func(), 
 	}
 	cmd := exec.Command(s.APICmd[0], s.APICmd[1:]...)
 	cmd.Env = append(os.Environ(), "HTTP_ADDR="+addr, "NEO4J_URI="+db.URI(), "NEO4J_USER=neo4j", "NEO4J_PASSWORD="+Password,
-		"LOG_LEVEL=warn", "GRAPHIQL=false")
+		"LOG_LEVEL=warn", "GRAPHIQL=false", "RATE_LIMIT_RPS=0")
 	cmd.Env = append(cmd.Env, s.APIEnv...)
 	return startChild(ctx, cmd, url, "http://"+addr+"/healthz", s.Out)
 }
