@@ -299,6 +299,9 @@ func (t *FloorTarget) Do(ctx context.Context, s Shape, a Args) error {
 	case ShapeShortest:
 		p = map[string]any{"from": a.ID, "to": a.ToID}
 	}
+	// The same bound as the HTTP targets' client timeout.
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
 	_, err := neo4j.ExecuteQuery(ctx, t.drv, t.q[s], p, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithReadersRouting())
 	return err

@@ -101,7 +101,11 @@ func (r *Results) Markdown() string {
 					return fmt.Sprintf("%.1f | %s | %s | %s", x.Throughput(), ms(x.P50), ms(x.P95), ms(x.P99))
 				}
 				ratio, over := "–", "–"
-				if pg != nil && ng != nil && ng.Throughput() > 0 {
+				failed := func(x *RunResult) bool { return x != nil && x.Errors > 0 && x.Errors >= x.Requests }
+				switch {
+				case failed(pg) || failed(ng):
+					ratio = "n/a (errors)"
+				case pg != nil && ng != nil && ng.Throughput() > 0:
 					ratio = fmt.Sprintf("%.2f×", pg.Throughput()/ng.Throughput())
 				}
 				if pg != nil && fl != nil && fl.Throughput() > 0 {
@@ -171,9 +175,12 @@ var targetColors = map[string]color.Color{
 func (r *Results) Plots(dir string) ([]string, error) {
 	var files []string
 	for _, c := range r.concurrencies() {
-		for _, metric := range []string{"throughput", "p99"} {
+		for _, metric := range []string{"throughput", "relative", "p99"} {
 			p := plot.New()
-			if metric == "throughput" {
+			if metric == "relative" {
+				p.Title.Text = fmt.Sprintf("Throughput relative to the floor at concurrency %d (%s)", c, r.Scale)
+				p.Y.Label.Text = "requests/s ÷ floor's requests/s"
+			} else if metric == "throughput" {
 				p.Title.Text = fmt.Sprintf("Throughput at concurrency %d (%s)", c, r.Scale)
 				p.Y.Label.Text = "requests/s"
 			} else {
@@ -191,6 +198,10 @@ func (r *Results) Plots(dir string) ([]string, error) {
 						any = true
 						if metric == "throughput" {
 							vals[j] = q.Throughput()
+						} else if metric == "relative" {
+							if f := r.find("floor", s, c); f != nil && f.Throughput() > 0 {
+								vals[j] = q.Throughput() / f.Throughput()
+							}
 						} else {
 							vals[j] = float64(q.P99) / float64(time.Millisecond)
 						}

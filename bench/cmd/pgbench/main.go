@@ -91,6 +91,7 @@ func runSuite(ctx context.Context, args []string) error {
 	inproc := fs.Bool("in-process", false, "run loaders in this process (no per-loader RSS)")
 	fs.BoolVar(&s.SkipIngest, "skip-ingest", false, "reuse the graph already in the benchmark Neo4j")
 	fs.BoolVar(&s.SkipQueries, "skip-queries", false, "stop after the ingest benchmark")
+	fs.BoolVar(&s.Wipe, "wipe", false, "empty the database between loaders instead of restarting it on a new store (small corpora)")
 	verbose := fs.Bool("v", false, "log the store and server")
 	shapes := fs.String("shapes", "", "only these query shapes (comma-separated; default all)")
 	targets := fs.String("targets", "", "only these targets: policygraph, neo4j-graphql, floor (default all)")
