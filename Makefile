@@ -19,7 +19,7 @@ GOTESTFLAGS ?=
 # The environment that selects the test Neo4j for the policygraph CLI.
 TEST_NEO4J_ENV := NEO4J_BOLT_PORT=$(TEST_BOLT_PORT) NEO4J_DATA_DIR=$(TEST_DATA_DIR)
 
-.PHONY: help build run test test-go e2e conformance e2e-install explorer explorer-check vet fmt-check generate-check lint generate \
+.PHONY: help build run test test-go e2e conformance bench bench-small bench-install bench-build e2e-install explorer explorer-check vet fmt-check generate-check lint generate \
 	neo4j-start neo4j-stop neo4j-status test-neo4j-start test-neo4j-stop clean
 
 help: ## List the targets.
@@ -31,7 +31,7 @@ build: ## Build bin/policygraph.
 run: build ## Start local Neo4j (unless NEO4J_URI is set), migrate, ingest data/ and serve.
 	./$(BIN) run
 
-test: build e2e-install vet fmt-check generate-check explorer-check ## Checks, all Go tests against a test Neo4j, then the browser/export tests.
+test: build e2e-install bench-install vet fmt-check generate-check explorer-check ## Checks, all Go tests against a test Neo4j, then the browser/export tests.
 	@if [ -z "$${NEO4J_URI:-}" ]; then $(MAKE) test-neo4j-start; fi
 	$(MAKE) test-go
 	$(MAKE) e2e
@@ -89,3 +89,23 @@ test-neo4j-stop: build ## Stop the test Neo4j.
 
 clean: ## Remove build outputs (bin/, neo4j-local/target/, test-output/); keeps .data/.
 	rm -rf bin/ neo4j-local/target/ test-output/
+
+BENCH_BIN := bench/out/bin
+
+bench-install: ## npm ci for the @neo4j/graphql benchmark server (bench/neo4j-graphql), when needed.
+	@if [ ! -f bench/neo4j-graphql/node_modules/.package-lock.json ] || [ bench/neo4j-graphql/package-lock.json -nt bench/neo4j-graphql/node_modules/.package-lock.json ]; then \
+	  npm ci --prefix bench/neo4j-graphql --no-audit --no-fund; fi
+
+bench-build:
+	$(GO) build -o $(BENCH_BIN)/pgbench ./bench/cmd/pgbench
+	$(GO) build -o $(BENCH_BIN)/pgapi ./bench/cmd/pgapi
+
+bench-small: bench-install bench-build ## Benchmarks on the small corpus (minutes): bench/out/results-small.
+	$(BENCH_BIN)/pgbench run -scale small -work bench/out -heap-mb 2048 -pagecache-mb 2048 -wipe \
+	  -naive-time 30s -sweep 200,1000,5000 -sweep-bundles 20 \
+	  -concurrency 1,8,32 -warmup 500ms -duration 2s -api-cmd $(BENCH_BIN)/pgapi
+
+bench: bench-install bench-build ## Benchmarks on the large corpus (about two hours on 2 cores).
+	$(BENCH_BIN)/pgbench run -scale large -work bench/out -heap-mb 6144 -pagecache-mb 8192 -window 50 \
+	  -naive-time 120s -sweep 200,1000,5000 -sweep-bundles 30 \
+	  -concurrency 1,8,32 -warmup 2s -duration 10s -api-cmd $(BENCH_BIN)/pgapi
