@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/policygraph/policygraph/fault"
 	"github.com/policygraph/policygraph/model"
 )
 
@@ -153,24 +152,7 @@ func (s *Store) QuantitiesWithRetractedOf(ctx context.Context, ids []string) (ma
 // NeighborhoodWithRetracted is Neighborhood over live and retracted facts, from a live or a
 // retracted root; retracted nodes and edges are flagged.
 func (s *Store) NeighborhoodWithRetracted(ctx context.Context, id string, depth int, kinds []model.Kind, limit int) (Subgraph, error) {
-	if err := checkHops("depth", depth, MaxNeighbors); err != nil {
-		return Subgraph{}, err
-	}
-	if limit < 1 || limit > MaxSubgraph {
-		return Subgraph{}, fmt.Errorf("limit must be 1..%d, got %d: %w", MaxSubgraph, limit, fault.ErrInvalidInput)
-	}
-	recs, err := s.read(ctx, qNeighborhoodHistory[depth], map[string]any{"id": id, "kinds": kindStrings(kinds), "limit": limit})
-	if err != nil {
-		return Subgraph{}, err
-	}
-	if len(recs) == 0 {
-		return Subgraph{}, fmt.Errorf("no entity %q: %w", id, fault.ErrNotFound)
-	}
-	ns, _ := recs[0].Get("nodes")
-	rs, _ := recs[0].Get("rels")
-	tr, _ := recs[0].Get("truncated")
-	t, _ := tr.(bool)
-	return Subgraph{Nodes: decodeNodes(ns), Edges: decodeEdges(rs), Truncated: t}, nil
+	return s.neighborhood(ctx, qNeighborhoodHistory, id, depth, kinds, limit)
 }
 
 var qTotals = newQuery("totals", `

@@ -511,13 +511,19 @@ func (s *Store) Lineage(ctx context.Context, id string, dir Direction, maxDepth 
 // Neighborhood returns the subgraph within depth hops of id, at most limit nodes (the root
 // included), through nodes of the given kinds only when kinds is not empty.
 func (s *Store) Neighborhood(ctx context.Context, id string, depth int, kinds []model.Kind, limit int) (Subgraph, error) {
+	return s.neighborhood(ctx, qNeighborhood, id, depth, kinds, limit)
+}
+
+// neighborhood runs one of the per-depth neighbourhood queries (live facts, or live and
+// retracted ones) with the same argument checks and decoding.
+func (s *Store) neighborhood(ctx context.Context, qs map[int]Query, id string, depth int, kinds []model.Kind, limit int) (Subgraph, error) {
 	if err := checkHops("depth", depth, MaxNeighbors); err != nil {
 		return Subgraph{}, err
 	}
 	if limit < 1 || limit > MaxSubgraph {
 		return Subgraph{}, fmt.Errorf("limit must be 1..%d, got %d: %w", MaxSubgraph, limit, fault.ErrInvalidInput)
 	}
-	recs, err := s.read(ctx, qNeighborhood[depth], map[string]any{"id": id, "kinds": kindStrings(kinds), "limit": limit})
+	recs, err := s.read(ctx, qs[depth], map[string]any{"id": id, "kinds": kindStrings(kinds), "limit": limit})
 	if err != nil {
 		return Subgraph{}, err
 	}
