@@ -131,22 +131,7 @@ func (s *Store) NodeWithRetracted(ctx context.Context, id string) (*Node, error)
 // QuantitiesWithRetractedOf is QuantitiesOf including retracted figures (Retracted set) and
 // reading from retracted entities. One round trip for all ids.
 func (s *Store) QuantitiesWithRetractedOf(ctx context.Context, ids []string) (map[string][]QuantityRecord, error) {
-	out := make(map[string][]QuantityRecord, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	recs, err := s.read(ctx, qQuantitiesWithHistory, map[string]any{"ids": ids})
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range recs {
-		idv, _ := r.Get("id")
-		qv, _ := r.Get("q")
-		m, _ := qv.(map[string]any)
-		id := idv.(string)
-		out[id] = append(out[id], decodeQuantity(m))
-	}
-	return out, nil
+	return s.quantities(ctx, qQuantitiesWithHistory, ids)
 }
 
 // NeighborhoodWithRetracted is Neighborhood over live and retracted facts, from a live or a

@@ -697,11 +697,17 @@ func decodeOffset(c string) (int, error) {
 // QuantitiesOf returns the typed figures about each entity, keyed by entity id, with
 // provenance. One round trip for all ids.
 func (s *Store) QuantitiesOf(ctx context.Context, ids []string) (map[string][]QuantityRecord, error) {
+	return s.quantities(ctx, qQuantitiesOf, ids)
+}
+
+// quantities runs a figures-by-subject query (live figures, or live and retracted ones)
+// and groups its rows by subject id.
+func (s *Store) quantities(ctx context.Context, q Query, ids []string) (map[string][]QuantityRecord, error) {
 	out := make(map[string][]QuantityRecord, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
-	recs, err := s.read(ctx, qQuantitiesOf, map[string]any{"ids": ids})
+	recs, err := s.read(ctx, q, map[string]any{"ids": ids})
 	if err != nil {
 		return nil, err
 	}
