@@ -33,6 +33,20 @@ func loadEnv() (env, error) {
 // localOptions configures the local launcher; unset fields take neo4jlocal's defaults (the
 // repository is found upwards from the working directory). When the repository cannot be
 // found the options are returned as they are and Start reports why.
+// envFor starts a subcommand that takes no flags or arguments: it refuses any, then loads
+// the environment.
+func envFor(name string, args []string, stderr io.Writer) (env, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		return env{}, usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return env{}, usageError{fmt.Sprintf("%s takes no arguments, got %q", name, fs.Args())}
+	}
+	return loadEnv()
+}
+
 func (e env) localOptions() neo4jlocal.Options {
 	o := neo4jlocal.Options{
 		RepoDir: e.cfg.Home, DataDir: e.cfg.LocalDataDir, BoltPort: e.cfg.LocalBoltPort,
@@ -95,12 +109,7 @@ func (e env) ensureNeo4j(ctx context.Context) (stop func(), err error) {
 }
 
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
-	}
-	e, err := loadEnv()
+	e, err := envFor("migrate", args, stderr)
 	if err != nil {
 		return err
 	}
@@ -118,7 +127,7 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	e, err := loadEnv()
+	e, err := envFor("stats", args, stderr)
 	if err != nil {
 		return err
 	}

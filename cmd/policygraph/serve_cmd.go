@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"io"
 	"os"
 	"time"
@@ -14,12 +13,7 @@ import (
 
 // runServe migrates the schema and serves the API until SIGINT/SIGTERM.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
-	}
-	e, err := loadEnv()
+	e, err := envFor("serve", args, stderr)
 	if err != nil {
 		return err
 	}
@@ -29,12 +23,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // runAll is `make run`: local Neo4j unless NEO4J_URI is set, migrate, ingest the default
 // corpus, serve. Ctrl-C stops the API, then the local Neo4j.
 func runAll(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
-	}
-	e, err := loadEnv()
+	e, err := envFor("run", args, stderr)
 	if err != nil {
 		return err
 	}
