@@ -249,7 +249,9 @@ func (t *HTTPTarget) Do(ctx context.Context, s Shape, a Args) error {
 }
 
 // FloorTarget runs the store's own Cypher for each shape through the Go driver: no HTTP,
-// no GraphQL, no result mapping — what Neo4j itself costs.
+// no GraphQL, no result mapping — what Neo4j itself costs. The support walks, which are
+// several statements in one transaction, run through store.RunSupportWalk: the same
+// statements and the same hop-by-hop logic, with nothing decoded.
 type FloorTarget struct {
 	drv neo4j.DriverWithContext
 	q   map[Shape]string
@@ -263,7 +265,6 @@ func NewFloorTarget(drv neo4j.DriverWithContext) (*FloorTarget, error) {
 	}
 	names := map[Shape]string{
 		ShapeSearch: "search", ShapeNode: "nodesByIDs", ShapeNodesPage: "listNodes_Enterprise",
-		ShapePolicies: "policiesSupporting_3", ShapeEnterprises: "enterprisesSupportedBy_3",
 		ShapeLineage: "lineage_upstream_6", ShapeNeighborhood: "neighborhood_2", ShapeShortest: "shortestPath_6",
 	}
 	t := &FloorTarget{drv: drv, q: map[Shape]string{}}
@@ -291,7 +292,20 @@ func (t *FloorTarget) Do(ctx context.Context, s Shape, a Args) error {
 	case ShapeNodesPage:
 		p = map[string]any{"after": a.AfterID, "limit": 51}
 	case ShapePolicies, ShapeEnterprises:
-		p = map[string]any{"id": a.ID, "limit": store.MaxPage}
+		// A support walk is several statements, the next chosen from the last answer (a
+		// breadth-first search, one statement per hop): the floor sends exactly the store's.
+		dir := store.FromEnterprise
+		if s == ShapeEnterprises {
+			dir = store.FromPolicy
+		}
+		ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+		defer cancel()
+		sess := t.drv.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead})
+		defer sess.Close(ctx)
+		_, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+			return store.RunSupportWalk(ctx, tx, dir, a.ID, 3, store.MaxPage)
+		})
+		return err
 	case ShapeLineage:
 		p = map[string]any{"id": a.ID, "limit": store.MaxSubgraph}
 	case ShapeNeighborhood:

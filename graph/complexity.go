@@ -44,6 +44,12 @@ func relationsCost(child int, _ []gmodel.RelationType, _ *gmodel.RelationDirecti
 	return listCost(child, intOr(first, defaultRelationFirst))
 }
 
+// supportCost prices a support walk by its expected size: few walks reach the 1,000 paths
+// they may return by default, so the estimate holds unless first asks for fewer.
+func supportCost(child int, first *int) int {
+	return listCost(child, min(intOr(first, perPathEstimate), perPathEstimate))
+}
+
 func quantitiesCost(child int, _ *bool) int { return listCost(child, quantitiesEstimate) }
 
 // Complexity returns the per-field complexity functions of the schema.
@@ -55,8 +61,8 @@ func Complexity() generated.ComplexityRoot {
 	c.Query.Nodes = func(child int, _ *gmodel.NodeKind, first *int, _ *string) int {
 		return listCost(child, intOr(first, 50))
 	}
-	c.Query.PoliciesSupporting = func(child int, _ string, _ *int) int { return listCost(child, perPathEstimate) }
-	c.Query.EnterprisesSupportedBy = func(child int, _ string, _ *int) int { return listCost(child, perPathEstimate) }
+	c.Query.PoliciesSupporting = func(child int, _ string, _ *int, first *int) int { return supportCost(child, first) }
+	c.Query.EnterprisesSupportedBy = func(child int, _ string, _ *int, first *int) int { return supportCost(child, first) }
 	c.Query.Lineage = func(child int, _ string, _ *gmodel.Direction, maxDepth *int) int {
 		return listCost(child, perHopNodes*intOr(maxDepth, 6))
 	}

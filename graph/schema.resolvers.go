@@ -609,11 +609,11 @@ func (r *queryResolver) Nodes(ctx context.Context, kind *model.NodeKind, first *
 }
 
 // PoliciesSupporting is the resolver for the policiesSupporting field.
-func (r *queryResolver) PoliciesSupporting(ctx context.Context, enterpriseID string, maxHops *int) ([]*model.SupportPath, error) {
+func (r *queryResolver) PoliciesSupporting(ctx context.Context, enterpriseID string, maxHops *int, first *int) ([]*model.SupportPath, error) {
 	if err := checkID("enterpriseId", enterpriseID); err != nil {
 		return nil, err
 	}
-	paths, err := r.Store.PoliciesSupporting(ctx, enterpriseID, intOr(maxHops, 3))
+	paths, err := r.Store.PoliciesSupporting(ctx, enterpriseID, intOr(maxHops, 3), intOr(first, store.MaxPage))
 	if err != nil {
 		return nil, err
 	}
@@ -621,11 +621,11 @@ func (r *queryResolver) PoliciesSupporting(ctx context.Context, enterpriseID str
 }
 
 // EnterprisesSupportedBy is the resolver for the enterprisesSupportedBy field.
-func (r *queryResolver) EnterprisesSupportedBy(ctx context.Context, policyID string, maxHops *int) ([]*model.SupportPath, error) {
+func (r *queryResolver) EnterprisesSupportedBy(ctx context.Context, policyID string, maxHops *int, first *int) ([]*model.SupportPath, error) {
 	if err := checkID("policyId", policyID); err != nil {
 		return nil, err
 	}
-	paths, err := r.Store.EnterprisesSupportedBy(ctx, policyID, intOr(maxHops, 3))
+	paths, err := r.Store.EnterprisesSupportedBy(ctx, policyID, intOr(maxHops, 3), intOr(first, store.MaxPage))
 	if err != nil {
 		return nil, err
 	}

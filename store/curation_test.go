@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -135,7 +136,7 @@ func TestMergeKeepsHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	if res.MovedEdges != 2 || res.RetractedEdges != 1 || res.MovedQuantities != 1 || !res.Merged.Retracted ||
-		res.Merged.Props["mergedInto"] != "enterprise:矽睿科技" || !slices(res.Kept.Aliases, "矽睿") {
+		res.Merged.Props["mergedInto"] != "enterprise:矽睿科技" || !slices.Contains(res.Kept.Aliases, "矽睿") {
 		t.Errorf("merge result: %+v", res)
 	}
 	page, err := s.EdgesOf(ctx, []string{"enterprise:矽睿科技"}, store.EdgeFilter{Types: []model.RelType{model.RelInIndustry, model.RelLocatedIn}, Outgoing: true, First: 50})
@@ -176,15 +177,6 @@ func TestMergeKeepsHistory(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-func slices(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
 
 // TestConcurrentCuration runs the same edits from many goroutines at once: each ends in a
 // clear outcome (done, not found, conflict), never an internal error, and the graph holds

@@ -126,8 +126,13 @@ func (s *Store) Wipe(ctx context.Context) error {
 	return nil
 }
 
-// Explain asks Neo4j for the plan of q with its sample parameters, without running it, and
-// returns the plan's operator names (e.g. NodeUniqueIndexSeek, AllNodesScan).
+// Explain returns the operator names of q's plan (e.g. NodeUniqueIndexSeek, AllNodesScan)
+// with its sample parameters, every branch included.
+//
+// It PROFILEs q in a transaction it rolls back, so nothing is written. EXPLAIN would not
+// run q at all, but the driver (v5.28) hands back the children of an EXPLAIN plan all
+// aliased to the last child (it takes the address of its loop variable), which hides the
+// left side of every Apply, Union or CartesianProduct; profiled plans are copied correctly.
 func (s *Store) Explain(ctx context.Context, q Query) ([]string, error) {
 	sess := s.session(ctx, q.Write)
 	defer sess.Close(ctx)
@@ -135,7 +140,12 @@ func (s *Store) Explain(ctx context.Context, q Query) ([]string, error) {
 	if params == nil {
 		params = map[string]any{}
 	}
-	res, err := sess.Run(ctx, "EXPLAIN "+q.Cypher, params)
+	tx, err := sess.BeginTransaction(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("explain %s: %w", q.Name, err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // nothing was meant to be kept
+	res, err := tx.Run(ctx, "PROFILE "+q.Cypher, params)
 	if err != nil {
 		return nil, fmt.Errorf("explain %s: %w", q.Name, err)
 	}
@@ -144,8 +154,8 @@ func (s *Store) Explain(ctx context.Context, q Query) ([]string, error) {
 		return nil, fmt.Errorf("explain %s: %w", q.Name, err)
 	}
 	var ops []string
-	var walk func(p neo4j.Plan)
-	walk = func(p neo4j.Plan) {
+	var walk func(p neo4j.ProfiledPlan)
+	walk = func(p neo4j.ProfiledPlan) {
 		if p == nil {
 			return
 		}
@@ -154,7 +164,7 @@ func (s *Store) Explain(ctx context.Context, q Query) ([]string, error) {
 			walk(c)
 		}
 	}
-	walk(sum.Plan())
+	walk(sum.Profile())
 	return ops, nil
 }
 

@@ -13,6 +13,21 @@ import (
 // enterprise" has no property to seek on, and count-store reads are not scans.
 var labelScanOK = map[string]bool{}
 
+// mustUse names operators some plans must contain: the support walk's hops are index seeks
+// and plain directed expansions (no shortest-path search), its fetch seeks edges by element
+// id. They also prove the plan walk reaches the left side of Apply and CartesianProduct.
+var mustUse = map[string][]string{
+	"supportDown":  {"NodeUniqueIndexSeek", "Expand(All)", "Union"},
+	"supportUp":    {"NodeUniqueIndexSeek", "Expand(All)", "Union"},
+	"supportFetch": {"NodeUniqueIndexSeek", "DirectedRelationshipByElementIdSeek", "CartesianProduct"},
+}
+
+// mustNotUse names operators a plan must not contain.
+var mustNotUse = map[string][]string{
+	"supportDown": {"StatefulShortestPath", "VarLengthExpand"},
+	"supportUp":   {"StatefulShortestPath", "VarLengthExpand"},
+}
+
 // TestQueryPlans EXPLAINs every named query on the seeded Changning graph and fails on
 // plans that scan all nodes, or scan a label where an index seek is possible.
 func TestQueryPlans(t *testing.T) {
@@ -42,6 +57,16 @@ func TestQueryPlans(t *testing.T) {
 		}
 		if strings.Contains(plan, "NodeByLabelScan") && !labelScanOK[q.Name] {
 			t.Errorf("%s scans a label: %s", q.Name, plan)
+		}
+		for _, op := range mustUse[q.Name] {
+			if !strings.Contains(plan, op+"@") {
+				t.Errorf("%s does not use %s: %s", q.Name, op, plan)
+			}
+		}
+		for _, op := range mustNotUse[q.Name] {
+			if strings.Contains(plan, op) {
+				t.Errorf("%s uses %s: %s", q.Name, op, plan)
+			}
 		}
 	}
 }

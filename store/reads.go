@@ -96,54 +96,10 @@ RETURN total, n `+nodeProj+` AS n`, map[string]any{"after": "", "limit": 10})
 	return m
 }()
 
-// Support walks: the far end is filtered on a value computed from the path, after the walk,
-// so the planner always expands from the bound node and never scans a label to pair it with.
-// One oriented step from the policy's side towards the enterprise is either a
-// forward edge (policy SUPPORTS/RECOGNIZES/ESTABLISHES/TARGETS/INVESTS_IN x) or a backward one
-// (x IMPLEMENTS/PART_OF/DERIVED_FROM policy; enterprise PARTICIPATES_IN/IN_INDUSTRY/MEMBER_OF x).
-const (
-	supportTypes = `SUPPORTS|RECOGNIZES|ESTABLISHES|TARGETS|INVESTS_IN|IMPLEMENTS|PART_OF|DERIVED_FROM|PARTICIPATES_IN|IN_INDUSTRY|MEMBER_OF`
-	supportStep  = `((a)-[r:` + supportTypes + `]-(b) WHERE
-      (startNode(r) = a AND type(r) IN ['SUPPORTS','RECOGNIZES','ESTABLISHES','TARGETS','INVESTS_IN'])
-   OR (endNode(r) = a AND type(r) IN ['IMPLEMENTS','PART_OF','DERIVED_FROM','PARTICIPATES_IN','IN_INDUSTRY','MEMBER_OF']))`
-)
-
-// supportTail returns the paths as id lists plus each distinct node and relationship once:
-// paths through a hub share most of their nodes and edges, and materialising them per path
-// (with their provenance) cost several times the walk itself (bench P4).
-const supportTail = `WITH collect({policy: pol.id, enterprise: e.id, hops: length(p),
-                  nodes: [n IN nodes(p) | n.id], rels: [r IN relationships(p) | r.id]}) AS paths,
-     collect(p) AS ps
-CALL (ps) {
-  UNWIND ps AS p UNWIND nodes(p) AS n
-  WITH DISTINCT n
-  RETURN collect(n ` + nodeProj + `) AS nodes
-}
-CALL (ps) {
-  UNWIND ps AS p UNWIND relationships(p) AS r
-  WITH DISTINCT r
-  RETURN collect(r ` + "{.*, type: type(r), from: startNode(r).id, to: endNode(r).id}" + `) AS rels
-}
-RETURN paths, nodes, rels`
-
 // Quantifier bounds must be literals in Cypher, so each bound gets its own named query.
-var qPoliciesSupporting, qEnterprisesSupportedBy, qShortest = func() (a, b, c map[int]Query) {
-	a, b, c = map[int]Query{}, map[int]Query{}, map[int]Query{}
+var qShortest = func() map[int]Query {
+	c := map[int]Query{}
 	for h := 1; h <= MaxHops; h++ {
-		a[h] = newQuery(fmt.Sprintf("policiesSupporting_%d", h), `
-MATCH (e:Entity {id: $id}) WHERE e:Enterprise
-MATCH p = ANY SHORTEST (x)`+supportStep+`{1,`+strconv.Itoa(h)+`}(e)
-WITH e, p, nodes(p)[0] AS pol
-WHERE pol.kind = 'Policy'
-WITH e, pol, p ORDER BY length(p), pol.name, pol.id LIMIT $limit
-`+supportTail, map[string]any{"id": "enterprise:x", "limit": 100})
-		b[h] = newQuery(fmt.Sprintf("enterprisesSupportedBy_%d", h), `
-MATCH (pol:Entity {id: $id}) WHERE pol:Policy
-MATCH p = ANY SHORTEST (pol)`+supportStep+`{1,`+strconv.Itoa(h)+`}(x)
-WITH pol, p, last(nodes(p)) AS e
-WHERE e.kind = 'Enterprise'
-WITH e, pol, p ORDER BY length(p), e.name, e.id LIMIT $limit
-`+supportTail, map[string]any{"id": "policy:x", "limit": 100})
 		c[h] = newQuery(fmt.Sprintf("shortestPath_%d", h), `
 MATCH (a:Entity {id: $from})
 MATCH (b:Entity {id: $to})
@@ -151,7 +107,7 @@ MATCH p = SHORTEST 1 (a)-[:`+walkTypes+`]-{1,`+strconv.Itoa(h)+`}(b)
 RETURN [n IN nodes(p) | n `+nodeProj+`] AS nodes, [r IN relationships(p) | `+rel("r")+`] AS rels`,
 			map[string]any{"from": "policy:x", "to": "enterprise:y"})
 	}
-	return
+	return c
 }()
 
 // Lineage: upstream follows DERIVED_FROM/IMPLEMENTS/PART_OF/AMENDS/SUPERSEDES outwards and
@@ -410,64 +366,6 @@ func checkHops(name string, v, hi int) error {
 		return fmt.Errorf("%s must be 1..%d, got %d: %w", name, hi, v, fault.ErrInvalidInput)
 	}
 	return nil
-}
-
-// PoliciesSupporting returns one SupportPath per policy that supports the enterprise within
-// maxHops, shortest first. An unknown enterprise gives fault.ErrNotFound.
-func (s *Store) PoliciesSupporting(ctx context.Context, enterpriseID string, maxHops int) ([]SupportPath, error) {
-	if err := checkHops("maxHops", maxHops, MaxHops); err != nil {
-		return nil, err
-	}
-	return s.supportPaths(ctx, qPoliciesSupporting[maxHops], enterpriseID, model.KindEnterprise)
-}
-
-// EnterprisesSupportedBy returns one SupportPath per enterprise the policy supports within
-// maxHops, shortest first. An unknown policy gives fault.ErrNotFound.
-func (s *Store) EnterprisesSupportedBy(ctx context.Context, policyID string, maxHops int) ([]SupportPath, error) {
-	if err := checkHops("maxHops", maxHops, MaxHops); err != nil {
-		return nil, err
-	}
-	return s.supportPaths(ctx, qEnterprisesSupportedBy[maxHops], policyID, model.KindPolicy)
-}
-
-func (s *Store) supportPaths(ctx context.Context, q Query, id string, kind model.Kind) ([]SupportPath, error) {
-	recs, err := s.read(ctx, q, map[string]any{"id": id, "limit": MaxPage})
-	if err != nil {
-		return nil, err
-	}
-	var paths []any
-	nodes, edges := map[string]Node{}, map[string]Edge{}
-	if len(recs) == 1 {
-		pv, _ := recs[0].Get("paths")
-		paths, _ = pv.([]any)
-		ns, _ := recs[0].Get("nodes")
-		rs, _ := recs[0].Get("rels")
-		for _, n := range decodeNodes(ns) {
-			nodes[n.ID] = n
-		}
-		for _, e := range decodeEdges(rs) {
-			edges[e.ID] = e
-		}
-	}
-	if len(paths) == 0 {
-		if err := s.mustExist(ctx, id, kind); err != nil {
-			return nil, err
-		}
-		return []SupportPath{}, nil
-	}
-	out := make([]SupportPath, 0, len(paths))
-	for _, pv := range paths {
-		m, _ := pv.(map[string]any)
-		sp := SupportPath{PolicyID: str(m["policy"]), EnterpriseID: str(m["enterprise"]), Hops: int(integer(m["hops"]))}
-		for _, nid := range strs(m["nodes"]) {
-			sp.Path.Nodes = append(sp.Path.Nodes, nodes[nid])
-		}
-		for _, rid := range strs(m["rels"]) {
-			sp.Path.Edges = append(sp.Path.Edges, edges[rid])
-		}
-		out = append(out, sp)
-	}
-	return out, nil
 }
 
 // mustExist reports fault.ErrNotFound when id names no entity (of kind, when given).

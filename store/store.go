@@ -179,6 +179,42 @@ func (s *Store) read(ctx context.Context, q Query, params map[string]any) ([]*ne
 	return recs, nil
 }
 
+// readTx runs fn in one managed read transaction, for reads that need several statements
+// (a walk that decides its next statement from the last answer). Every statement run
+// through run counts as a round trip and is timed under its own name. fn may run again when
+// the driver retries a transient failure, so it must start from scratch each time.
+func (s *Store) readTx(ctx context.Context, fn func(run runner) error) error {
+	if err := s.cb.allow(); err != nil {
+		return fmt.Errorf("read: %w", err)
+	}
+	var last Query
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead})
+	defer sess.Close(ctx)
+	_, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return nil, fn(func(q Query, params map[string]any) ([]*neo4j.Record, error) {
+			s.count(ctx, q)
+			last = q
+			start := time.Now()
+			res, err := tx.Run(ctx, q.Cypher, params)
+			var recs []*neo4j.Record
+			if err == nil {
+				recs, err = res.Collect(ctx)
+			}
+			observeLatency(q.Name, time.Since(start), err)
+			return recs, err
+		})
+	})
+	var wk errWrongKind
+	if errors.As(err, &wk) {
+		return err // the caller's own verdict, not a database failure
+	}
+	s.observe(err)
+	if err != nil {
+		return s.classify(ctx, last, err)
+	}
+	return nil
+}
+
 // write runs fn in one managed write transaction. fn must be idempotent: the driver may
 // retry it on transient failures.
 func (s *Store) write(ctx context.Context, fn func(tx neo4j.ManagedTransaction) error) error {

@@ -473,12 +473,12 @@ type ComplexityRoot struct {
 
 	Query struct {
 		AuditTrail             func(childComplexity int, targetID *string, first *int, after *string) int
-		EnterprisesSupportedBy func(childComplexity int, policyID string, maxHops *int) int
+		EnterprisesSupportedBy func(childComplexity int, policyID string, maxHops *int, first *int) int
 		Lineage                func(childComplexity int, id string, direction *model.Direction, maxDepth *int) int
 		Neighborhood           func(childComplexity int, id string, depth *int, kinds []model.NodeKind, limit *int, includeRetracted *bool) int
 		Node                   func(childComplexity int, id string, includeRetracted *bool) int
 		Nodes                  func(childComplexity int, kind *model.NodeKind, first *int, after *string) int
-		PoliciesSupporting     func(childComplexity int, enterpriseID string, maxHops *int) int
+		PoliciesSupporting     func(childComplexity int, enterpriseID string, maxHops *int, first *int) int
 		Search                 func(childComplexity int, text string, kinds []model.NodeKind, first *int) int
 		ShortestPath           func(childComplexity int, fromID string, toID string, maxHops *int) int
 		Stats                  func(childComplexity int) int
@@ -687,8 +687,8 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string, includeRetracted *bool) (model.Node, error)
 	Search(ctx context.Context, text string, kinds []model.NodeKind, first *int) ([]*model.SearchHit, error)
 	Nodes(ctx context.Context, kind *model.NodeKind, first *int, after *string) (*model.NodeConnection, error)
-	PoliciesSupporting(ctx context.Context, enterpriseID string, maxHops *int) ([]*model.SupportPath, error)
-	EnterprisesSupportedBy(ctx context.Context, policyID string, maxHops *int) ([]*model.SupportPath, error)
+	PoliciesSupporting(ctx context.Context, enterpriseID string, maxHops *int, first *int) ([]*model.SupportPath, error)
+	EnterprisesSupportedBy(ctx context.Context, policyID string, maxHops *int, first *int) ([]*model.SupportPath, error)
 	Lineage(ctx context.Context, id string, direction *model.Direction, maxDepth *int) (*model.GraphView, error)
 	Neighborhood(ctx context.Context, id string, depth *int, kinds []model.NodeKind, limit *int, includeRetracted *bool) (*model.GraphView, error)
 	ShortestPath(ctx context.Context, fromID string, toID string, maxHops *int) (*model.GraphView, error)
@@ -3284,7 +3284,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.EnterprisesSupportedBy(childComplexity, args["policyId"].(string), args["maxHops"].(*int)), true
+		return e.ComplexityRoot.Query.EnterprisesSupportedBy(childComplexity, args["policyId"].(string), args["maxHops"].(*int), args["first"].(*int)), true
 
 	case "Query.lineage":
 		if e.ComplexityRoot.Query.Lineage == nil {
@@ -3340,7 +3340,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.PoliciesSupporting(childComplexity, args["enterpriseId"].(string), args["maxHops"].(*int)), true
+		return e.ComplexityRoot.Query.PoliciesSupporting(childComplexity, args["enterpriseId"].(string), args["maxHops"].(*int), args["first"].(*int)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -4153,10 +4153,10 @@ type Query {
   search(text: String!, kinds: [NodeKind!], first: Int = 20): [SearchHit!]!
   "Entities of one kind (or all) in id order, as a Relay connection."
   nodes(kind: NodeKind, first: Int = 50, after: String): NodeConnection!
-  "Every policy that supports the enterprise within maxHops, one path per policy, shortest first."
-  policiesSupporting(enterpriseId: ID!, maxHops: Int = 3): [SupportPath!]!
-  "Every enterprise the policy supports within maxHops, one path per enterprise, shortest first."
-  enterprisesSupportedBy(policyId: ID!, maxHops: Int = 3): [SupportPath!]!
+  "Every policy that supports the enterprise within maxHops, one path per policy, shortest first, then by name; the first first of them (all, up to 1000, when first is not given)."
+  policiesSupporting(enterpriseId: ID!, maxHops: Int = 3, first: Int): [SupportPath!]!
+  "Every enterprise the policy supports within maxHops, one path per enterprise, shortest first, then by name; the first first of them (all, up to 1000, when first is not given)."
+  enterprisesSupportedBy(policyId: ID!, maxHops: Int = 3, first: Int): [SupportPath!]!
   "What this entity derives from, implements, is part of, amends or supersedes (UPSTREAM), or what came of it (DOWNSTREAM), transitively."
   lineage(id: ID!, direction: Direction = UPSTREAM, maxDepth: Int = 6): GraphView!
   "The subgraph within depth hops of id, at most limit nodes; kinds keeps only those kinds besides the root. includeRetracted also walks retracted facts, flagged retracted."
@@ -8718,6 +8718,14 @@ func (ec *executionContext) field_Query_enterprisesSupportedBy_args(ctx context.
 		return nil, err
 	}
 	args["maxHops"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
 	return args, nil
 }
 
@@ -8868,6 +8876,14 @@ func (ec *executionContext) field_Query_policiesSupporting_args(ctx context.Cont
 		return nil, err
 	}
 	args["maxHops"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
 	return args, nil
 }
 
@@ -19884,7 +19900,7 @@ func (ec *executionContext) _Query_policiesSupporting(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().PoliciesSupporting(ctx, fc.Args["enterpriseId"].(string), fc.Args["maxHops"].(*int))
+			return ec.Resolvers.Query().PoliciesSupporting(ctx, fc.Args["enterpriseId"].(string), fc.Args["maxHops"].(*int), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.SupportPath) graphql.Marshaler {
@@ -19928,7 +19944,7 @@ func (ec *executionContext) _Query_enterprisesSupportedBy(ctx context.Context, f
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().EnterprisesSupportedBy(ctx, fc.Args["policyId"].(string), fc.Args["maxHops"].(*int))
+			return ec.Resolvers.Query().EnterprisesSupportedBy(ctx, fc.Args["policyId"].(string), fc.Args["maxHops"].(*int), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.SupportPath) graphql.Marshaler {

@@ -1,0 +1,228 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/policygraph/policygraph/fault"
+	"github.com/policygraph/policygraph/gen"
+	"github.com/policygraph/policygraph/ingest"
+	"github.com/policygraph/policygraph/store"
+	"github.com/policygraph/policygraph/storetest"
+)
+
+// oracleStep is the support walk as one quantified path pattern: the direction of each step
+// checked on the relationship, the definition the breadth-first walk replaced because Neo4j
+// cannot run it fast on hubs. It is the test's independent answer, never sent by the product.
+const oracleStep = `((a)-[r:SUPPORTS|RECOGNIZES|ESTABLISHES|TARGETS|INVESTS_IN|IMPLEMENTS|PART_OF|DERIVED_FROM|PARTICIPATES_IN|IN_INDUSTRY|MEMBER_OF]-(b) WHERE
+      (startNode(r) = a AND type(r) IN ['SUPPORTS','RECOGNIZES','ESTABLISHES','TARGETS','INVESTS_IN'])
+   OR (endNode(r) = a AND type(r) IN ['IMPLEMENTS','PART_OF','DERIVED_FROM','PARTICIPATES_IN','IN_INDUSTRY','MEMBER_OF']))`
+
+func oracleQuery(dir store.SupportDirection, hops int) string {
+	q := strconv.Itoa(hops)
+	if dir == store.FromEnterprise {
+		return `MATCH (e:Entity {id: $id}) MATCH p = ANY SHORTEST (pol:Policy)` + oracleStep + `{1,` + q + `}(e)
+RETURN pol.id AS end, length(p) AS hops, [r IN relationships(p) | type(r)] AS types`
+	}
+	return `MATCH (pol:Entity {id: $id}) MATCH p = ANY SHORTEST (pol)` + oracleStep + `{1,` + q + `}(e:Enterprise)
+RETURN e.id AS end, length(p) AS hops, [r IN relationships(p) | type(r)] AS types`
+}
+
+// oracle returns "end@hops" for every far end, sorted.
+func oracle(t *testing.T, drv neo4j.DriverWithContext, db string, dir store.SupportDirection, id string, hops int) []string {
+	t.Helper()
+	res, err := neo4j.ExecuteQuery(context.Background(), drv, oracleQuery(dir, hops), map[string]any{"id": id},
+		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(db), neo4j.ExecuteQueryWithReadersRouting())
+	if err != nil {
+		t.Fatalf("oracle %s: %v", id, err)
+	}
+	var out []string
+	for _, r := range res.Records {
+		m := r.AsMap()
+		out = append(out, fmt.Sprintf("%v@%v", m["end"], m["hops"]))
+	}
+	slices.Sort(out)
+	return out
+}
+
+func ids(t *testing.T, drv neo4j.DriverWithContext, db, label string) []string {
+	t.Helper()
+	res, err := neo4j.ExecuteQuery(context.Background(), drv, `MATCH (n:Entity) WHERE n.kind = $kind RETURN n.id AS id ORDER BY id`,
+		map[string]any{"kind": label}, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range res.Records {
+		out = append(out, r.AsMap()["id"].(string))
+	}
+	return out
+}
+
+// checkAgainstOracle compares both walks from every given start with the oracle: the same far
+// ends at the same distances, paths that are real support chains of that length, and
+// ends ordered by hops, then name.
+func checkAgainstOracle(t *testing.T, s *store.Store, drv neo4j.DriverWithContext, db string, enterprises, policies []string) {
+	ctx := context.Background()
+	checked := 0
+	for _, c := range []struct {
+		dir    store.SupportDirection
+		starts []string
+	}{{store.FromEnterprise, enterprises}, {store.FromPolicy, policies}} {
+		for _, id := range c.starts {
+			for _, hops := range []int{1, 3} {
+				var got []store.SupportPath
+				var err error
+				if c.dir == store.FromEnterprise {
+					got, err = s.PoliciesSupporting(ctx, id, hops, store.MaxPage)
+				} else {
+					got, err = s.EnterprisesSupportedBy(ctx, id, hops, store.MaxPage)
+				}
+				if err != nil {
+					t.Fatalf("%s (%d hops): %v", id, hops, err)
+				}
+				want := oracle(t, drv, db, c.dir, id, hops)
+				var have []string
+				for i, p := range got {
+					end, start := p.PolicyID, p.EnterpriseID
+					if c.dir == store.FromPolicy {
+						end, start = p.EnterpriseID, p.PolicyID
+					}
+					if start != id {
+						t.Errorf("%s: path %d starts at %s", id, i, start)
+					}
+					have = append(have, fmt.Sprintf("%s@%d", end, p.Hops))
+					if len(p.Path.Nodes) != p.Hops+1 || len(p.Path.Edges) != p.Hops {
+						t.Errorf("%s → %s: %d hops but %d nodes and %d edges", id, end, p.Hops, len(p.Path.Nodes), len(p.Path.Edges))
+						continue
+					}
+					if p.Path.Nodes[0].ID != p.PolicyID || p.Path.Nodes[p.Hops].ID != p.EnterpriseID {
+						t.Errorf("%s → %s: path runs %s … %s", id, end, p.Path.Nodes[0].ID, p.Path.Nodes[p.Hops].ID)
+					}
+					for k, e := range p.Path.Edges { // every edge joins consecutive nodes
+						a, b := p.Path.Nodes[k].ID, p.Path.Nodes[k+1].ID
+						if !(e.From == a && e.To == b) && !(e.From == b && e.To == a) {
+							t.Errorf("%s → %s: edge %d %s→%s does not join %s and %s", id, end, k, e.From, e.To, a, b)
+						}
+					}
+					if i > 0 {
+						prev := got[i-1]
+						pn, n := prev.Path.Nodes[len(prev.Path.Nodes)-1].Name, p.Path.Nodes[len(p.Path.Nodes)-1].Name
+						if c.dir == store.FromEnterprise {
+							pn, n = prev.Path.Nodes[0].Name, p.Path.Nodes[0].Name
+						}
+						if prev.Hops > p.Hops || (prev.Hops == p.Hops && pn > n) {
+							t.Errorf("%s: path %d (%d hops, %s) after (%d hops, %s)", id, i, p.Hops, n, prev.Hops, pn)
+						}
+					}
+				}
+				slices.Sort(have)
+				if !slices.Equal(have, want) {
+					t.Errorf("%s (%d hops):\n got  %v\n want %v", id, hops, have, want)
+				}
+				checked++
+			}
+		}
+	}
+	t.Logf("%d walks agree with the oracle", checked)
+}
+
+func rawDriver(t *testing.T) (neo4j.DriverWithContext, string) {
+	cfg := storetest.Config(t)
+	user := cfg.User
+	if user == "" {
+		user = "neo4j" // as store.Open
+	}
+	drv, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(user, cfg.Password, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { drv.Close(context.Background()) })
+	return drv, cfg.Database
+}
+
+// TestSupportWalkMatchesOracle checks the breadth-first support walks against the single
+// shortest-path statement on the curated Changning graph (every enterprise and policy) and on
+// the tiny synthetic corpus (hubs: industries with many enterprises, derivation chains).
+func TestSupportWalkMatchesOracle(t *testing.T) {
+	s := storetest.Open(t)
+	drv, db := rawDriver(t)
+	t.Run("changning", func(t *testing.T) {
+		storetest.SeedChangning(t, s)
+		checkAgainstOracle(t, s, drv, db, ids(t, drv, db, "Enterprise"), ids(t, drv, db, "Policy"))
+	})
+	t.Run("tiny", func(t *testing.T) {
+		dir := t.TempDir()
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		if _, err := gen.Generate(ctx, dir, gen.Config{Seed: 7, Scale: gen.Presets["tiny"]}); err != nil {
+			t.Fatal(err)
+		}
+		storetest.Reset(t, s)
+		if _, err := ingest.Run(ctx, s, []string{filepath.Join(dir)}, ingest.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		every := func(xs []string, n int) []string { // a spread sample, hubs included
+			var out []string
+			for i := 0; i < len(xs); i += max(1, len(xs)/n) {
+				out = append(out, xs[i])
+			}
+			return out
+		}
+		checkAgainstOracle(t, s, drv, db, every(ids(t, drv, db, "Enterprise"), 40), every(ids(t, drv, db, "Policy"), 40))
+	})
+}
+
+func TestSupportWalkArguments(t *testing.T) {
+	s := storetest.Open(t)
+	storetest.SeedChangning(t, s)
+	ctx := context.Background()
+	const policy = "policy:长宁区支持金融服务业发展和金融科技创新的实施办法"
+	all, err := s.EnterprisesSupportedBy(ctx, policy, 3, store.MaxPage)
+	if err != nil || len(all) < 3 {
+		t.Fatalf("%d paths, %v", len(all), err)
+	}
+	for _, c := range []struct {
+		name    string
+		run     func() ([]store.SupportPath, error)
+		want    int
+		wantErr error
+	}{
+		{"first cuts in order", func() ([]store.SupportPath, error) { return s.EnterprisesSupportedBy(ctx, policy, 3, 2) }, 2, nil},
+		{"first 0 is empty", func() ([]store.SupportPath, error) { return s.EnterprisesSupportedBy(ctx, policy, 3, 0) }, 0, nil},
+		{"first 0 still checks the id", func() ([]store.SupportPath, error) { return s.EnterprisesSupportedBy(ctx, "policy:不存在", 3, 0) }, 0, fault.ErrNotFound},
+		{"first too large", func() ([]store.SupportPath, error) { return s.EnterprisesSupportedBy(ctx, policy, 3, store.MaxPage+1) }, 0, fault.ErrInvalidInput},
+		{"maxHops 0", func() ([]store.SupportPath, error) { return s.EnterprisesSupportedBy(ctx, policy, 0, 10) }, 0, fault.ErrInvalidInput},
+		{"unknown enterprise", func() ([]store.SupportPath, error) { return s.PoliciesSupporting(ctx, "enterprise:不存在", 3, 10) }, 0, fault.ErrNotFound},
+		{"policy given as enterprise", func() ([]store.SupportPath, error) { return s.PoliciesSupporting(ctx, policy, 3, 10) }, 0, fault.ErrInvalidInput},
+		{"enterprise given as policy", func() ([]store.SupportPath, error) {
+			return s.EnterprisesSupportedBy(ctx, all[0].EnterpriseID, 3, 10)
+		}, 0, fault.ErrInvalidInput},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := c.run()
+			if c.wantErr != nil {
+				if !errors.Is(err, c.wantErr) {
+					t.Fatalf("err = %v, want %v", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil || len(got) != c.want {
+				t.Fatalf("%d paths, %v; want %d", len(got), err, c.want)
+			}
+			for i := range got {
+				if got[i].EnterpriseID != all[i].EnterpriseID {
+					t.Errorf("path %d: %s, want %s (a prefix of the full answer)", i, got[i].EnterpriseID, all[i].EnterpriseID)
+				}
+			}
+		})
+	}
+}
