@@ -263,9 +263,11 @@ func NewFloorTarget(drv neo4j.DriverWithContext) (*FloorTarget, error) {
 	for _, q := range store.Queries() {
 		byName[q.Name] = q.Cypher
 	}
+	// The views' documents ask only what draws a graph, so the API reads them at
+	// store.Outline: the floor runs those statements.
 	names := map[Shape]string{
 		ShapeSearch: "search", ShapeNode: "nodesByIDs", ShapeNodesPage: "listNodes_Enterprise",
-		ShapeLineage: "lineage_upstream_6", ShapeNeighborhood: "neighborhood_2", ShapeShortest: "shortestPath_6",
+		ShapeLineage: "lineage_upstream_6_outline", ShapeNeighborhood: "neighborhood_2_outline", ShapeShortest: "shortestPath_6_outline",
 	}
 	t := &FloorTarget{drv: drv, q: map[Shape]string{}}
 	for s, n := range names {

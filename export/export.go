@@ -32,7 +32,7 @@ type Source interface {
 	EachEdge(ctx context.Context, fn func(store.Edge) error) error
 	// Neighborhood returns the subgraph within depth hops of id (fault.ErrNotFound when id
 	// names no entity).
-	Neighborhood(ctx context.Context, id string, depth int, kinds []model.Kind, limit int) (store.Subgraph, error)
+	Neighborhood(ctx context.Context, id string, depth int, kinds []model.Kind, limit int, detail store.Detail) (store.Subgraph, error)
 	// QuantitiesOf returns the figures about each entity, keyed by entity id.
 	QuantitiesOf(ctx context.Context, ids []string) (map[string][]store.QuantityRecord, error)
 	// NodesByIDs returns the entities with the given ids; missing ids are absent.
@@ -274,7 +274,7 @@ func open(ctx context.Context, src Source, opts Options) (graph, error) {
 	if opts.Root == "" {
 		return whole{src}, nil
 	}
-	sub, err := src.Neighborhood(ctx, opts.Root, opts.Depth, opts.Kinds, opts.Limit)
+	sub, err := src.Neighborhood(ctx, opts.Root, opts.Depth, opts.Kinds, opts.Limit, store.Full)
 	if err != nil {
 		return nil, err
 	}

@@ -43,7 +43,7 @@ func (f *fakeSource) EachEdge(ctx context.Context, fn func(store.Edge) error) er
 	return nil
 }
 
-func (f *fakeSource) Neighborhood(ctx context.Context, id string, depth int, kinds []model.Kind, limit int) (store.Subgraph, error) {
+func (f *fakeSource) Neighborhood(ctx context.Context, id string, depth int, kinds []model.Kind, limit int, _ store.Detail) (store.Subgraph, error) {
 	in := map[string]bool{}
 	for _, n := range f.nodes {
 		if n.ID == id {

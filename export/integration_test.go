@@ -90,7 +90,7 @@ func TestExportChangning(t *testing.T) {
 		t.Fatalf("seeded graph too small: %d nodes, %d edges", wantNodes, wantEdges)
 	}
 	const root = "enterprise:矽睿科技"
-	sub, err := s.Neighborhood(ctx, root, 2, nil, export.MaxLimit)
+	sub, err := s.Neighborhood(ctx, root, 2, nil, export.MaxLimit, store.Full)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -191,11 +191,22 @@ func nodeProperties(n store.Node) map[string]any {
 	return m
 }
 
-func toGraphView(g store.Subgraph) *gmodel.GraphView {
+// toGraphView maps a subgraph read at detail. An outline fills only what it was read for:
+// the resolver chose it because nothing else is selected.
+func toGraphView(g store.Subgraph, detail store.Detail) *gmodel.GraphView {
 	v := &gmodel.GraphView{
 		Nodes:     make([]*gmodel.GraphNode, 0, len(g.Nodes)),
 		Edges:     make([]*gmodel.GraphEdge, 0, len(g.Edges)),
 		Truncated: g.Truncated,
+	}
+	if detail == store.Outline {
+		for _, n := range g.Nodes {
+			v.Nodes = append(v.Nodes, &gmodel.GraphNode{ID: n.ID, Kind: kindEnum(n.Kind), Label: n.Name})
+		}
+		for _, e := range g.Edges {
+			v.Edges = append(v.Edges, &gmodel.GraphEdge{ID: e.ID, Type: string(e.Type), Source: e.From, Target: e.To})
+		}
+		return v
 	}
 	for _, n := range g.Nodes {
 		v.Nodes = append(v.Nodes, &gmodel.GraphNode{

@@ -6,6 +6,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
 	"github.com/policygraph/policygraph/fault"
 	"github.com/policygraph/policygraph/graph/loader"
 	gmodel "github.com/policygraph/policygraph/graph/model"
@@ -36,13 +39,77 @@ func checkText(arg, s string) error {
 	return nil
 }
 
-// graphView maps a subgraph, remembering its nodes for later fields of the request.
-func (r *Resolver) graphView(ctx context.Context, g store.Subgraph) *gmodel.GraphView {
-	ld := loader.For(ctx)
-	for _, n := range g.Nodes {
-		ld.PrimeNode(n)
+// graphView maps a subgraph read at detail; a full one's nodes are remembered for later
+// fields of the request (an outline's are incomplete and are not).
+func (r *Resolver) graphView(ctx context.Context, g store.Subgraph, detail store.Detail) *gmodel.GraphView {
+	if detail == store.Full {
+		ld := loader.For(ctx)
+		for _, n := range g.Nodes {
+			ld.PrimeNode(n)
+		}
 	}
-	return toGraphView(g)
+	return toGraphView(g, detail)
+}
+
+// soleRootField reports whether the field being resolved is the operation's only root
+// field: then no other load can join its batch, and waiting for one only adds latency.
+func soleRootField(ctx context.Context) bool {
+	if !graphql.HasOperationContext(ctx) {
+		return false
+	}
+	op := graphql.GetOperationContext(ctx)
+	if op.Operation == nil || len(op.Operation.SelectionSet) != 1 {
+		return false
+	}
+	_, field := op.Operation.SelectionSet[0].(*ast.Field)
+	return field
+}
+
+// nodeNow reads one node at once, and leaves it with the request's loader for later fields.
+func (r *Resolver) nodeNow(ctx context.Context, id string) (*store.Node, error) {
+	found, err := r.Store.NodesByIDs(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	n, ok := found[id]
+	if !ok {
+		return nil, nil
+	}
+	loader.For(ctx).PrimeNode(n)
+	return &n, nil
+}
+
+// outlineFields are the GraphView fields an outline read answers.
+var outlineFields = map[string]map[string]bool{
+	"nodes": {"id": true, "kind": true, "label": true, "__typename": true},
+	"edges": {"id": true, "type": true, "source": true, "target": true, "__typename": true},
+}
+
+// viewDetail returns store.Outline when the GraphView the current field returns is asked,
+// through any fragments, only for what draws it (outlineFields) and truncated; otherwise
+// store.Full.
+func viewDetail(ctx context.Context) store.Detail {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil || !graphql.HasOperationContext(ctx) {
+		return store.Full
+	}
+	op := graphql.GetOperationContext(ctx)
+	for _, f := range graphql.CollectFields(op, fc.Field.Selections, []string{"GraphView"}) {
+		allowed, list := outlineFields[f.Name]
+		if !list {
+			continue
+		}
+		elem := "GraphNode"
+		if f.Name == "edges" {
+			elem = "GraphEdge"
+		}
+		for _, sub := range graphql.CollectFields(op, f.Selections, []string{elem}) {
+			if !allowed[sub.Name] {
+				return store.Full
+			}
+		}
+	}
+	return store.Outline
 }
 
 func (r *Resolver) searchHits(ctx context.Context, hits []store.SearchHit) []*gmodel.SearchHit {
@@ -92,7 +159,7 @@ func (r *Resolver) supportPaths(ctx context.Context, paths []store.SupportPath) 
 			return nil, fmt.Errorf("support path %s → %s names an entity the graph lacks", p.PolicyID, p.EnterpriseID)
 		}
 		out = append(out, &gmodel.SupportPath{
-			Policy: toNode(*ends[0]), Enterprise: toNode(*ends[1]), Hops: p.Hops, Path: toGraphView(p.Path),
+			Policy: toNode(*ends[0]), Enterprise: toNode(*ends[1]), Hops: p.Hops, Path: toGraphView(p.Path, store.Full),
 		})
 	}
 	return out, nil

@@ -568,9 +568,12 @@ func (r *queryResolver) Node(ctx context.Context, id string, includeRetracted *b
 	}
 	var n *store.Node
 	var err error
-	if includeRetracted != nil && *includeRetracted {
+	switch {
+	case includeRetracted != nil && *includeRetracted:
 		n, err = r.Store.NodeWithRetracted(ctx, id)
-	} else {
+	case soleRootField(ctx):
+		n, err = r.nodeNow(ctx, id) // nothing could join a batch: skip the loader's wait
+	default:
 		n, err = loader.For(ctx).Node(ctx, id)
 	}
 	if err != nil || n == nil {
@@ -637,11 +640,12 @@ func (r *queryResolver) Lineage(ctx context.Context, id string, direction *model
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	g, err := r.Store.Lineage(ctx, id, lineageDirection(direction), intOr(maxDepth, 6))
+	detail := viewDetail(ctx)
+	g, err := r.Store.Lineage(ctx, id, lineageDirection(direction), intOr(maxDepth, 6), detail)
 	if err != nil {
 		return nil, err
 	}
-	return r.graphView(ctx, g), nil
+	return r.graphView(ctx, g, detail), nil
 }
 
 // Neighborhood is the resolver for the neighborhood field.
@@ -649,15 +653,19 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	neighborhood := r.Store.Neighborhood
+	detail := viewDetail(ctx)
+	var g store.Subgraph
+	var err error
 	if includeRetracted != nil && *includeRetracted {
-		neighborhood = r.Store.NeighborhoodWithRetracted
+		detail = store.Full // retracted facts are told apart by their properties
+		g, err = r.Store.NeighborhoodWithRetracted(ctx, id, intOr(depth, 1), kindsOf(kinds), intOr(limit, 200))
+	} else {
+		g, err = r.Store.Neighborhood(ctx, id, intOr(depth, 1), kindsOf(kinds), intOr(limit, 200), detail)
 	}
-	g, err := neighborhood(ctx, id, intOr(depth, 1), kindsOf(kinds), intOr(limit, 200))
 	if err != nil {
 		return nil, err
 	}
-	return r.graphView(ctx, g), nil
+	return r.graphView(ctx, g, detail), nil
 }
 
 // ShortestPath is the resolver for the shortestPath field.
@@ -668,14 +676,15 @@ func (r *queryResolver) ShortestPath(ctx context.Context, fromID string, toID st
 	if err := checkID("toId", toID); err != nil {
 		return nil, err
 	}
-	g, err := r.Store.ShortestPath(ctx, fromID, toID, intOr(maxHops, 6))
+	detail := viewDetail(ctx)
+	g, err := r.Store.ShortestPath(ctx, fromID, toID, intOr(maxHops, 6), detail)
 	if err != nil {
 		return nil, err
 	}
 	if g == nil {
 		return nil, nil
 	}
-	return r.graphView(ctx, *g), nil
+	return r.graphView(ctx, *g, detail), nil
 }
 
 // Stats is the resolver for the stats field.

@@ -16,9 +16,9 @@ type Store interface {
 	ListNodes(ctx context.Context, kind *model.Kind, first int, after string) (store.NodePage, error)
 	PoliciesSupporting(ctx context.Context, enterpriseID string, maxHops, first int) ([]store.SupportPath, error)
 	EnterprisesSupportedBy(ctx context.Context, policyID string, maxHops, first int) ([]store.SupportPath, error)
-	Lineage(ctx context.Context, id string, dir store.Direction, maxDepth int) (store.Subgraph, error)
-	Neighborhood(ctx context.Context, id string, depth int, kinds []model.Kind, limit int) (store.Subgraph, error)
-	ShortestPath(ctx context.Context, fromID, toID string, maxHops int) (*store.Subgraph, error)
+	Lineage(ctx context.Context, id string, dir store.Direction, maxDepth int, detail store.Detail) (store.Subgraph, error)
+	Neighborhood(ctx context.Context, id string, depth int, kinds []model.Kind, limit int, detail store.Detail) (store.Subgraph, error)
+	ShortestPath(ctx context.Context, fromID, toID string, maxHops int, detail store.Detail) (*store.Subgraph, error)
 	Stats(ctx context.Context) (store.Stats, error)
 	// NodeWithRetracted and NeighborhoodWithRetracted serve includeRetracted: true.
 	NodeWithRetracted(ctx context.Context, id string) (*store.Node, error)

@@ -195,7 +195,7 @@ func (f *fakeStore) EnterprisesSupportedBy(ctx context.Context, policyID string,
 	return nil, f.enter(ctx, "EnterprisesSupportedBy", 1)
 }
 
-func (f *fakeStore) Lineage(ctx context.Context, id string, dir store.Direction, maxDepth int) (store.Subgraph, error) {
+func (f *fakeStore) Lineage(ctx context.Context, id string, dir store.Direction, maxDepth int, _ store.Detail) (store.Subgraph, error) {
 	if err := f.enter(ctx, "Lineage", 1); err != nil {
 		return store.Subgraph{}, err
 	}
@@ -206,11 +206,11 @@ func (f *fakeStore) Lineage(ctx context.Context, id string, dir store.Direction,
 	return store.Subgraph{Nodes: []store.Node{n}}, nil
 }
 
-func (f *fakeStore) Neighborhood(ctx context.Context, id string, depth int, kinds []model.Kind, limit int) (store.Subgraph, error) {
+func (f *fakeStore) Neighborhood(ctx context.Context, id string, depth int, kinds []model.Kind, limit int, _ store.Detail) (store.Subgraph, error) {
 	return store.Subgraph{}, f.enter(ctx, "Neighborhood", 1)
 }
 
-func (f *fakeStore) ShortestPath(ctx context.Context, fromID, toID string, maxHops int) (*store.Subgraph, error) {
+func (f *fakeStore) ShortestPath(ctx context.Context, fromID, toID string, maxHops int, _ store.Detail) (*store.Subgraph, error) {
 	return nil, f.enter(ctx, "ShortestPath", 2)
 }
 

@@ -1,0 +1,95 @@
+package graph_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// TestOutlineViews checks that a view asked only for what draws it (read at store.Outline)
+// holds exactly the nodes and edges of the same view asked with properties (store.Full),
+// through fragments too, and that an outline read does not leave incomplete nodes behind
+// for later fields of the same request.
+func TestOutlineViews(t *testing.T) {
+	s := changning(t)
+	h := apiServer(t, s)
+	const (
+		ent = "enterprise:西井科技"
+		pol = "policy:长宁区鼓励科技创新的实施办法"
+	)
+	views := []struct{ name, field string }{
+		{"neighborhood1", `neighborhood(id: "` + ent + `", depth: 1)`},
+		{"neighborhood2", `neighborhood(id: "` + pol + `", depth: 2, limit: 150)`},
+		{"lineageDown", `lineage(id: "policy:长宁区科技创新人才集聚发展“十四五”规划", direction: DOWNSTREAM)`},
+		{"lineageUp", `lineage(id: "talentmeasure:校企合作项目一次性资金资助", direction: UPSTREAM)`},
+		{"shortest", `shortestPath(fromId: "` + pol + `", toId: "` + ent + `")`},
+	}
+	outline := `nodes { id kind label } edges { id type source target } truncated`
+	full := `nodes { id kind label properties } edges { id type source target method } truncated`
+	viaFragment := `...V fragment V on GraphView { nodes { ...N } edges { __typename id type source target } truncated }
+fragment N on GraphNode { id kind label }`
+	for _, v := range views {
+		t.Run(v.name, func(t *testing.T) {
+			get := func(sel, frag string) map[string]any {
+				r, body := query(t, h, fmt.Sprintf("{ x: %s { %s } } %s", v.field, sel, frag), nil, false)
+				if len(r.Errors) > 0 {
+					t.Fatalf("errors: %s", body)
+				}
+				var d map[string]map[string]any
+				if err := json.Unmarshal(r.Data, &d); err != nil {
+					t.Fatal(err)
+				}
+				return d["x"]
+			}
+			o, f := get(outline, ""), get(full, "")
+			fr := get(viaFragment[:5], viaFragment[5:])
+			strip := func(x map[string]any) string { // keep the outline fields only
+				var nodes, edges []string
+				for _, n := range x["nodes"].([]any) {
+					m := n.(map[string]any)
+					nodes = append(nodes, fmt.Sprint(m["id"], m["kind"], m["label"]))
+				}
+				for _, e := range x["edges"].([]any) {
+					m := e.(map[string]any)
+					edges = append(edges, fmt.Sprint(m["id"], m["type"], m["source"], m["target"]))
+				}
+				return fmt.Sprint(nodes, edges, x["truncated"])
+			}
+			if len(o["nodes"].([]any)) < 2 {
+				t.Fatalf("view too small to tell: %v", o)
+			}
+			if strip(o) != strip(f) || strip(fr) != strip(f) {
+				t.Errorf("outline and full views differ:\noutline  %s\nfragment %s\nfull     %s", strip(o), strip(fr), strip(f))
+			}
+			for _, n := range f["nodes"].([]any) {
+				if n.(map[string]any)["properties"] == nil {
+					t.Errorf("full view node without properties: %v", n)
+				}
+			}
+		})
+	}
+	// The outline statements did run (the store counts round trips by query name).
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	for _, q := range []string{"neighborhood_1_outline", "neighborhood_2_outline", "lineage_downstream_6_outline", "shortestPath_6_outline", "neighborhood_1\"", "lineage_upstream_6\""} {
+		if !strings.Contains(rec.Body.String(), `query="`+strings.TrimSuffix(q, `"`)+`"`) {
+			t.Errorf("/metrics counts no %s round trip", q)
+		}
+	}
+	// An outline view and a node in the same request: the node is read whole.
+	r, body := query(t, h, `{ v: neighborhood(id: "`+ent+`") { nodes { id } } n: node(id: "`+ent+`") { id name aliases sources { documentId } } }`, nil, false)
+	if len(r.Errors) > 0 {
+		t.Fatalf("errors: %s", body)
+	}
+	var d struct {
+		N struct {
+			Sources []map[string]any `json:"sources"`
+		} `json:"n"`
+	}
+	if err := json.Unmarshal(r.Data, &d); err != nil || len(d.N.Sources) == 0 {
+		t.Errorf("node after an outline view lost its sources: %s", body)
+	}
+}
