@@ -305,7 +305,7 @@ func (t *FloorTarget) Do(ctx context.Context, s Shape, a Args) error {
 		sess := t.drv.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead})
 		defer sess.Close(ctx)
 		_, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-			return store.RunSupportWalk(ctx, tx, dir, a.ID, 3, store.MaxPage)
+			return store.RunSupportWalk(ctx, tx, dir, a.ID, 3, store.MaxPage, store.Outline) // the documents ask no path
 		})
 		return err
 	case ShapeLineage:

@@ -93,3 +93,35 @@ fragment N on GraphNode { id kind label }`
 		t.Errorf("node after an outline view lost its sources: %s", body)
 	}
 }
+
+// TestSupportPathsWithoutPath checks that support paths asked without their path (read at
+// store.Outline: only the ends are fetched) list the same ends, hops and order as with it.
+func TestSupportPathsWithoutPath(t *testing.T) {
+	s := changning(t)
+	h := apiServer(t, s)
+	for _, f := range []string{
+		`policiesSupporting(enterpriseId: "enterprise:西井科技")`,
+		`enterprisesSupportedBy(policyId: "policy:长宁区支持金融服务业发展和金融科技创新的实施办法")`,
+	} {
+		get := func(extra string) string {
+			r, body := query(t, h, `{ x: `+f+` { hops policy { id name kind } enterprise { id name } `+extra+` } }`, nil, false)
+			if len(r.Errors) > 0 {
+				t.Fatalf("errors: %s", body)
+			}
+			var d struct {
+				X []struct {
+					Hops       int
+					Policy     map[string]any
+					Enterprise map[string]any
+				}
+			}
+			if err := json.Unmarshal(r.Data, &d); err != nil || len(d.X) == 0 {
+				t.Fatalf("%s: %v %s", f, err, body)
+			}
+			return fmt.Sprint(d.X)
+		}
+		if o, full := get(""), get("path { nodes { id } }"); o != full {
+			t.Errorf("%s:\nwithout path %s\nwith path    %s", f, o, full)
+		}
+	}
+}

@@ -44,7 +44,7 @@ func BenchmarkOverhead(b *testing.B) {
 			`query($id: ID!) { lineage(id: $id, direction: DOWNSTREAM, maxDepth: 6) { nodes { id kind label } edges { id type source target } truncated } }`, map[string]any{"id": pol}},
 		{"neighborhood2", func() error { _, err := s.Neighborhood(ctx, ent, 2, nil, 200, store.Outline); return err },
 			`query($id: ID!) { neighborhood(id: $id, depth: 2, limit: 200) { nodes { id kind label } edges { id type source target } truncated } }`, map[string]any{"id": ent}},
-		{"policiesSupporting", func() error { _, err := s.PoliciesSupporting(ctx, ent, 3, store.MaxPage); return err },
+		{"policiesSupporting", func() error { _, err := s.PoliciesSupporting(ctx, ent, 3, store.MaxPage, store.Outline); return err },
 			`query($id: ID!) { policiesSupporting(enterpriseId: $id, maxHops: 3) { hops policy { id name } } }`, map[string]any{"id": ent}},
 	}
 	for _, sh := range shapes {

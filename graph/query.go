@@ -79,6 +79,21 @@ func (r *Resolver) nodeNow(ctx context.Context, id string) (*store.Node, error) 
 	return &n, nil
 }
 
+// supportDetail returns store.Outline when the support paths the current field returns are
+// not asked for their path (only hops and the two ends), otherwise store.Full.
+func supportDetail(ctx context.Context) store.Detail {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil || !graphql.HasOperationContext(ctx) {
+		return store.Full
+	}
+	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, []string{"SupportPath"}) {
+		if f.Name == "path" {
+			return store.Full
+		}
+	}
+	return store.Outline
+}
+
 // outlineFields are the GraphView fields an outline read answers.
 var outlineFields = map[string]map[string]bool{
 	"nodes": {"id": true, "kind": true, "label": true, "__typename": true},
@@ -142,7 +157,7 @@ func (r *Resolver) nodeConnection(ctx context.Context, page store.NodePage) *gmo
 
 // supportPaths maps support paths; the policy and enterprise come from the path itself,
 // or from one batched lookup when the store left them out.
-func (r *Resolver) supportPaths(ctx context.Context, paths []store.SupportPath) ([]*gmodel.SupportPath, error) {
+func (r *Resolver) supportPaths(ctx context.Context, paths []store.SupportPath, detail store.Detail) ([]*gmodel.SupportPath, error) {
 	ld := loader.For(ctx)
 	out := make([]*gmodel.SupportPath, 0, len(paths))
 	for _, p := range paths {
@@ -158,8 +173,12 @@ func (r *Resolver) supportPaths(ctx context.Context, paths []store.SupportPath) 
 		if ends[0] == nil || ends[1] == nil {
 			return nil, fmt.Errorf("support path %s → %s names an entity the graph lacks", p.PolicyID, p.EnterpriseID)
 		}
+		path := &gmodel.GraphView{} // not asked for at Outline
+		if detail == store.Full {
+			path = toGraphView(p.Path, store.Full)
+		}
 		out = append(out, &gmodel.SupportPath{
-			Policy: toNode(*ends[0]), Enterprise: toNode(*ends[1]), Hops: p.Hops, Path: toGraphView(p.Path, store.Full),
+			Policy: toNode(*ends[0]), Enterprise: toNode(*ends[1]), Hops: p.Hops, Path: path,
 		})
 	}
 	return out, nil

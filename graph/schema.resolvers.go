@@ -616,11 +616,12 @@ func (r *queryResolver) PoliciesSupporting(ctx context.Context, enterpriseID str
 	if err := checkID("enterpriseId", enterpriseID); err != nil {
 		return nil, err
 	}
-	paths, err := r.Store.PoliciesSupporting(ctx, enterpriseID, intOr(maxHops, 3), intOr(first, store.MaxPage))
+	detail := supportDetail(ctx)
+	paths, err := r.Store.PoliciesSupporting(ctx, enterpriseID, intOr(maxHops, 3), intOr(first, store.MaxPage), detail)
 	if err != nil {
 		return nil, err
 	}
-	return r.supportPaths(ctx, paths)
+	return r.supportPaths(ctx, paths, detail)
 }
 
 // EnterprisesSupportedBy is the resolver for the enterprisesSupportedBy field.
@@ -628,11 +629,12 @@ func (r *queryResolver) EnterprisesSupportedBy(ctx context.Context, policyID str
 	if err := checkID("policyId", policyID); err != nil {
 		return nil, err
 	}
-	paths, err := r.Store.EnterprisesSupportedBy(ctx, policyID, intOr(maxHops, 3), intOr(first, store.MaxPage))
+	detail := supportDetail(ctx)
+	paths, err := r.Store.EnterprisesSupportedBy(ctx, policyID, intOr(maxHops, 3), intOr(first, store.MaxPage), detail)
 	if err != nil {
 		return nil, err
 	}
-	return r.supportPaths(ctx, paths)
+	return r.supportPaths(ctx, paths, detail)
 }
 
 // Lineage is the resolver for the lineage field.

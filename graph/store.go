@@ -14,8 +14,8 @@ type Store interface {
 	loader.Store
 	Search(ctx context.Context, text string, kinds []model.Kind, first int) ([]store.SearchHit, error)
 	ListNodes(ctx context.Context, kind *model.Kind, first int, after string) (store.NodePage, error)
-	PoliciesSupporting(ctx context.Context, enterpriseID string, maxHops, first int) ([]store.SupportPath, error)
-	EnterprisesSupportedBy(ctx context.Context, policyID string, maxHops, first int) ([]store.SupportPath, error)
+	PoliciesSupporting(ctx context.Context, enterpriseID string, maxHops, first int, detail store.Detail) ([]store.SupportPath, error)
+	EnterprisesSupportedBy(ctx context.Context, policyID string, maxHops, first int, detail store.Detail) ([]store.SupportPath, error)
 	Lineage(ctx context.Context, id string, dir store.Direction, maxDepth int, detail store.Detail) (store.Subgraph, error)
 	Neighborhood(ctx context.Context, id string, depth int, kinds []model.Kind, limit int, detail store.Detail) (store.Subgraph, error)
 	ShortestPath(ctx context.Context, fromID, toID string, maxHops int, detail store.Detail) (*store.Subgraph, error)

@@ -187,11 +187,11 @@ func (f *fakeStore) ListNodes(ctx context.Context, kind *model.Kind, first int, 
 	return page, nil
 }
 
-func (f *fakeStore) PoliciesSupporting(ctx context.Context, enterpriseID string, maxHops, first int) ([]store.SupportPath, error) {
+func (f *fakeStore) PoliciesSupporting(ctx context.Context, enterpriseID string, maxHops, first int, _ store.Detail) ([]store.SupportPath, error) {
 	return nil, f.enter(ctx, "PoliciesSupporting", 1)
 }
 
-func (f *fakeStore) EnterprisesSupportedBy(ctx context.Context, policyID string, maxHops, first int) ([]store.SupportPath, error) {
+func (f *fakeStore) EnterprisesSupportedBy(ctx context.Context, policyID string, maxHops, first int, _ store.Detail) ([]store.SupportPath, error) {
 	return nil, f.enter(ctx, "EnterprisesSupportedBy", 1)
 }
 

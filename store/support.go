@@ -193,11 +193,21 @@ func walkSupport(run runner, dir SupportDirection, start string, maxHops, limit 
 	return w, nil
 }
 
-// fetchArgs lists each node id and edge element id of the walk's paths once.
-func (w SupportWalk) fetchArgs() map[string]any {
+// fetchArgs lists each node id and edge element id of the walk's paths once; at Outline
+// only the two ends of each path.
+func (w SupportWalk) fetchArgs(detail Detail) map[string]any {
 	nodes, rels := []string{}, []string{}
 	seenN, seenR := map[string]bool{}, map[string]bool{}
 	for _, p := range w.Paths {
+		if detail == Outline {
+			for _, n := range []string{p.Nodes[0], p.Nodes[len(p.Nodes)-1]} {
+				if !seenN[n] {
+					seenN[n] = true
+					nodes = append(nodes, n)
+				}
+			}
+			continue
+		}
 		for _, n := range p.Nodes {
 			if !seenN[n] {
 				seenN[n] = true
@@ -227,7 +237,7 @@ func (e errWrongKind) Error() string {
 // EnterprisesSupportedBy send them, through tx and returns the number of paths kept. It
 // decodes nothing: the benchmark's raw-driver floor measures with it what the walk costs in
 // Neo4j and on the wire.
-func RunSupportWalk(ctx context.Context, tx neo4j.ManagedTransaction, dir SupportDirection, start string, maxHops, limit int) (int, error) {
+func RunSupportWalk(ctx context.Context, tx neo4j.ManagedTransaction, dir SupportDirection, start string, maxHops, limit int, detail Detail) (int, error) {
 	run := func(q Query, p map[string]any) ([]*neo4j.Record, error) {
 		res, err := tx.Run(ctx, q.Cypher, p)
 		if err != nil {
@@ -239,27 +249,27 @@ func RunSupportWalk(ctx context.Context, tx neo4j.ManagedTransaction, dir Suppor
 	if err != nil || len(w.Paths) == 0 {
 		return 0, err
 	}
-	if _, err := run(qSupportFetch, w.fetchArgs()); err != nil {
+	if _, err := run(qSupportFetch, w.fetchArgs(detail)); err != nil {
 		return 0, err
 	}
 	return len(w.Paths), nil
 }
 
 // PoliciesSupporting returns one SupportPath per policy that supports the enterprise within
-// maxHops, shortest first, then by name; at most first of them (0..MaxPage). An unknown
-// enterprise gives fault.ErrNotFound.
-func (s *Store) PoliciesSupporting(ctx context.Context, enterpriseID string, maxHops, first int) ([]SupportPath, error) {
-	return s.supportPaths(ctx, FromEnterprise, enterpriseID, maxHops, first)
+// maxHops, shortest first, then by name; at most first of them (0..MaxPage). At Full each
+// path holds its nodes and edges; at Outline only its two ends. An unknown enterprise gives
+// fault.ErrNotFound.
+func (s *Store) PoliciesSupporting(ctx context.Context, enterpriseID string, maxHops, first int, detail Detail) ([]SupportPath, error) {
+	return s.supportPaths(ctx, FromEnterprise, enterpriseID, maxHops, first, detail)
 }
 
 // EnterprisesSupportedBy returns one SupportPath per enterprise the policy supports within
-// maxHops, shortest first, then by name; at most first of them (0..MaxPage). An unknown
-// policy gives fault.ErrNotFound.
-func (s *Store) EnterprisesSupportedBy(ctx context.Context, policyID string, maxHops, first int) ([]SupportPath, error) {
-	return s.supportPaths(ctx, FromPolicy, policyID, maxHops, first)
+// maxHops, as PoliciesSupporting. An unknown policy gives fault.ErrNotFound.
+func (s *Store) EnterprisesSupportedBy(ctx context.Context, policyID string, maxHops, first int, detail Detail) ([]SupportPath, error) {
+	return s.supportPaths(ctx, FromPolicy, policyID, maxHops, first, detail)
 }
 
-func (s *Store) supportPaths(ctx context.Context, dir SupportDirection, id string, maxHops, first int) ([]SupportPath, error) {
+func (s *Store) supportPaths(ctx context.Context, dir SupportDirection, id string, maxHops, first int, detail Detail) ([]SupportPath, error) {
 	if err := checkHops("maxHops", maxHops, MaxHops); err != nil {
 		return nil, err
 	}
@@ -285,7 +295,7 @@ func (s *Store) supportPaths(ctx context.Context, dir SupportDirection, id strin
 		if w, err = walkSupport(run, dir, id, maxHops, first); err != nil || len(w.Paths) == 0 {
 			return err
 		}
-		fetch, err = run(qSupportFetch, w.fetchArgs())
+		fetch, err = run(qSupportFetch, w.fetchArgs(detail))
 		return err
 	})
 	var wk errWrongKind
@@ -317,6 +327,11 @@ func (s *Store) supportPaths(ctx context.Context, dir SupportDirection, id strin
 	for _, p := range w.Paths {
 		sp := SupportPath{Hops: len(p.Rels)}
 		sp.PolicyID, sp.EnterpriseID = p.Nodes[0], p.Nodes[len(p.Nodes)-1]
+		if detail == Outline {
+			sp.Path.Nodes = []Node{nodes[sp.PolicyID], nodes[sp.EnterpriseID]}
+			out = append(out, sp)
+			continue
+		}
 		for _, n := range p.Nodes {
 			sp.Path.Nodes = append(sp.Path.Nodes, nodes[n])
 		}

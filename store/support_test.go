@@ -82,9 +82,9 @@ func checkAgainstOracle(t *testing.T, s *store.Store, drv neo4j.DriverWithContex
 				var got []store.SupportPath
 				var err error
 				if c.dir == store.FromEnterprise {
-					got, err = s.PoliciesSupporting(ctx, id, hops, store.MaxPage)
+					got, err = s.PoliciesSupporting(ctx, id, hops, store.MaxPage, store.Full)
 				} else {
-					got, err = s.EnterprisesSupportedBy(ctx, id, hops, store.MaxPage)
+					got, err = s.EnterprisesSupportedBy(ctx, id, hops, store.MaxPage, store.Full)
 				}
 				if err != nil {
 					t.Fatalf("%s (%d hops): %v", id, hops, err)
@@ -122,6 +122,21 @@ func checkAgainstOracle(t *testing.T, s *store.Store, drv neo4j.DriverWithContex
 						if prev.Hops > p.Hops || (prev.Hops == p.Hops && pn > n) {
 							t.Errorf("%s: path %d (%d hops, %s) after (%d hops, %s)", id, i, p.Hops, n, prev.Hops, pn)
 						}
+					}
+				}
+				var outline []store.SupportPath
+				if c.dir == store.FromEnterprise {
+					outline, err = s.PoliciesSupporting(ctx, id, hops, store.MaxPage, store.Outline)
+				} else {
+					outline, err = s.EnterprisesSupportedBy(ctx, id, hops, store.MaxPage, store.Outline)
+				}
+				if err != nil || len(outline) != len(got) {
+					t.Fatalf("%s outline: %d paths, %v; full: %d", id, len(outline), err, len(got))
+				}
+				for i, o := range outline { // the same ends in the same order, and only the ends
+					if o.PolicyID != got[i].PolicyID || o.EnterpriseID != got[i].EnterpriseID || o.Hops != got[i].Hops ||
+						len(o.Path.Nodes) != 2 || o.Path.Nodes[0].ID != o.PolicyID || o.Path.Nodes[1].ID != o.EnterpriseID || len(o.Path.Edges) != 0 {
+						t.Errorf("%s outline path %d: %+v, full %s → %s (%d hops)", id, i, o, got[i].PolicyID, got[i].EnterpriseID, got[i].Hops)
 					}
 				}
 				slices.Sort(have)
@@ -186,7 +201,7 @@ func TestSupportWalkArguments(t *testing.T) {
 	storetest.SeedChangning(t, s)
 	ctx := context.Background()
 	const policy = "policy:长宁区支持金融服务业发展和金融科技创新的实施办法"
-	all, err := s.EnterprisesSupportedBy(ctx, policy, 3, store.MaxPage)
+	all, err := s.EnterprisesSupportedBy(ctx, policy, 3, store.MaxPage, store.Full)
 	if err != nil || len(all) < 3 {
 		t.Fatalf("%d paths, %v", len(all), err)
 	}
@@ -196,15 +211,15 @@ func TestSupportWalkArguments(t *testing.T) {
 		want    int
 		wantErr error
 	}{
-		{"first cuts in order", func() ([]store.SupportPath, error) { return s.EnterprisesSupportedBy(ctx, policy, 3, 2) }, 2, nil},
-		{"first 0 is empty", func() ([]store.SupportPath, error) { return s.EnterprisesSupportedBy(ctx, policy, 3, 0) }, 0, nil},
-		{"first 0 still checks the id", func() ([]store.SupportPath, error) { return s.EnterprisesSupportedBy(ctx, "policy:不存在", 3, 0) }, 0, fault.ErrNotFound},
-		{"first too large", func() ([]store.SupportPath, error) { return s.EnterprisesSupportedBy(ctx, policy, 3, store.MaxPage+1) }, 0, fault.ErrInvalidInput},
-		{"maxHops 0", func() ([]store.SupportPath, error) { return s.EnterprisesSupportedBy(ctx, policy, 0, 10) }, 0, fault.ErrInvalidInput},
-		{"unknown enterprise", func() ([]store.SupportPath, error) { return s.PoliciesSupporting(ctx, "enterprise:不存在", 3, 10) }, 0, fault.ErrNotFound},
-		{"policy given as enterprise", func() ([]store.SupportPath, error) { return s.PoliciesSupporting(ctx, policy, 3, 10) }, 0, fault.ErrInvalidInput},
+		{"first cuts in order", func() ([]store.SupportPath, error) { return s.EnterprisesSupportedBy(ctx, policy, 3, 2, store.Full) }, 2, nil},
+		{"first 0 is empty", func() ([]store.SupportPath, error) { return s.EnterprisesSupportedBy(ctx, policy, 3, 0, store.Full) }, 0, nil},
+		{"first 0 still checks the id", func() ([]store.SupportPath, error) { return s.EnterprisesSupportedBy(ctx, "policy:不存在", 3, 0, store.Full) }, 0, fault.ErrNotFound},
+		{"first too large", func() ([]store.SupportPath, error) { return s.EnterprisesSupportedBy(ctx, policy, 3, store.MaxPage+1, store.Full) }, 0, fault.ErrInvalidInput},
+		{"maxHops 0", func() ([]store.SupportPath, error) { return s.EnterprisesSupportedBy(ctx, policy, 0, 10, store.Full) }, 0, fault.ErrInvalidInput},
+		{"unknown enterprise", func() ([]store.SupportPath, error) { return s.PoliciesSupporting(ctx, "enterprise:不存在", 3, 10, store.Full) }, 0, fault.ErrNotFound},
+		{"policy given as enterprise", func() ([]store.SupportPath, error) { return s.PoliciesSupporting(ctx, policy, 3, 10, store.Full) }, 0, fault.ErrInvalidInput},
 		{"enterprise given as policy", func() ([]store.SupportPath, error) {
-			return s.EnterprisesSupportedBy(ctx, all[0].EnterpriseID, 3, 10)
+			return s.EnterprisesSupportedBy(ctx, all[0].EnterpriseID, 3, 10, store.Full)
 		}, 0, fault.ErrInvalidInput},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -56,7 +56,7 @@ type SupportPath struct {
 	PolicyID     string
 	EnterpriseID string
 	Hops         int
-	Path         Subgraph // nodes in path order, edges in path order
+	Path         Subgraph // nodes in path order, edges in path order; at Outline only the two ends, no edges
 }
 
 // Direction of a lineage walk.
