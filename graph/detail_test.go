@@ -125,3 +125,48 @@ func TestSupportPathsWithoutPath(t *testing.T) {
 		}
 	}
 }
+
+// TestOutlineNodePages checks that a page of nodes asked only for id, kind and name (read at
+// store.Outline) lists the same nodes as one asked for more, and that a field asked through
+// a fragment on a kind reads whole nodes.
+func TestOutlineNodePages(t *testing.T) {
+	s := changning(t)
+	h := apiServer(t, s)
+	get := func(sel string) []map[string]any {
+		r, body := query(t, h, `{ nodes(kind: ENTERPRISE, first: 20) { totalCount edges { cursor node { `+sel+` } } pageInfo { hasNextPage endCursor } } }`, nil, false)
+		if len(r.Errors) > 0 {
+			t.Fatalf("errors: %s", body)
+		}
+		var d struct {
+			Nodes struct {
+				Edges []struct{ Node map[string]any }
+			}
+		}
+		if err := json.Unmarshal(r.Data, &d); err != nil || len(d.Nodes.Edges) < 5 {
+			t.Fatalf("%v %s", err, body)
+		}
+		var out []map[string]any
+		for _, e := range d.Nodes.Edges {
+			out = append(out, e.Node)
+		}
+		return out
+	}
+	outline := get(`id kind name`)
+	full := get(`id kind name aliases sources { documentId }`)
+	typed := get(`id name ... on Enterprise { aliases }`)
+	for i := range full {
+		if outline[i]["id"] != full[i]["id"] || outline[i]["name"] != full[i]["name"] || outline[i]["kind"] != full[i]["kind"] {
+			t.Errorf("node %d: outline %v, full %v", i, outline[i], full[i])
+		}
+		if fmt.Sprint(typed[i]["aliases"]) != fmt.Sprint(full[i]["aliases"]) {
+			t.Errorf("node %d: aliases through a fragment %v, want %v", i, typed[i]["aliases"], full[i]["aliases"])
+		}
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	for _, q := range []string{`query="listNodes_Enterprise_outline"`, `query="listNodes_Enterprise"`} {
+		if !strings.Contains(rec.Body.String(), q) {
+			t.Errorf("/metrics counts no %s round trip", q)
+		}
+	}
+}

@@ -40,6 +40,8 @@ func BenchmarkOverhead(b *testing.B) {
 			`query($t: String!) { search(text: $t, first: 20) { score node { id kind name } } }`, map[string]any{"t": "科技"}},
 		{"node", func() error { _, err := s.NodesByIDs(ctx, []string{ent}); return err },
 			`query($id: ID!) { node(id: $id) { id kind name aliases method confidence sources { documentId passage start end quote method confidence } } }`, map[string]any{"id": ent}},
+		{"nodesPage", func() error { _, err := s.ListNodes(ctx, nil, 50, "", store.Outline); return err },
+			`query { nodes(first: 50) { totalCount edges { cursor node { id name } } pageInfo { hasNextPage endCursor } } }`, nil},
 		{"lineage", func() error { _, err := s.Lineage(ctx, pol, store.Downstream, 6, store.Outline); return err },
 			`query($id: ID!) { lineage(id: $id, direction: DOWNSTREAM, maxDepth: 6) { nodes { id kind label } edges { id type source target } truncated } }`, map[string]any{"id": pol}},
 		{"neighborhood2", func() error { _, err := s.Neighborhood(ctx, ent, 2, nil, 200, store.Outline); return err },

@@ -94,6 +94,56 @@ func supportDetail(ctx context.Context) store.Detail {
 	return store.Outline
 }
 
+// outlineNodeFields are the Node fields an outline read answers.
+var outlineNodeFields = map[string]bool{"id": true, "kind": true, "name": true, "__typename": true}
+
+// connectionDetail returns store.Outline when the NodeConnection the current field returns
+// asks of its nodes only id, kind and name (fragments on any kind included).
+func connectionDetail(ctx context.Context) store.Detail {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil || !graphql.HasOperationContext(ctx) {
+		return store.Full
+	}
+	op := graphql.GetOperationContext(ctx)
+	for _, f := range graphql.CollectFields(op, fc.Field.Selections, []string{"NodeConnection"}) {
+		if f.Name != "edges" {
+			continue
+		}
+		for _, e := range graphql.CollectFields(op, f.Selections, []string{"NodeEdge"}) {
+			if e.Name == "node" && !selectsOnly(op.Doc, e.Selections, outlineNodeFields) {
+				return store.Full
+			}
+		}
+	}
+	return store.Outline
+}
+
+// selectsOnly reports whether set, through every fragment whatever its type condition,
+// selects no field outside allowed.
+func selectsOnly(doc *ast.QueryDocument, set ast.SelectionSet, allowed map[string]bool) bool {
+	for _, sel := range set {
+		switch x := sel.(type) {
+		case *ast.Field:
+			if !allowed[x.Name] {
+				return false
+			}
+		case *ast.InlineFragment:
+			if !selectsOnly(doc, x.SelectionSet, allowed) {
+				return false
+			}
+		case *ast.FragmentSpread:
+			def := x.Definition
+			if def == nil && doc != nil {
+				def = doc.Fragments.ForName(x.Name)
+			}
+			if def == nil || !selectsOnly(doc, def.SelectionSet, allowed) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // outlineFields are the GraphView fields an outline read answers.
 var outlineFields = map[string]map[string]bool{
 	"nodes": {"id": true, "kind": true, "label": true, "__typename": true},
@@ -137,7 +187,7 @@ func (r *Resolver) searchHits(ctx context.Context, hits []store.SearchHit) []*gm
 	return out
 }
 
-func (r *Resolver) nodeConnection(ctx context.Context, page store.NodePage) *gmodel.NodeConnection {
+func (r *Resolver) nodeConnection(ctx context.Context, page store.NodePage, detail store.Detail) *gmodel.NodeConnection {
 	ld := loader.For(ctx)
 	conn := &gmodel.NodeConnection{
 		Edges:      make([]*gmodel.NodeEdge, 0, len(page.Nodes)),
@@ -145,7 +195,9 @@ func (r *Resolver) nodeConnection(ctx context.Context, page store.NodePage) *gmo
 		PageInfo:   &gmodel.PageInfo{HasNextPage: page.HasNext, HasPreviousPage: page.HasPrevious},
 	}
 	for _, n := range page.Nodes {
-		ld.PrimeNode(n)
+		if detail == store.Full {
+			ld.PrimeNode(n)
+		}
 		conn.Edges = append(conn.Edges, &gmodel.NodeEdge{Cursor: store.Cursor(n.ID), Node: toNode(n)})
 	}
 	if k := len(conn.Edges); k > 0 {

@@ -604,11 +604,12 @@ func (r *queryResolver) Search(ctx context.Context, text string, kinds []model.N
 
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, kind *model.NodeKind, first *int, after *string) (*model.NodeConnection, error) {
-	page, err := r.Store.ListNodes(ctx, kindPtr(kind), intOr(first, 50), deref(after))
+	detail := connectionDetail(ctx)
+	page, err := r.Store.ListNodes(ctx, kindPtr(kind), intOr(first, 50), deref(after), detail)
 	if err != nil {
 		return nil, err
 	}
-	return r.nodeConnection(ctx, page), nil
+	return r.nodeConnection(ctx, page, detail), nil
 }
 
 // PoliciesSupporting is the resolver for the policiesSupporting field.

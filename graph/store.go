@@ -13,7 +13,7 @@ import (
 type Store interface {
 	loader.Store
 	Search(ctx context.Context, text string, kinds []model.Kind, first int) ([]store.SearchHit, error)
-	ListNodes(ctx context.Context, kind *model.Kind, first int, after string) (store.NodePage, error)
+	ListNodes(ctx context.Context, kind *model.Kind, first int, after string, detail store.Detail) (store.NodePage, error)
 	PoliciesSupporting(ctx context.Context, enterpriseID string, maxHops, first int, detail store.Detail) ([]store.SupportPath, error)
 	EnterprisesSupportedBy(ctx context.Context, policyID string, maxHops, first int, detail store.Detail) ([]store.SupportPath, error)
 	Lineage(ctx context.Context, id string, dir store.Direction, maxDepth int, detail store.Detail) (store.Subgraph, error)

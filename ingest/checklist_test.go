@@ -53,7 +53,7 @@ func loadIndex(t *testing.T, s *store.Store) graphIndex {
 	idx := graphIndex{byName: map[string][]store.Node{}}
 	after := ""
 	for {
-		page, err := s.ListNodes(ctx, nil, store.MaxPage, after)
+		page, err := s.ListNodes(ctx, nil, store.MaxPage, after, store.Full)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -157,7 +157,7 @@ func (f *fakeStore) sorted() []store.Node {
 	return ns
 }
 
-func (f *fakeStore) ListNodes(ctx context.Context, kind *model.Kind, first int, after string) (store.NodePage, error) {
+func (f *fakeStore) ListNodes(ctx context.Context, kind *model.Kind, first int, after string, _ store.Detail) (store.NodePage, error) {
 	if err := f.enter(ctx, "ListNodes", 0); err != nil {
 		return store.NodePage{}, err
 	}

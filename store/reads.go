@@ -91,11 +91,6 @@ LIMIT $first
 RETURN n `+nodeProj+` AS n, score`,
 		map[string]any{"lucene": `"x"`, "text": "x", "kinds": []string{}, "cand": 100, "first": 20})
 
-	qListAll = newQuery("listNodes", `
-CALL () { MATCH (n:Entity) RETURN count(n) AS total }
-MATCH (n:Entity) WHERE n.id > $after
-WITH total, n ORDER BY n.id LIMIT $limit
-RETURN total, n `+nodeProj+` AS n`, map[string]any{"after": "", "limit": 10})
 
 	qQuantitiesOf = newQuery("quantitiesOf", `
 UNWIND $ids AS id
@@ -104,15 +99,22 @@ RETURN id, q {.*} AS q
 ORDER BY id, q.what, q.value`, map[string]any{"ids": []string{"policy:x"}})
 )
 
-// listByKind pages one kind in id order through its per-kind id index.
-var listByKind = func() map[model.Kind]Query {
-	m := map[model.Kind]Query{}
-	for _, k := range model.Kinds {
-		m[k] = newQuery("listNodes_"+string(k), `
-CALL () { MATCH (n:`+string(k)+`) RETURN count(n) AS total }
-MATCH (n:`+string(k)+`) WHERE n.id > $after
+// listByKind pages one kind ("" for every entity) in id order through its id index, at
+// each Detail.
+var listByKind = func() map[Detail]map[model.Kind]Query {
+	m := map[Detail]map[model.Kind]Query{Full: {}, Outline: {}}
+	for _, d := range []Detail{Full, Outline} {
+		for _, k := range append([]model.Kind{""}, model.Kinds...) {
+			label, name := string(k), "listNodes_"+string(k)
+			if k == "" {
+				label, name = "Entity", "listNodes"
+			}
+			m[d][k] = newQuery(name+detailSuffix[d], `
+CALL () { MATCH (n:`+label+`) RETURN count(n) AS total }
+MATCH (n:`+label+`) WHERE n.id > $after
 WITH total, n ORDER BY n.id LIMIT $limit
-RETURN total, n `+nodeProj+` AS n`, map[string]any{"after": "", "limit": 10})
+RETURN total, n `+nodeProjAt[d]+` AS n`, map[string]any{"after": "", "limit": 10})
+		}
 	}
 	return m
 }()
@@ -332,8 +334,9 @@ func luceneEscape(s string) string {
 }
 
 // ListNodes pages through entities of one kind (or all) in id order; after is an opaque
-// cursor from a previous page ("" for the first page).
-func (s *Store) ListNodes(ctx context.Context, kind *model.Kind, first int, after string) (NodePage, error) {
+// cursor from a previous page ("" for the first page). At Outline the nodes hold only id,
+// kind and name.
+func (s *Store) ListNodes(ctx context.Context, kind *model.Kind, first int, after string, detail Detail) (NodePage, error) {
 	if first < 0 || first > MaxPage {
 		return NodePage{}, fmt.Errorf("first must be 0..%d, got %d: %w", MaxPage, first, fault.ErrInvalidInput)
 	}
@@ -345,9 +348,13 @@ func (s *Store) ListNodes(ctx context.Context, kind *model.Kind, first int, afte
 		}
 		afterID = id
 	}
-	q := qListAll
+	k := model.Kind("")
 	if kind != nil {
-		q = listByKind[*kind]
+		k = *kind
+	}
+	q, ok := listByKind[detail][k]
+	if !ok {
+		return NodePage{}, fmt.Errorf("kind %q: %w", k, fault.ErrInvalidInput)
 	}
 	recs, err := s.read(ctx, q, map[string]any{"after": afterID, "limit": first + 1})
 	if err != nil {
