@@ -241,3 +241,59 @@ func TestSupportWalkArguments(t *testing.T) {
 		})
 	}
 }
+
+// TestShortestPathMatchesOracle checks store.ShortestPath (Neo4j's bidirectional
+// shortestPath()) against SHORTEST 1 on every pair of a spread of Changning entities: the
+// same length, or none for both, and a path that really joins the two.
+func TestShortestPathMatchesOracle(t *testing.T) {
+	s := storetest.Open(t)
+	storetest.SeedChangning(t, s)
+	drv, db := rawDriver(t)
+	ctx := context.Background()
+	var starts []string
+	for _, k := range []string{"Enterprise", "Policy", "Alliance", "TalentMeasure", "Program"} {
+		xs := ids(t, drv, db, k)
+		for i := 0; i < len(xs); i += max(1, len(xs)/4) {
+			starts = append(starts, xs[i])
+		}
+	}
+	const oracle = `MATCH (a:Entity {id: $from}) MATCH (b:Entity {id: $to})
+OPTIONAL MATCH p = SHORTEST 1 (a)-[:ISSUED_BY|SUPPORTS|RECOGNIZES|ESTABLISHES|IMPLEMENTS|DERIVED_FROM|PART_OF|AMENDS|SUPERSEDES|MEMBER_OF|PARTICIPATES_IN|OPERATES|LOCATED_IN|IN_INDUSTRY|INVESTS_IN|TARGETS|INTRODUCED|PROPOSED_BY|RESPONDS_TO|SIGNED_BY]-{1,4}(b)
+RETURN length(p) AS l`
+	checked := 0
+	for _, a := range starts {
+		for _, b := range starts {
+			if a == b {
+				continue
+			}
+			res, err := neo4j.ExecuteQuery(ctx, drv, oracle, map[string]any{"from": a, "to": b}, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(db))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _ := res.Records[0].AsMap()["l"].(int64)
+			for _, d := range []store.Detail{store.Full, store.Outline} {
+				got, err := s.ShortestPath(ctx, a, b, 4, d)
+				if err != nil {
+					t.Fatalf("%s → %s: %v", a, b, err)
+				}
+				if got == nil {
+					if want != 0 {
+						t.Errorf("%s → %s: no path, oracle %d hops", a, b, want)
+					}
+					continue
+				}
+				if int64(len(got.Edges)) != want || len(got.Nodes) != len(got.Edges)+1 || got.Nodes[0].ID != a || got.Nodes[len(got.Nodes)-1].ID != b {
+					t.Errorf("%s → %s: %d edges over %d nodes, oracle %d hops", a, b, len(got.Edges), len(got.Nodes), want)
+				}
+			}
+			checked++
+		}
+	}
+	if got, err := s.ShortestPath(ctx, starts[0], starts[0], 4, store.Full); err != nil || got == nil || len(got.Nodes) != 1 || len(got.Edges) != 0 {
+		t.Errorf("path to itself: %+v, %v", got, err)
+	}
+	if _, err := s.ShortestPath(ctx, "policy:不存在", "policy:不存在", 4, store.Full); !errors.Is(err, fault.ErrNotFound) {
+		t.Errorf("unknown id to itself: %v", err)
+	}
+	t.Logf("%d pairs agree with the oracle", checked)
+}

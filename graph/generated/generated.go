@@ -4161,7 +4161,7 @@ type Query {
   lineage(id: ID!, direction: Direction = UPSTREAM, maxDepth: Int = 6): GraphView!
   "The subgraph within depth hops of id, at most limit nodes; kinds keeps only those kinds besides the root. includeRetracted also walks retracted facts, flagged retracted."
   neighborhood(id: ID!, depth: Int = 1, kinds: [NodeKind!], limit: Int = 200, includeRetracted: Boolean = false): GraphView!
-  "A shortest path of at most maxHops between two entities; null when there is none."
+  "A shortest path of at most maxHops between two entities, in either direction over every fact type; null when there is none. From an entity to itself: that node alone."
   shortestPath(fromId: ID!, toId: ID!, maxHops: Int = 6): GraphView
   "Counts by kind and by relationship type."
   stats: GraphStats!
