@@ -91,7 +91,6 @@ LIMIT $first
 RETURN n `+nodeProj+` AS n, score`,
 		map[string]any{"lucene": `"x"`, "text": "x", "kinds": []string{}, "cand": 100, "first": 20})
 
-
 	qQuantitiesOf = newQuery("quantitiesOf", `
 UNWIND $ids AS id
 MATCH (:Entity {id: id})-[:HAS_QUANTITY]->(q:Quantity)

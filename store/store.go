@@ -191,17 +191,13 @@ func (s *Store) readTx(ctx context.Context, fn func(run runner) error) error {
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead})
 	defer sess.Close(ctx)
 	_, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return nil, fn(func(q Query, params map[string]any) ([]*neo4j.Record, error) {
+		return nil, fn(func(q Query, params map[string]any, each func(*neo4j.Record) error) error {
 			s.count(ctx, q)
 			last = q
 			start := time.Now()
-			res, err := tx.Run(ctx, q.Cypher, params)
-			var recs []*neo4j.Record
-			if err == nil {
-				recs, err = res.Collect(ctx)
-			}
+			err := streamRecords(ctx, tx, q, params, each)
 			observeLatency(q.Name, time.Since(start), err)
-			return recs, err
+			return err
 		})
 	})
 	var wk errWrongKind

@@ -36,10 +36,23 @@ const (
 // supportStepRows are the columns of one expansion: the frontier node it came from, the
 // node reached, and the edge taken. $kind, when set, keeps only reached nodes of that kind
 // (the last hop only needs the far end's kind).
+// Names, needed to order the far ends, come only with nodes of $endKind. The columns are
+// read by position (supportCol*).
 const supportStepRows = `
 WITH fid, a, r, n WHERE $kind IS NULL OR n.kind = $kind
-RETURN fid AS from, a.kind AS fromKind, n.id AS id, n.kind AS kind, n.name AS name,
-       type(r) AS type, elementId(r) AS rel`
+RETURN fid AS from, a.kind AS fromKind, n.id AS id, n.kind AS kind,
+       CASE n.kind WHEN $endKind THEN n.name END AS name, type(r) AS type, elementId(r) AS rel`
+
+// Column positions of supportStepRows.
+const (
+	supportColFrom = iota
+	supportColFromKind
+	supportColID
+	supportColKind
+	supportColName
+	supportColType
+	supportColRel
+)
 
 var (
 	// qSupportDown expands one hop from the policy's side towards enterprises.
@@ -50,7 +63,7 @@ CALL (a) {
   MATCH (a)-[r:`+supportForward+`]->(n) RETURN r, n
   UNION ALL
   MATCH (a)<-[r:`+supportBackward+`]-(n) RETURN r, n
-}`+supportStepRows, map[string]any{"frontier": []string{"policy:x"}, "kind": nil})
+}`+supportStepRows, map[string]any{"frontier": []string{"policy:x"}, "kind": nil, "endKind": "Enterprise"})
 
 	// qSupportUp expands one hop from the enterprise's side back towards policies.
 	qSupportUp = newQuery("supportUp", `
@@ -60,7 +73,7 @@ CALL (a) {
   MATCH (a)<-[r:`+supportForward+`]-(n) RETURN r, n
   UNION ALL
   MATCH (a)-[r:`+supportBackward+`]->(n) RETURN r, n
-}`+supportStepRows, map[string]any{"frontier": []string{"enterprise:x"}, "kind": "Policy"})
+}`+supportStepRows, map[string]any{"frontier": []string{"enterprise:x"}, "kind": "Policy", "endKind": "Policy"})
 
 	// qSupportFetch returns the nodes and edges of the kept paths, each once.
 	qSupportFetch = newQuery("supportFetch", `
@@ -109,8 +122,23 @@ type SupportWalkPath struct {
 	Rels  []string // element ids, in path order
 }
 
-// runner runs one named statement inside the walk's transaction.
-type runner func(q Query, params map[string]any) ([]*neo4j.Record, error)
+// runner runs one named statement inside the walk's transaction and hands each record to
+// each as it arrives, so a hop of thousands of rows is never held whole.
+type runner func(q Query, params map[string]any, each func(*neo4j.Record) error) error
+
+// streamRecords runs q in tx and hands each record to each.
+func streamRecords(ctx context.Context, tx neo4j.ManagedTransaction, q Query, params map[string]any, each func(*neo4j.Record) error) error {
+	res, err := tx.Run(ctx, q.Cypher, params)
+	if err != nil {
+		return err
+	}
+	for res.Next(ctx) {
+		if err := each(res.Record()); err != nil {
+			return err
+		}
+	}
+	return res.Err()
+}
 
 // walkSupport runs the breadth-first search from start up to maxHops and keeps the first
 // limit far ends ordered by hops, name and id. It reports errWrongKind when start exists but
@@ -127,57 +155,60 @@ func walkSupport(run runner, dir SupportDirection, start string, maxHops, limit 
 	}
 	parent := map[string]supportHop{start: {}}
 	hops := map[string]int{start: 0}
-	var ends []found
+	var kept []found
 	frontier := []string{start}
 	for h := 1; h <= maxHops && len(frontier) > 0; h++ {
 		var kind any
 		if h == maxHops {
 			kind = string(endKind) // the last hop only needs the far ends
 		}
-		recs, err := run(step, map[string]any{"frontier": frontier, "kind": kind})
-		w.Trips++
-		if err != nil {
-			return w, err
-		}
 		// Candidates of this level, each with its smallest way in, so paths are deterministic.
 		next := map[string]supportHop{}
 		names := map[string]string{}
-		kinds := map[string]string{}
-		for _, r := range recs {
-			m := r.AsMap()
-			if h == 1 && str(m["fromKind"]) != string(startKind) {
-				return w, errWrongKind{id: start, kind: str(m["fromKind"]), want: startKind}
+		ends := map[string]bool{}
+		err := run(step, map[string]any{"frontier": frontier, "kind": kind, "endKind": string(endKind)}, func(r *neo4j.Record) error {
+			v := r.Values
+			if h == 1 && str(v[supportColFromKind]) != string(startKind) {
+				return errWrongKind{id: start, kind: str(v[supportColFromKind]), want: startKind}
 			}
-			id := str(m["id"])
+			id := str(v[supportColID])
 			if _, seen := hops[id]; seen {
-				continue
+				return nil
 			}
-			hop := supportHop{from: str(m["from"]), relType: str(m["type"]), rel: str(m["rel"])}
+			hop := supportHop{from: str(v[supportColFrom]), relType: str(v[supportColType]), rel: str(v[supportColRel])}
 			if old, ok := next[id]; ok && cmp.Or(cmp.Compare(old.from, hop.from), cmp.Compare(old.relType, hop.relType), cmp.Compare(old.rel, hop.rel)) <= 0 {
-				continue
+				return nil
 			}
-			next[id], names[id], kinds[id] = hop, str(m["name"]), str(m["kind"])
+			next[id] = hop
+			if str(v[supportColKind]) == string(endKind) {
+				names[id], ends[id] = str(v[supportColName]), true
+			}
+			return nil
+		})
+		w.Trips++
+		if err != nil {
+			return w, err
 		}
 		frontier = frontier[:0:0]
 		level := make([]found, 0)
 		for id, hop := range next {
 			parent[id], hops[id] = hop, h
 			frontier = append(frontier, id)
-			if kinds[id] == string(endKind) {
+			if ends[id] {
 				level = append(level, found{id: id, name: names[id], hops: h})
 			}
 		}
 		slices.Sort(frontier)
 		slices.SortFunc(level, func(a, b found) int { return cmp.Or(cmp.Compare(a.name, b.name), cmp.Compare(a.id, b.id)) })
-		ends = append(ends, level...)
-		if len(ends) >= limit {
+		kept = append(kept, level...)
+		if len(kept) >= limit {
 			break // every later end is longer and would be cut
 		}
 	}
-	if len(ends) > limit {
-		ends = ends[:limit]
+	if len(kept) > limit {
+		kept = kept[:limit]
 	}
-	for _, e := range ends {
+	for _, e := range kept {
 		p := SupportWalkPath{End: e.id}
 		for id := e.id; id != start; id = parent[id].from {
 			p.Nodes = append(p.Nodes, id)
@@ -238,18 +269,14 @@ func (e errWrongKind) Error() string {
 // decodes nothing: the benchmark's raw-driver floor measures with it what the walk costs in
 // Neo4j and on the wire.
 func RunSupportWalk(ctx context.Context, tx neo4j.ManagedTransaction, dir SupportDirection, start string, maxHops, limit int, detail Detail) (int, error) {
-	run := func(q Query, p map[string]any) ([]*neo4j.Record, error) {
-		res, err := tx.Run(ctx, q.Cypher, p)
-		if err != nil {
-			return nil, err
-		}
-		return res.Collect(ctx)
+	run := func(q Query, p map[string]any, each func(*neo4j.Record) error) error {
+		return streamRecords(ctx, tx, q, p, each)
 	}
 	w, err := walkSupport(run, dir, start, maxHops, limit)
 	if err != nil || len(w.Paths) == 0 {
 		return 0, err
 	}
-	if _, err := run(qSupportFetch, w.fetchArgs(detail)); err != nil {
+	if err := run(qSupportFetch, w.fetchArgs(detail), func(*neo4j.Record) error { return nil }); err != nil {
 		return 0, err
 	}
 	return len(w.Paths), nil
@@ -288,15 +315,14 @@ func (s *Store) supportPaths(ctx context.Context, dir SupportDirection, id strin
 	}
 	var (
 		w     SupportWalk
-		fetch []*neo4j.Record
+		fetch *neo4j.Record
 	)
 	err := s.readTx(ctx, func(run runner) error {
 		var err error
 		if w, err = walkSupport(run, dir, id, maxHops, first); err != nil || len(w.Paths) == 0 {
 			return err
 		}
-		fetch, err = run(qSupportFetch, w.fetchArgs(detail))
-		return err
+		return run(qSupportFetch, w.fetchArgs(detail), func(r *neo4j.Record) error { fetch = r; return nil })
 	})
 	var wk errWrongKind
 	switch {
@@ -311,12 +337,12 @@ func (s *Store) supportPaths(ctx context.Context, dir SupportDirection, id strin
 		return []SupportPath{}, nil
 	}
 	nodes, edges := map[string]Node{}, map[string]Edge{}
-	if len(fetch) == 1 {
-		ns, _ := fetch[0].Get("nodes")
+	if fetch != nil {
+		ns, _ := fetch.Get("nodes")
 		for _, n := range decodeNodes(ns) {
 			nodes[n.ID] = n
 		}
-		rs, _ := fetch[0].Get("rels")
+		rs, _ := fetch.Get("rels")
 		items, _ := rs.([]any)
 		for _, it := range items {
 			m, _ := it.(map[string]any)

@@ -213,10 +213,16 @@ func TestSupportWalkArguments(t *testing.T) {
 	}{
 		{"first cuts in order", func() ([]store.SupportPath, error) { return s.EnterprisesSupportedBy(ctx, policy, 3, 2, store.Full) }, 2, nil},
 		{"first 0 is empty", func() ([]store.SupportPath, error) { return s.EnterprisesSupportedBy(ctx, policy, 3, 0, store.Full) }, 0, nil},
-		{"first 0 still checks the id", func() ([]store.SupportPath, error) { return s.EnterprisesSupportedBy(ctx, "policy:不存在", 3, 0, store.Full) }, 0, fault.ErrNotFound},
-		{"first too large", func() ([]store.SupportPath, error) { return s.EnterprisesSupportedBy(ctx, policy, 3, store.MaxPage+1, store.Full) }, 0, fault.ErrInvalidInput},
+		{"first 0 still checks the id", func() ([]store.SupportPath, error) {
+			return s.EnterprisesSupportedBy(ctx, "policy:不存在", 3, 0, store.Full)
+		}, 0, fault.ErrNotFound},
+		{"first too large", func() ([]store.SupportPath, error) {
+			return s.EnterprisesSupportedBy(ctx, policy, 3, store.MaxPage+1, store.Full)
+		}, 0, fault.ErrInvalidInput},
 		{"maxHops 0", func() ([]store.SupportPath, error) { return s.EnterprisesSupportedBy(ctx, policy, 0, 10, store.Full) }, 0, fault.ErrInvalidInput},
-		{"unknown enterprise", func() ([]store.SupportPath, error) { return s.PoliciesSupporting(ctx, "enterprise:不存在", 3, 10, store.Full) }, 0, fault.ErrNotFound},
+		{"unknown enterprise", func() ([]store.SupportPath, error) {
+			return s.PoliciesSupporting(ctx, "enterprise:不存在", 3, 10, store.Full)
+		}, 0, fault.ErrNotFound},
 		{"policy given as enterprise", func() ([]store.SupportPath, error) { return s.PoliciesSupporting(ctx, policy, 3, 10, store.Full) }, 0, fault.ErrInvalidInput},
 		{"enterprise given as policy", func() ([]store.SupportPath, error) {
 			return s.EnterprisesSupportedBy(ctx, all[0].EnterpriseID, 3, 10, store.Full)
