@@ -267,7 +267,7 @@ func NewFloorTarget(drv neo4j.DriverWithContext) (*FloorTarget, error) {
 	// store.Outline: the floor runs those statements.
 	names := map[Shape]string{
 		ShapeSearch: "search", ShapeNode: "nodesByIDs", ShapeNodesPage: "listNodes_Enterprise_outline",
-		ShapeLineage: "lineage_upstream_6_outline", ShapeNeighborhood: "neighborhood_2_outline", ShapeShortest: "shortestPath_6_outline",
+		ShapeNeighborhood: "neighborhood_2_outline", ShapeShortest: "shortestPath_6_outline",
 	}
 	t := &FloorTarget{drv: drv, q: map[Shape]string{}}
 	for s, n := range names {
@@ -309,7 +309,15 @@ func (t *FloorTarget) Do(ctx context.Context, s Shape, a Args) error {
 		})
 		return err
 	case ShapeLineage:
-		p = map[string]any{"id": a.ID, "limit": store.MaxSubgraph}
+		// A lineage walk is one statement per level (breadth-first), as the store sends it.
+		ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+		defer cancel()
+		sess := t.drv.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead})
+		defer sess.Close(ctx)
+		_, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+			return store.RunLineage(ctx, tx, a.ID, store.Upstream, 6, store.Outline)
+		})
+		return err
 	case ShapeNeighborhood:
 		p = map[string]any{"id": a.ID, "kinds": []string{}, "limit": 200}
 	case ShapeShortest:

@@ -74,7 +74,7 @@ fragment N on GraphNode { id kind label }`
 	// The outline statements did run (the store counts round trips by query name).
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
-	for _, q := range []string{"neighborhood_1_outline", "neighborhood_2_outline", "lineage_downstream_6_outline", "shortestPath_6_outline", "neighborhood_1\"", "lineage_upstream_6\""} {
+	for _, q := range []string{"neighborhood_1_outline", "neighborhood_2_outline", "lineageFetch_outline", "shortestPath_6_outline", "neighborhood_1\"", "lineageFetch\""} {
 		if !strings.Contains(rec.Body.String(), `query="`+strings.TrimSuffix(q, `"`)+`"`) {
 			t.Errorf("/metrics counts no %s round trip", q)
 		}

@@ -17,15 +17,24 @@ var labelScanOK = map[string]bool{}
 // and plain directed expansions (no shortest-path search), its fetch seeks edges by element
 // id. They also prove the plan walk reaches the left side of Apply and CartesianProduct.
 var mustUse = map[string][]string{
-	"supportDown":  {"NodeUniqueIndexSeek", "Expand(All)", "Union"},
-	"supportUp":    {"NodeUniqueIndexSeek", "Expand(All)", "Union"},
-	"supportFetch": {"NodeUniqueIndexSeek", "DirectedRelationshipByElementIdSeek", "CartesianProduct"},
+	"supportDown":            {"NodeUniqueIndexSeek", "Expand(All)", "Union"},
+	"supportUp":              {"NodeUniqueIndexSeek", "Expand(All)", "Union"},
+	"supportFetch":           {"NodeUniqueIndexSeek", "DirectedRelationshipByElementIdSeek", "CartesianProduct"},
+	"lineageStep_upstream":   {"NodeUniqueIndexSeek", "Expand(All)", "Union"},
+	"lineageStep_downstream": {"NodeUniqueIndexSeek", "Expand(All)", "Union"},
+	"lineageStep_both":       {"NodeUniqueIndexSeek", "Expand(All)", "Union"},
+	"lineageFetch_outline":   {"NodeUniqueIndexSeek", "DirectedRelationshipByElementIdSeek"},
+	"shortestPath_6":         {"NodeUniqueIndexSeek", "ShortestPath"},
 }
 
 // mustNotUse names operators a plan must not contain.
 var mustNotUse = map[string][]string{
-	"supportDown": {"StatefulShortestPath", "VarLengthExpand"},
-	"supportUp":   {"StatefulShortestPath", "VarLengthExpand"},
+	"supportDown":            {"StatefulShortestPath", "VarLengthExpand"},
+	"supportUp":              {"StatefulShortestPath", "VarLengthExpand"},
+	"lineageStep_upstream":   {"VarLengthExpand", "StatefulShortestPath"},
+	"lineageStep_downstream": {"VarLengthExpand", "StatefulShortestPath"},
+	"lineageStep_both":       {"VarLengthExpand", "StatefulShortestPath"},
+	"shortestPath_6":         {"StatefulShortestPath"},
 }
 
 // TestQueryPlans EXPLAINs every named query on the seeded Changning graph and fails on

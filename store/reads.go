@@ -141,36 +141,6 @@ RETURN [n IN nodes(p) | n `+nodeProjAt[d]+`] AS nodes, [r IN relationships(p) | 
 	return c
 }()
 
-// Lineage: upstream follows DERIVED_FROM/IMPLEMENTS/PART_OF/AMENDS/SUPERSEDES outwards and
-// ESTABLISHES inwards (a measure comes from the policy that established it).
-var qLineage = func() map[Detail]map[Direction]map[int]Query {
-	up := `((a)-[r:DERIVED_FROM|IMPLEMENTS|PART_OF|AMENDS|SUPERSEDES|ESTABLISHES]-(b) WHERE
-      (startNode(r) = a AND type(r) <> 'ESTABLISHES') OR (endNode(r) = a AND type(r) = 'ESTABLISHES'))`
-	down := `((a)-[r:DERIVED_FROM|IMPLEMENTS|PART_OF|AMENDS|SUPERSEDES|ESTABLISHES]-(b) WHERE
-      (endNode(r) = a AND type(r) <> 'ESTABLISHES') OR (startNode(r) = a AND type(r) = 'ESTABLISHES'))`
-	both := `((a)-[r:DERIVED_FROM|IMPLEMENTS|PART_OF|AMENDS|SUPERSEDES|ESTABLISHES]-(b))`
-	m := map[Detail]map[Direction]map[int]Query{}
-	for _, detail := range []Detail{Full, Outline} {
-		m[detail] = map[Direction]map[int]Query{Upstream: {}, Downstream: {}, Both: {}}
-		for dir, step := range map[Direction]string{Upstream: up, Downstream: down, Both: both} {
-			for d := 1; d <= MaxDepth; d++ {
-				m[detail][dir][d] = newQuery(fmt.Sprintf("lineage_%s_%d%s", strings.ToLower(string(dir)), d, detailSuffix[detail]), `
-MATCH (n:Entity {id: $id})
-OPTIONAL MATCH p = (n)`+step+`{1,`+strconv.Itoa(d)+`}(:Entity)
-WITH n, p LIMIT $limit
-UNWIND CASE WHEN p IS NULL THEN [null] ELSE relationships(p) END AS r
-WITH n, collect(DISTINCT r) AS rs, collect(DISTINCT startNode(r)) + collect(DISTINCT endNode(r)) AS ms
-WITH n, rs, [x IN ms WHERE x <> n] AS ms
-UNWIND [n] + ms AS m
-WITH rs, collect(DISTINCT m) AS ms
-RETURN [x IN ms | x `+nodeProjAt[detail]+`] AS nodes, [r IN rs | `+relAt[detail]("r")+`] AS rels`,
-					map[string]any{"id": "policy:x", "limit": 1000})
-			}
-		}
-	}
-	return m
-}()
-
 // Neighborhood: nodes within depth hops (through allowed kinds only, so the view stays
 // connected), then every fact among them.
 var qNeighborhood = func() map[Detail]map[int]Query {
@@ -423,28 +393,6 @@ func (s *Store) mustExist(ctx context.Context, id string, kind model.Kind) error
 		return fmt.Errorf("%q is a %s, not a %s: %w", id, n.Kind, kind, fault.ErrInvalidInput)
 	}
 	return nil
-}
-
-// Lineage walks model.LineageTypes (and ESTABLISHES, inwards) from id up to maxDepth in the
-// given direction. The result always holds the start node.
-func (s *Store) Lineage(ctx context.Context, id string, dir Direction, maxDepth int, detail Detail) (Subgraph, error) {
-	if err := checkHops("maxDepth", maxDepth, MaxDepth); err != nil {
-		return Subgraph{}, err
-	}
-	qs, ok := qLineage[detail][dir]
-	if !ok {
-		return Subgraph{}, fmt.Errorf("direction %q: %w", dir, fault.ErrInvalidInput)
-	}
-	recs, err := s.read(ctx, qs[maxDepth], map[string]any{"id": id, "limit": MaxSubgraph})
-	if err != nil {
-		return Subgraph{}, err
-	}
-	if len(recs) == 0 {
-		return Subgraph{}, fmt.Errorf("no entity %q: %w", id, fault.ErrNotFound)
-	}
-	ns, _ := recs[0].Get("nodes")
-	rs, _ := recs[0].Get("rels")
-	return Subgraph{Nodes: decodeNodes(ns), Edges: decodeEdges(rs)}, nil
 }
 
 // Neighborhood returns the subgraph within depth hops of id, at most limit nodes (the root
