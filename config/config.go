@@ -22,6 +22,8 @@ type Config struct {
 	Neo4jUser     string
 	Neo4jPassword string
 	Neo4jDatabase string
+	// MaxWalks bounds the support walks running at once (STORE_MAX_WALKS, default 4).
+	MaxWalks int
 
 	// Local launcher (used only when Neo4jURI is empty).
 	LocalBoltPort    int
@@ -58,6 +60,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	var err error
 	if c.LocalBoltPort, err = atoi(get("NEO4J_BOLT_PORT", "7687"), "NEO4J_BOLT_PORT", 1, 65535); err != nil {
+		return Config{}, err
+	}
+	if c.MaxWalks, err = atoi(get("STORE_MAX_WALKS", "4"), "STORE_MAX_WALKS", 1, 1024); err != nil {
 		return Config{}, err
 	}
 	if c.LocalHeapMB, err = atoi(get("NEO4J_HEAP_MB", "1024"), "NEO4J_HEAP_MB", 256, 1<<20); err != nil {

@@ -7,3 +7,16 @@ func SetEventIDs(next func() string) (restore func()) {
 	newEventID = next
 	return func() { newEventID = old }
 }
+
+// HoldWalkSlots takes every support-walk slot of s until release is called.
+func HoldWalkSlots(s *Store) (release func()) {
+	n := cap(s.walks)
+	for i := 0; i < n; i++ {
+		s.walks <- struct{}{}
+	}
+	return func() {
+		for i := 0; i < n; i++ {
+			<-s.walks
+		}
+	}
+}

@@ -33,6 +33,10 @@ type Config struct {
 	ConnectTimeout time.Duration
 	// PoolSize is the driver's connection pool size. Default 64.
 	PoolSize int
+	// MaxWalks bounds the support walks running at once (each may hold tens of thousands
+	// of rows and visited nodes on a large graph); more wait their turn within their
+	// request's deadline. Default 4.
+	MaxWalks int
 }
 
 func (c *Config) defaults() {
@@ -51,6 +55,9 @@ func (c *Config) defaults() {
 	if c.PoolSize == 0 {
 		c.PoolSize = 64
 	}
+	if c.MaxWalks == 0 {
+		c.MaxWalks = 4
+	}
 }
 
 // Store runs policygraph's named queries against one Neo4j database. It is safe for
@@ -58,6 +65,7 @@ func (c *Config) defaults() {
 type Store struct {
 	driver neo4j.DriverWithContext
 	db     string
+	walks  chan struct{} // slots of the support walks running at once (Config.MaxWalks)
 	log    *slog.Logger
 	trips  atomic.Int64 // round trips since start, for metrics
 	cb     breaker      // fails queries fast while Neo4j is unreachable (breaker.go)
@@ -82,7 +90,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("neo4j URI %q: %w: %v", cfg.URI, fault.ErrInvalidInput, err)
 	}
-	s := &Store{driver: driver, db: cfg.Database, log: log}
+	s := &Store{driver: driver, db: cfg.Database, log: log, walks: make(chan struct{}, cfg.MaxWalks)}
 	vctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := driver.VerifyConnectivity(vctx); err != nil {

@@ -313,6 +313,12 @@ func (s *Store) supportPaths(ctx context.Context, dir SupportDirection, id strin
 		}
 		return []SupportPath{}, nil
 	}
+	select { // bounded: memory under load is set by MaxWalks, not by the clients
+	case s.walks <- struct{}{}:
+		defer func() { <-s.walks }()
+	case <-ctx.Done():
+		return nil, fmt.Errorf("waiting for a support walk slot: %w", fault.ErrTimeout)
+	}
 	var (
 		w     SupportWalk
 		fetch *neo4j.Record

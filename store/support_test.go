@@ -381,3 +381,27 @@ func toStrings(v any) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestSupportWalkSlots checks that walks beyond Config.MaxWalks wait for a slot within their
+// deadline, and report a timeout (not a database failure) when none frees up.
+func TestSupportWalkSlots(t *testing.T) {
+	s := storetest.Open(t)
+	storetest.SeedChangning(t, s)
+	release := store.HoldWalkSlots(s)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	_, err := s.PoliciesSupporting(ctx, "enterprise:西井科技", 3, 10, store.Outline)
+	cancel()
+	if !errors.Is(err, fault.ErrTimeout) {
+		t.Fatalf("with every slot taken: %v, want a timeout", err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.PoliciesSupporting(context.Background(), "enterprise:西井科技", 3, 10, store.Outline)
+		done <- err
+	}()
+	time.Sleep(20 * time.Millisecond)
+	release()
+	if err := <-done; err != nil {
+		t.Fatalf("after the slots were freed: %v", err)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	_ "net/http/pprof"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 
 	"github.com/policygraph/policygraph/server"
@@ -43,7 +44,8 @@ func run(ctx context.Context) error {
 	if user == "" {
 		user = "neo4j"
 	}
-	st, err := store.Open(ctx, store.Config{URI: os.Getenv("NEO4J_URI"), User: user, Password: os.Getenv("NEO4J_PASSWORD")}, log)
+	walks, _ := strconv.Atoi(os.Getenv("STORE_MAX_WALKS")) // 0: the store's default
+	st, err := store.Open(ctx, store.Config{URI: os.Getenv("NEO4J_URI"), User: user, Password: os.Getenv("NEO4J_PASSWORD"), MaxWalks: walks}, log)
 	if err != nil {
 		return err
 	}
