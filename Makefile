@@ -105,7 +105,7 @@ bench-small: bench-install bench-build ## Benchmarks on the small corpus (minute
 	  -naive-time 30s -sweep 200,1000,5000 -sweep-bundles 20 \
 	  -concurrency 1,8,32 -warmup 500ms -duration 2s -api-cmd $(BENCH_BIN)/pgapi
 
-bench: bench-install bench-build ## Benchmarks on the large corpus (about two hours on 2 cores).
+bench: bench-install bench-build ## Benchmarks on the large corpus (about an hour on 2 cores).
 	$(BENCH_BIN)/pgbench run -scale large -work bench/out -heap-mb 6144 -pagecache-mb 8192 -window 50 \
 	  -naive-time 120s -sweep 200,1000,5000 -sweep-bundles 30 \
 	  -concurrency 1,8,32 -warmup 2s -duration 10s -api-cmd $(BENCH_BIN)/pgapi
