@@ -266,7 +266,7 @@ func NewFloorTarget(drv neo4j.DriverWithContext) (*FloorTarget, error) {
 	// The views' documents ask only what draws a graph, so the API reads them at
 	// store.Outline: the floor runs those statements.
 	names := map[Shape]string{
-		ShapeSearch: "search", ShapeNode: "nodesByIDs", ShapeNodesPage: "listNodes_Enterprise_outline",
+		ShapeSearch: "search_outline", ShapeNode: "nodesByIDs", ShapeNodesPage: "listNodes_Enterprise_outline",
 		ShapeNeighborhood: "neighborhood_2_outline", ShapeShortest: "shortestPath_6_outline",
 	}
 	t := &FloorTarget{drv: drv, q: map[Shape]string{}}

@@ -170,3 +170,38 @@ func TestOutlineNodePages(t *testing.T) {
 		}
 	}
 }
+
+// TestOutlineSearch checks that search hits asked only for id, kind and name (read at
+// store.Outline) rank the same nodes with the same scores as hits asked for more.
+func TestOutlineSearch(t *testing.T) {
+	s := changning(t)
+	h := apiServer(t, s)
+	for _, text := range []string{"科技", "西井", "长宁区鼓励科技创新的实施办法", "人才"} {
+		get := func(sel string) string {
+			r, body := query(t, h, `query($t: String!) { search(text: $t, first: 20) { score node { `+sel+` } } }`, map[string]any{"t": text}, false)
+			if len(r.Errors) > 0 {
+				t.Fatalf("errors: %s", body)
+			}
+			var d struct {
+				Search []struct {
+					Score float64
+					Node  struct{ ID, Kind, Name string }
+				}
+			}
+			if err := json.Unmarshal(r.Data, &d); err != nil || len(d.Search) == 0 {
+				t.Fatalf("%q: %v %s", text, err, body)
+			}
+			return fmt.Sprint(d.Search)
+		}
+		if o, f := get("id kind name"), get("id kind name aliases ... on Enterprise { sources { documentId } }"); o != f {
+			t.Errorf("%q:\noutline %s\nfull    %s", text, o, f)
+		}
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	for _, q := range []string{`query="search_outline"`, `query="search"`} {
+		if !strings.Contains(rec.Body.String(), q) {
+			t.Errorf("/metrics counts no %s round trip", q)
+		}
+	}
+}

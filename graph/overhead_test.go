@@ -36,7 +36,7 @@ func BenchmarkOverhead(b *testing.B) {
 		query string
 		vars  map[string]any
 	}{
-		{"search", func() error { _, err := s.Search(ctx, "科技", nil, 20); return err },
+		{"search", func() error { _, err := s.Search(ctx, "科技", nil, 20, store.Outline); return err },
 			`query($t: String!) { search(text: $t, first: 20) { score node { id kind name } } }`, map[string]any{"t": "科技"}},
 		{"node", func() error { _, err := s.NodesByIDs(ctx, []string{ent}); return err },
 			`query($id: ID!) { node(id: $id) { id kind name aliases method confidence sources { documentId passage start end quote method confidence } } }`, map[string]any{"id": ent}},

@@ -118,6 +118,22 @@ func connectionDetail(ctx context.Context) store.Detail {
 	return store.Outline
 }
 
+// hitsDetail returns store.Outline when the search hits the current field returns ask of
+// their node only id, kind and name (fragments on any kind included).
+func hitsDetail(ctx context.Context) store.Detail {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil || !graphql.HasOperationContext(ctx) {
+		return store.Full
+	}
+	op := graphql.GetOperationContext(ctx)
+	for _, f := range graphql.CollectFields(op, fc.Field.Selections, []string{"SearchHit"}) {
+		if f.Name == "node" && !selectsOnly(op.Doc, f.Selections, outlineNodeFields) {
+			return store.Full
+		}
+	}
+	return store.Outline
+}
+
 // selectsOnly reports whether set, through every fragment whatever its type condition,
 // selects no field outside allowed.
 func selectsOnly(doc *ast.QueryDocument, set ast.SelectionSet, allowed map[string]bool) bool {
@@ -177,11 +193,13 @@ func viewDetail(ctx context.Context) store.Detail {
 	return store.Outline
 }
 
-func (r *Resolver) searchHits(ctx context.Context, hits []store.SearchHit) []*gmodel.SearchHit {
+func (r *Resolver) searchHits(ctx context.Context, hits []store.SearchHit, detail store.Detail) []*gmodel.SearchHit {
 	ld := loader.For(ctx)
 	out := make([]*gmodel.SearchHit, 0, len(hits))
 	for _, h := range hits {
-		ld.PrimeNode(h.Node)
+		if detail == store.Full {
+			ld.PrimeNode(h.Node)
+		}
 		out = append(out, &gmodel.SearchHit{Node: toNode(h.Node), Score: h.Score})
 	}
 	return out

@@ -595,11 +595,12 @@ func (r *queryResolver) Search(ctx context.Context, text string, kinds []model.N
 	if n == 0 {
 		return []*model.SearchHit{}, nil
 	}
-	hits, err := r.Store.Search(ctx, text, kindsOf(kinds), n)
+	detail := hitsDetail(ctx)
+	hits, err := r.Store.Search(ctx, text, kindsOf(kinds), n, detail)
 	if err != nil {
 		return nil, err
 	}
-	return r.searchHits(ctx, hits), nil
+	return r.searchHits(ctx, hits, detail), nil
 }
 
 // Nodes is the resolver for the nodes field.

@@ -12,7 +12,7 @@ import (
 // read transaction and reports failures wrapped around the fault sentinels.
 type Store interface {
 	loader.Store
-	Search(ctx context.Context, text string, kinds []model.Kind, first int) ([]store.SearchHit, error)
+	Search(ctx context.Context, text string, kinds []model.Kind, first int, detail store.Detail) ([]store.SearchHit, error)
 	ListNodes(ctx context.Context, kind *model.Kind, first int, after string, detail store.Detail) (store.NodePage, error)
 	PoliciesSupporting(ctx context.Context, enterpriseID string, maxHops, first int, detail store.Detail) ([]store.SupportPath, error)
 	EnterprisesSupportedBy(ctx context.Context, policyID string, maxHops, first int, detail store.Detail) ([]store.SupportPath, error)

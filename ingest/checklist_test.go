@@ -111,7 +111,7 @@ func TestChangningChecklist(t *testing.T) {
 				t.Errorf("%s %s has no quoted source", kind, e.Name)
 			}
 			// A person can find it through search, by its name.
-			hits, err := s.Search(ctx, e.Name, []model.Kind{kind}, 5)
+			hits, err := s.Search(ctx, e.Name, []model.Kind{kind}, 5, store.Full)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -135,7 +135,7 @@ func (f *fakeStore) QuantitiesOf(ctx context.Context, ids []string) (map[string]
 	return map[string][]store.QuantityRecord{}, nil
 }
 
-func (f *fakeStore) Search(ctx context.Context, text string, kinds []model.Kind, first int) ([]store.SearchHit, error) {
+func (f *fakeStore) Search(ctx context.Context, text string, kinds []model.Kind, first int, _ store.Detail) ([]store.SearchHit, error) {
 	if err := f.enter(ctx, "Search", 0); err != nil {
 		return nil, err
 	}

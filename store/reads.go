@@ -69,7 +69,19 @@ UNWIND $ids AS id
 MATCH (n:Entity {id: id})
 RETURN n `+nodeProj+` AS n`, map[string]any{"ids": []string{"policy:x"}})
 
-	qSearch = newQuery("search", `
+	qQuantitiesOf = newQuery("quantitiesOf", `
+UNWIND $ids AS id
+MATCH (:Entity {id: id})-[:HAS_QUANTITY]->(q:Quantity)
+RETURN id, q {.*} AS q
+ORDER BY id, q.what, q.value`, map[string]any{"ids": []string{"policy:x"}})
+)
+
+// qSearch ranks full-text candidates (names and aliases, cjk analyzer) and short substring
+// matches, at each Detail.
+var qSearch = func() map[Detail]Query {
+	m := map[Detail]Query{}
+	for _, d := range []Detail{Full, Outline} {
+		m[d] = newQuery("search"+detailSuffix[d], `
 CALL () {
   CALL db.index.fulltext.queryNodes('entity_names', $lucene, {limit: $cand}) YIELD node, score
   RETURN node AS n, score
@@ -88,15 +100,11 @@ WITH n, score + CASE
     ELSE 0.0 END AS score
 ORDER BY score DESC, size(n.name), n.id
 LIMIT $first
-RETURN n `+nodeProj+` AS n, score`,
-		map[string]any{"lucene": `"x"`, "text": "x", "kinds": []string{}, "cand": 100, "first": 20})
-
-	qQuantitiesOf = newQuery("quantitiesOf", `
-UNWIND $ids AS id
-MATCH (:Entity {id: id})-[:HAS_QUANTITY]->(q:Quantity)
-RETURN id, q {.*} AS q
-ORDER BY id, q.what, q.value`, map[string]any{"ids": []string{"policy:x"}})
-)
+RETURN n `+nodeProjAt[d]+` AS n, score`,
+			map[string]any{"lucene": `"x"`, "text": "x", "kinds": []string{}, "cand": 100, "first": 20})
+	}
+	return m
+}()
 
 // listByKind pages one kind ("" for every entity) in id order through its id index, at
 // each Detail.
@@ -246,7 +254,7 @@ func (s *Store) NodesByIDs(ctx context.Context, ids []string) (map[string]Node, 
 
 // Search finds entities whose name or aliases match text (full-text, cjk analyzer; exact
 // name and alias matches rank first; substrings such as 西井 find 西井科技).
-func (s *Store) Search(ctx context.Context, text string, kinds []model.Kind, first int) ([]SearchHit, error) {
+func (s *Store) Search(ctx context.Context, text string, kinds []model.Kind, first int, detail Detail) ([]SearchHit, error) {
 	text = strings.TrimSpace(text)
 	lucene := LuceneQuery(text)
 	if lucene == "" {
@@ -255,7 +263,7 @@ func (s *Store) Search(ctx context.Context, text string, kinds []model.Kind, fir
 	if first <= 0 || first > MaxPage {
 		return nil, fmt.Errorf("first must be 1..%d, got %d: %w", MaxPage, first, fault.ErrInvalidInput)
 	}
-	recs, err := s.read(ctx, qSearch, map[string]any{
+	recs, err := s.read(ctx, qSearch[detail], map[string]any{
 		"lucene": lucene, "text": text, "kinds": kindStrings(kinds), "cand": max(100, first*5), "first": first,
 	})
 	if err != nil {
