@@ -300,24 +300,14 @@ func (t *FloorTarget) Do(ctx context.Context, s Shape, a Args) error {
 		if s == ShapeEnterprises {
 			dir = store.FromPolicy
 		}
-		ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-		defer cancel()
-		sess := t.drv.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead})
-		defer sess.Close(ctx)
-		_, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return t.readTx(ctx, func(ctx context.Context, tx neo4j.ManagedTransaction) (int, error) {
 			return store.RunSupportWalk(ctx, tx, dir, a.ID, 3, store.MaxPage, store.Outline) // the documents ask no path
 		})
-		return err
 	case ShapeLineage:
 		// A lineage walk is one statement per level (breadth-first), as the store sends it.
-		ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-		defer cancel()
-		sess := t.drv.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead})
-		defer sess.Close(ctx)
-		_, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return t.readTx(ctx, func(ctx context.Context, tx neo4j.ManagedTransaction) (int, error) {
 			return store.RunLineage(ctx, tx, a.ID, store.Upstream, 6, store.Outline)
 		})
-		return err
 	case ShapeNeighborhood:
 		p = map[string]any{"id": a.ID, "kinds": []string{}, "limit": 200}
 	case ShapeShortest:
@@ -328,6 +318,17 @@ func (t *FloorTarget) Do(ctx context.Context, s Shape, a Args) error {
 	defer cancel()
 	_, err := neo4j.ExecuteQuery(ctx, t.drv, t.q[s], p, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithReadersRouting())
+	return err
+}
+
+// readTx runs a multi-statement walk in one read transaction, bounded like the HTTP
+// targets' client timeout.
+func (t *FloorTarget) readTx(ctx context.Context, walk func(context.Context, neo4j.ManagedTransaction) (int, error)) error {
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	sess := t.drv.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead})
+	defer sess.Close(ctx)
+	_, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) { return walk(ctx, tx) })
 	return err
 }
 

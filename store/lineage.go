@@ -151,10 +151,7 @@ func walkLineage(run runner, step Query, id string, maxDepth int, detail Detail)
 // and returns the number of nodes in the view, decoding nothing: the benchmark's raw-driver
 // floor.
 func RunLineage(ctx context.Context, tx neo4j.ManagedTransaction, id string, dir Direction, maxDepth int, detail Detail) (int, error) {
-	run := func(q Query, p map[string]any, each func(*neo4j.Record) error) error {
-		return streamRecords(ctx, tx, q, p, each)
-	}
-	rec, _, err := walkLineage(run, qLineageStep[dir], id, maxDepth, detail)
+	rec, _, err := walkLineage(txRunner(ctx, tx), qLineageStep[dir], id, maxDepth, detail)
 	if err != nil || rec == nil {
 		return 0, err
 	}

@@ -126,6 +126,13 @@ type SupportWalkPath struct {
 // each as it arrives, so a hop of thousands of rows is never held whole.
 type runner func(q Query, params map[string]any, each func(*neo4j.Record) error) error
 
+// txRunner is a runner over tx, without the store's accounting (for the benchmark floor).
+func txRunner(ctx context.Context, tx neo4j.ManagedTransaction) runner {
+	return func(q Query, p map[string]any, each func(*neo4j.Record) error) error {
+		return streamRecords(ctx, tx, q, p, each)
+	}
+}
+
 // streamRecords runs q in tx and hands each record to each.
 func streamRecords(ctx context.Context, tx neo4j.ManagedTransaction, q Query, params map[string]any, each func(*neo4j.Record) error) error {
 	res, err := tx.Run(ctx, q.Cypher, params)
@@ -269,9 +276,7 @@ func (e errWrongKind) Error() string {
 // decodes nothing: the benchmark's raw-driver floor measures with it what the walk costs in
 // Neo4j and on the wire.
 func RunSupportWalk(ctx context.Context, tx neo4j.ManagedTransaction, dir SupportDirection, start string, maxHops, limit int, detail Detail) (int, error) {
-	run := func(q Query, p map[string]any, each func(*neo4j.Record) error) error {
-		return streamRecords(ctx, tx, q, p, each)
-	}
+	run := txRunner(ctx, tx)
 	w, err := walkSupport(run, dir, start, maxHops, limit)
 	if err != nil || len(w.Paths) == 0 {
 		return 0, err

@@ -1,0 +1,123 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/policygraph/policygraph/store"
+)
+
+// How much of each node and edge a resolver asks the store for (store.Detail): an outline
+// when the selection under the field asks nothing beyond what drawing or listing needs,
+// everything otherwise. Fragments count whatever their type condition, so a doubt reads
+// more, never less.
+
+// outlineNodeFields are the Node fields an outline read answers.
+var outlineNodeFields = map[string]bool{"id": true, "kind": true, "name": true, "__typename": true}
+
+// outlineViewFields are the GraphView element fields an outline read answers.
+var outlineViewFields = map[string]map[string]bool{
+	"nodes": {"id": true, "kind": true, "label": true, "__typename": true},
+	"edges": {"id": true, "type": true, "source": true, "target": true, "__typename": true},
+}
+
+// childFields returns the operation and the fields selected under the field being resolved,
+// as typeName (fragments expanded); ok is false outside a GraphQL request.
+func childFields(ctx context.Context, typeName string) (op *graphql.OperationContext, fields []graphql.CollectedField, ok bool) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil || !graphql.HasOperationContext(ctx) {
+		return nil, nil, false
+	}
+	op = graphql.GetOperationContext(ctx)
+	return op, graphql.CollectFields(op, fc.Field.Selections, []string{typeName}), true
+}
+
+// viewDetail is the Detail of a GraphView field (neighborhood, lineage, shortestPath).
+func viewDetail(ctx context.Context) store.Detail {
+	op, fields, ok := childFields(ctx, "GraphView")
+	if !ok {
+		return store.Full
+	}
+	for _, f := range fields {
+		if allowed, list := outlineViewFields[f.Name]; list && !selectsOnly(op.Doc, f.Selections, allowed) {
+			return store.Full
+		}
+	}
+	return store.Outline
+}
+
+// supportDetail is the Detail of a support-path field: an outline (the two ends only) when
+// no path is asked for.
+func supportDetail(ctx context.Context) store.Detail {
+	_, fields, ok := childFields(ctx, "SupportPath")
+	if !ok {
+		return store.Full
+	}
+	for _, f := range fields {
+		if f.Name == "path" {
+			return store.Full
+		}
+	}
+	return store.Outline
+}
+
+// connectionDetail is the Detail of a NodeConnection field (nodes).
+func connectionDetail(ctx context.Context) store.Detail {
+	op, fields, ok := childFields(ctx, "NodeConnection")
+	if !ok {
+		return store.Full
+	}
+	for _, f := range fields {
+		if f.Name != "edges" {
+			continue
+		}
+		for _, e := range graphql.CollectFields(op, f.Selections, []string{"NodeEdge"}) {
+			if e.Name == "node" && !selectsOnly(op.Doc, e.Selections, outlineNodeFields) {
+				return store.Full
+			}
+		}
+	}
+	return store.Outline
+}
+
+// hitsDetail is the Detail of a search field.
+func hitsDetail(ctx context.Context) store.Detail {
+	op, fields, ok := childFields(ctx, "SearchHit")
+	if !ok {
+		return store.Full
+	}
+	for _, f := range fields {
+		if f.Name == "node" && !selectsOnly(op.Doc, f.Selections, outlineNodeFields) {
+			return store.Full
+		}
+	}
+	return store.Outline
+}
+
+// selectsOnly reports whether set, through every fragment whatever its type condition,
+// selects no field outside allowed.
+func selectsOnly(doc *ast.QueryDocument, set ast.SelectionSet, allowed map[string]bool) bool {
+	for _, sel := range set {
+		switch x := sel.(type) {
+		case *ast.Field:
+			if !allowed[x.Name] {
+				return false
+			}
+		case *ast.InlineFragment:
+			if !selectsOnly(doc, x.SelectionSet, allowed) {
+				return false
+			}
+		case *ast.FragmentSpread:
+			def := x.Definition
+			if def == nil && doc != nil {
+				def = doc.Fragments.ForName(x.Name)
+			}
+			if def == nil || !selectsOnly(doc, def.SelectionSet, allowed) {
+				return false
+			}
+		}
+	}
+	return true
+}
