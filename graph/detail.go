@@ -34,66 +34,57 @@ func childFields(ctx context.Context, typeName string) (op *graphql.OperationCon
 	return op, graphql.CollectFields(op, fc.Field.Selections, []string{typeName}), true
 }
 
-// viewDetail is the Detail of a GraphView field (neighborhood, lineage, shortestPath).
-func viewDetail(ctx context.Context) store.Detail {
-	op, fields, ok := childFields(ctx, "GraphView")
+// detailOf returns store.Full when any field selected under the current field, as typeName,
+// needs more than an outline (needsFull), and store.Outline otherwise.
+func detailOf(ctx context.Context, typeName string, needsFull func(*graphql.OperationContext, graphql.CollectedField) bool) store.Detail {
+	op, fields, ok := childFields(ctx, typeName)
 	if !ok {
 		return store.Full
 	}
 	for _, f := range fields {
-		if allowed, list := outlineViewFields[f.Name]; list && !selectsOnly(op.Doc, f.Selections, allowed) {
+		if needsFull(op, f) {
 			return store.Full
 		}
 	}
 	return store.Outline
+}
+
+// viewDetail is the Detail of a GraphView field (neighborhood, lineage, shortestPath).
+func viewDetail(ctx context.Context) store.Detail {
+	return detailOf(ctx, "GraphView", func(op *graphql.OperationContext, f graphql.CollectedField) bool {
+		allowed, list := outlineViewFields[f.Name]
+		return list && !selectsOnly(op.Doc, f.Selections, allowed)
+	})
 }
 
 // supportDetail is the Detail of a support-path field: an outline (the two ends only) when
 // no path is asked for.
 func supportDetail(ctx context.Context) store.Detail {
-	_, fields, ok := childFields(ctx, "SupportPath")
-	if !ok {
-		return store.Full
-	}
-	for _, f := range fields {
-		if f.Name == "path" {
-			return store.Full
-		}
-	}
-	return store.Outline
+	return detailOf(ctx, "SupportPath", func(_ *graphql.OperationContext, f graphql.CollectedField) bool {
+		return f.Name == "path"
+	})
 }
 
 // connectionDetail is the Detail of a NodeConnection field (nodes).
 func connectionDetail(ctx context.Context) store.Detail {
-	op, fields, ok := childFields(ctx, "NodeConnection")
-	if !ok {
-		return store.Full
-	}
-	for _, f := range fields {
+	return detailOf(ctx, "NodeConnection", func(op *graphql.OperationContext, f graphql.CollectedField) bool {
 		if f.Name != "edges" {
-			continue
+			return false
 		}
 		for _, e := range graphql.CollectFields(op, f.Selections, []string{"NodeEdge"}) {
 			if e.Name == "node" && !selectsOnly(op.Doc, e.Selections, outlineNodeFields) {
-				return store.Full
+				return true
 			}
 		}
-	}
-	return store.Outline
+		return false
+	})
 }
 
 // hitsDetail is the Detail of a search field.
 func hitsDetail(ctx context.Context) store.Detail {
-	op, fields, ok := childFields(ctx, "SearchHit")
-	if !ok {
-		return store.Full
-	}
-	for _, f := range fields {
-		if f.Name == "node" && !selectsOnly(op.Doc, f.Selections, outlineNodeFields) {
-			return store.Full
-		}
-	}
-	return store.Outline
+	return detailOf(ctx, "SearchHit", func(op *graphql.OperationContext, f graphql.CollectedField) bool {
+		return f.Name == "node" && !selectsOnly(op.Doc, f.Selections, outlineNodeFields)
+	})
 }
 
 // selectsOnly reports whether set, through every fragment whatever its type condition,
