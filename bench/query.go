@@ -249,8 +249,9 @@ func (t *HTTPTarget) Do(ctx context.Context, s Shape, a Args) error {
 }
 
 // FloorTarget runs the store's own Cypher for each shape through the Go driver: no HTTP,
-// no GraphQL, no result mapping — what Neo4j itself costs. The support walks, which are
-// several statements in one transaction, run through store.RunSupportWalk: the same
+// no GraphQL, no result mapping — what Neo4j itself costs. Every statement is auto-commit,
+// as the store sends its reads. The support walks, which are several statements, run
+// through store.RunSupportWalk: the same
 // statements and the same hop-by-hop logic, with nothing decoded.
 type FloorTarget struct {
 	drv neo4j.DriverWithContext
@@ -300,35 +301,41 @@ func (t *FloorTarget) Do(ctx context.Context, s Shape, a Args) error {
 		if s == ShapeEnterprises {
 			dir = store.FromPolicy
 		}
-		return t.readTx(ctx, func(ctx context.Context, tx neo4j.ManagedTransaction) (int, error) {
-			return store.RunSupportWalk(ctx, tx, dir, a.ID, 3, store.MaxPage, store.Outline) // the documents ask no path
+		return t.walk(ctx, func(ctx context.Context, sess neo4j.SessionWithContext) (int, error) {
+			return store.RunSupportWalk(ctx, sess, dir, a.ID, 3, store.MaxPage, store.Outline) // the documents ask no path
 		})
 	case ShapeLineage:
 		// A lineage walk is one statement per level (breadth-first), as the store sends it.
-		return t.readTx(ctx, func(ctx context.Context, tx neo4j.ManagedTransaction) (int, error) {
-			return store.RunLineage(ctx, tx, a.ID, store.Upstream, 6, store.Outline)
+		return t.walk(ctx, func(ctx context.Context, sess neo4j.SessionWithContext) (int, error) {
+			return store.RunLineage(ctx, sess, a.ID, store.Upstream, 6, store.Outline)
 		})
 	case ShapeNeighborhood:
 		p = map[string]any{"id": a.ID, "kinds": []string{}, "limit": 200}
 	case ShapeShortest:
 		p = map[string]any{"from": a.ID, "to": a.ToID}
 	}
-	// The same bound as the HTTP targets' client timeout.
-	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	_, err := neo4j.ExecuteQuery(ctx, t.drv, t.q[s], p, neo4j.EagerResultTransformer,
-		neo4j.ExecuteQueryWithReadersRouting())
-	return err
-}
-
-// readTx runs a multi-statement walk in one read transaction, bounded like the HTTP
-// targets' client timeout.
-func (t *FloorTarget) readTx(ctx context.Context, walk func(context.Context, neo4j.ManagedTransaction) (int, error)) error {
+	// The same bound as the HTTP targets' client timeout; one auto-commit statement, as the
+	// store sends its reads (one round trip; ExecuteQuery's transaction costs two).
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	sess := t.drv.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead})
 	defer sess.Close(ctx)
-	_, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) { return walk(ctx, tx) })
+	res, err := sess.Run(ctx, t.q[s], p)
+	if err != nil {
+		return err
+	}
+	_, err = res.Collect(ctx)
+	return err
+}
+
+// walk runs a multi-statement walk on one read session, auto-commit like the store's, bounded
+// like the HTTP targets' client timeout.
+func (t *FloorTarget) walk(ctx context.Context, walk func(context.Context, neo4j.SessionWithContext) (int, error)) error {
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	sess := t.drv.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead})
+	defer sess.Close(ctx)
+	_, err := walk(ctx, sess)
 	return err
 }
 

@@ -8,8 +8,8 @@ import (
 	"github.com/policygraph/policygraph/store"
 )
 
-// Store is what the resolvers read from; *store.Store satisfies it. Every method runs in a
-// read transaction and reports failures wrapped around the fault sentinels.
+// Store is what the resolvers read from; *store.Store satisfies it. Every method is a read
+// (auto-commit statements, retried on transient failures) and reports failures wrapped around the fault sentinels.
 type Store interface {
 	loader.Store
 	Search(ctx context.Context, text string, kinds []model.Kind, first int, detail store.Detail) ([]store.SearchHit, error)

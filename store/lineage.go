@@ -12,7 +12,7 @@ import (
 // Lineage walks DERIVED_FROM/IMPLEMENTS/PART_OF/AMENDS/SUPERSEDES outwards and ESTABLISHES
 // inwards for UPSTREAM (a measure comes from the policy that established it), the reverse
 // for DOWNSTREAM, and both for BOTH. Like the support walks (support.go) it is a
-// breadth-first search in the store, one statement per level in one read transaction: a
+// breadth-first search in the store, one statement per level on one read session: a
 // single quantified path pattern checks each step's direction on whole candidate paths, so
 // every policy on the way cost its full degree (thousands of ESTABLISHES edges on the large
 // benchmark graph) at every level. Each level here is directed expansions from index seeks.
@@ -89,7 +89,7 @@ func (s *Store) Lineage(ctx context.Context, id string, dir Direction, maxDepth 
 		g     Subgraph
 		found bool
 	)
-	err := s.readTx(ctx, func(run runner) error {
+	err := s.readSeq(ctx, func(run runner) error {
 		rec, truncated, err := walkLineage(run, step, id, maxDepth, detail)
 		if err != nil || rec == nil {
 			return err
@@ -147,11 +147,11 @@ func walkLineage(run runner, step Query, id string, maxDepth int, detail Detail)
 	return rec, truncated, err
 }
 
-// RunLineage sends a lineage walk's statements, exactly as Lineage sends them, through tx
-// and returns the number of nodes in the view, decoding nothing: the benchmark's raw-driver
+// RunLineage sends a lineage walk's statements, exactly as Lineage sends them, auto-commit
+// on sess, and returns the number of nodes in the view, decoding nothing: the benchmark's raw-driver
 // floor.
-func RunLineage(ctx context.Context, tx neo4j.ManagedTransaction, id string, dir Direction, maxDepth int, detail Detail) (int, error) {
-	rec, _, err := walkLineage(txRunner(ctx, tx), qLineageStep[dir], id, maxDepth, detail)
+func RunLineage(ctx context.Context, sess neo4j.SessionWithContext, id string, dir Direction, maxDepth int, detail Detail) (int, error) {
+	rec, _, err := walkLineage(sessionRunner(ctx, sess), qLineageStep[dir], id, maxDepth, detail)
 	if err != nil || rec == nil {
 		return 0, err
 	}

@@ -23,8 +23,8 @@ import (
 // of those" per step except through a predicate on startNode(r), and Neo4j 5 evaluates that
 // predicate on whole candidate paths rather than while expanding: on a hub (an industry
 // with thousands of enterprises) the shortest-path search explodes (bench P6). The walk is
-// therefore a breadth-first search run by the store, one statement per hop in one read
-// transaction: every statement is two directed expansions from the frontier, which the
+// therefore a breadth-first search run by the store, one auto-commit statement per hop
+// on one read session: every statement is two directed expansions from the frontier, which the
 // planner runs as plain Expand(All) from index seeks. The visited set lives in Go, so every
 // node is expanded once and its first discovery is its shortest distance. A last statement
 // fetches the nodes and edges of the kept paths, each once.
@@ -122,20 +122,21 @@ type SupportWalkPath struct {
 	Rels  []string // element ids, in path order
 }
 
-// runner runs one named statement inside the walk's transaction and hands each record to
-// each as it arrives, so a hop of thousands of rows is never held whole.
+// runner runs one named statement of a walk and hands each record to each as it arrives,
+// so a hop of thousands of rows is never held whole.
 type runner func(q Query, params map[string]any, each func(*neo4j.Record) error) error
 
-// txRunner is a runner over tx, without the store's accounting (for the benchmark floor).
-func txRunner(ctx context.Context, tx neo4j.ManagedTransaction) runner {
+// sessionRunner is a runner over sess, without the store's accounting (for the benchmark
+// floor).
+func sessionRunner(ctx context.Context, sess neo4j.SessionWithContext) runner {
 	return func(q Query, p map[string]any, each func(*neo4j.Record) error) error {
-		return streamRecords(ctx, tx, q, p, each)
+		return streamRecords(ctx, sess, q, p, each)
 	}
 }
 
-// streamRecords runs q in tx and hands each record to each.
-func streamRecords(ctx context.Context, tx neo4j.ManagedTransaction, q Query, params map[string]any, each func(*neo4j.Record) error) error {
-	res, err := tx.Run(ctx, q.Cypher, params)
+// streamRecords runs q as an auto-commit statement on sess and hands each record to each.
+func streamRecords(ctx context.Context, sess neo4j.SessionWithContext, q Query, params map[string]any, each func(*neo4j.Record) error) error {
+	res, err := sess.Run(ctx, q.Cypher, params)
 	if err != nil {
 		return err
 	}
@@ -272,11 +273,11 @@ func (e errWrongKind) Error() string {
 }
 
 // RunSupportWalk sends a support walk's statements, exactly as PoliciesSupporting and
-// EnterprisesSupportedBy send them, through tx and returns the number of paths kept. It
+// EnterprisesSupportedBy send them, auto-commit on sess, and returns the number of paths kept. It
 // decodes nothing: the benchmark's raw-driver floor measures with it what the walk costs in
 // Neo4j and on the wire.
-func RunSupportWalk(ctx context.Context, tx neo4j.ManagedTransaction, dir SupportDirection, start string, maxHops, limit int, detail Detail) (int, error) {
-	run := txRunner(ctx, tx)
+func RunSupportWalk(ctx context.Context, sess neo4j.SessionWithContext, dir SupportDirection, start string, maxHops, limit int, detail Detail) (int, error) {
+	run := sessionRunner(ctx, sess)
 	w, err := walkSupport(run, dir, start, maxHops, limit)
 	if err != nil || len(w.Paths) == 0 {
 		return 0, err
@@ -328,7 +329,7 @@ func (s *Store) supportPaths(ctx context.Context, dir SupportDirection, id strin
 		w     SupportWalk
 		fetch *neo4j.Record
 	)
-	err := s.readTx(ctx, func(run runner) error {
+	err := s.readSeq(ctx, func(run runner) error {
 		var err error
 		if w, err = walkSupport(run, dir, id, maxHops, first); err != nil || len(w.Paths) == 0 {
 			return err
