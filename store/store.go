@@ -77,11 +77,11 @@ type Store struct {
 	driver   neo4j.DriverWithContext
 	db       string
 	maxRetry time.Duration // Config.MaxRetryTime, for the retries of readAuto
-	walks  chan struct{} // slots of the support walks running at once (Config.MaxWalks)
-	log    *slog.Logger
-	trips  atomic.Int64 // round trips since start, for metrics
-	cb     breaker      // fails queries fast while Neo4j is unreachable (breaker.go)
-	closed atomic.Bool  // Close was called: the breaker's probe stops
+	walks    chan struct{} // slots of the support walks running at once (Config.MaxWalks)
+	log      *slog.Logger
+	trips    atomic.Int64 // round trips since start, for metrics
+	cb       breaker      // fails queries fast while Neo4j is unreachable (breaker.go)
+	closed   atomic.Bool  // Close was called: the breaker's probe stops
 }
 
 // Open connects to Neo4j and verifies that the server answers with the given credentials.
