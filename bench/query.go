@@ -324,8 +324,9 @@ func (t *FloorTarget) Do(ctx context.Context, s Shape, a Args) error {
 	if err != nil {
 		return err
 	}
-	_, err = res.Collect(ctx)
-	return err
+	for res.Next(ctx) { // every record read and hydrated, none kept
+	}
+	return res.Err()
 }
 
 // walk runs a multi-statement walk on one read session, auto-commit like the store's, bounded

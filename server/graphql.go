@@ -35,7 +35,7 @@ func newGraphQL(cfg Config, deps Deps, log *slog.Logger) http.Handler {
 	srv := handler.New(graph.Schema(&graph.Resolver{Store: st, Curator: deps.Curator}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(postJSON{}) // transport.POST without re-encoding the data (post.go)
 	srv.AddTransport(transport.GRAPHQL{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](cfg.QueryCacheSize))
 	srv.SetParserTokenLimit(20000)
@@ -48,7 +48,7 @@ func newGraphQL(cfg Config, deps Deps, log *slog.Logger) http.Handler {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](cfg.APQCacheSize)})
 	srv.Use(authGate{})             // a refused caller learns nothing about limits or cost
 	srv.Use(cfg.Limits.Extension()) // before complexity: an argument out of range is named as such
-	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
+	srv.Use(newComplexityLimit(cfg.MaxComplexity, cfg.QueryCacheSize))
 
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(recoverPanic(log))

@@ -188,7 +188,7 @@ func (s *Store) read(ctx context.Context, q Query, params map[string]any) ([]*ne
 		if err != nil {
 			return err
 		}
-		recs, err = res.Collect(ctx)
+		recs, err = collect(ctx, res)
 		return err
 	})
 	s.observe(err)
@@ -197,6 +197,16 @@ func (s *Store) read(ctx context.Context, q Query, params map[string]any) ([]*ne
 		return nil, s.classify(ctx, q, err)
 	}
 	return recs, nil
+}
+
+// collect reads every record of res. The driver's Collect starts from a slice of 1024 (8 KB
+// per call, the API's largest allocation per request in a heap profile of node reads).
+func collect(ctx context.Context, res neo4j.ResultWithContext) ([]*neo4j.Record, error) {
+	var recs []*neo4j.Record
+	for res.Next(ctx) {
+		recs = append(recs, res.Record())
+	}
+	return recs, res.Err()
 }
 
 // readSeq runs fn, a read that needs several statements (a walk that decides its next
@@ -282,7 +292,7 @@ func (s *Store) run(ctx context.Context, tx neo4j.ManagedTransaction, q Query, p
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", q.Name, err)
 	}
-	recs, err := res.Collect(ctx)
+	recs, err := collect(ctx, res)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", q.Name, err)
 	}

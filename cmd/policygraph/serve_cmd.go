@@ -57,6 +57,7 @@ func serve(ctx context.Context, e env, ingestData bool) error {
 		}
 	}
 	cur := &curate.Service{Store: s, MaxUploadBytes: scfg.IngestMaxBytes, Gazetteer: gazetteer(ctx, e)}
+	server.TuneRuntime(os.Getenv, e.log) // after the ingest: its own memory is not the API's
 	srv := server.New(scfg, server.Deps{Store: s, Curator: cur, Log: e.log, Mounts: mounts(s)})
 	return srv.Run(ctx)
 }

@@ -54,5 +54,6 @@ func run(ctx context.Context) error {
 		// Profiling for the benchmark only, on loopback: go tool pprof http://ADDR/debug/pprof/profile
 		go func() { log.Warn("pprof", "err", http.ListenAndServe(addr, nil)) }()
 	}
+	server.TuneRuntime(os.Getenv, log)
 	return server.New(cfg, server.Deps{Store: st, Log: log}).Run(ctx)
 }
