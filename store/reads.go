@@ -439,17 +439,6 @@ func (s *Store) ShortestPath(ctx context.Context, fromID, toID string, maxHops i
 	if err := checkHops("maxHops", maxHops, MaxHops); err != nil {
 		return nil, err
 	}
-	if fromID == toID {
-		found, err := s.NodesByIDs(ctx, []string{fromID})
-		if err != nil {
-			return nil, err
-		}
-		n, ok := found[fromID]
-		if !ok {
-			return nil, fmt.Errorf("no entity %q: %w", fromID, fault.ErrNotFound)
-		}
-		return &Subgraph{Nodes: []Node{n}}, nil
-	}
 	if fromID == toID { // the path of no hops
 		found, err := s.NodesByIDs(ctx, []string{fromID})
 		if err != nil {
