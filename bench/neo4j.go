@@ -25,6 +25,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -209,3 +211,37 @@ func splitLines(s string) []string {
 	}
 	return out
 }
+
+// cpuTimes reads the user+system CPU time of each process (pid 0: this one) from /proc; a
+// process that cannot be read is left out.
+func cpuTimes(pids map[string]int) map[string]time.Duration {
+	out := make(map[string]time.Duration, len(pids))
+	for role, pid := range pids {
+		path := "/proc/self/stat"
+		if pid > 0 {
+			path = fmt.Sprintf("/proc/%d/stat", pid)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		// The command name (field 2) is in parentheses and may hold spaces: fields 14 and
+		// 15, utime and stime in clock ticks, are the 12th and 13th after its ')'.
+		s := string(b)
+		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		if len(f) < 13 {
+			continue
+		}
+		ut, err1 := strconv.ParseInt(f[11], 10, 64)
+		st, err2 := strconv.ParseInt(f[12], 10, 64)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		out[role] = time.Duration(ut+st) * time.Second / clockTicks
+	}
+	return out
+}
+
+// clockTicks is USER_HZ, the unit of /proc/PID/stat times: 100 on Linux for every
+// architecture Go supports here.
+const clockTicks = 100

@@ -353,6 +353,9 @@ type RunResult struct {
 	P95         time.Duration `json:"p95"`
 	P99         time.Duration `json:"p99"`
 	Max         time.Duration `json:"max"`
+	// CPU is the CPU time each process spent per measured request, in ms, by role (see
+	// RunOptions.CPU): where the machine's two cores went.
+	CPU map[string]float64 `json:"cpuMsPerRequest,omitempty"`
 }
 
 // Throughput is requests per second.
@@ -370,6 +373,9 @@ type RunOptions struct {
 	Duration    time.Duration // measured time
 	MaxRequests int           // stop the measured phase after this many requests (0: 1e6)
 	Seed        uint64
+	// CPU names the processes whose CPU time the measured phase is charged with, by role
+	// ("neo4j", "server", "client"; pid 0 is this process); the result reports it per request.
+	CPU map[string]int
 }
 
 // Run measures one target on one shape: Concurrency workers send requests back to back,
@@ -423,9 +429,17 @@ func Run(ctx context.Context, t Target, pool *Pool, s Shape, o RunOptions) RunRe
 	if o.Warmup > 0 {
 		phase(o.Warmup, o.MaxRequests, false)
 	}
+	before := cpuTimes(o.CPU)
 	lat, errs, first, el := phase(o.Duration, o.MaxRequests, true)
+	after := cpuTimes(o.CPU)
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	res.Requests, res.Errors, res.FirstError, res.Elapsed = len(lat), errs, first, el
+	if len(lat) > 0 && len(o.CPU) > 0 {
+		res.CPU = map[string]float64{}
+		for role, t := range after {
+			res.CPU[role] = float64((t - before[role]).Microseconds()) / 1000 / float64(len(lat))
+		}
+	}
 	if len(lat) > 0 {
 		pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
 		res.P50, res.P95, res.P99, res.Max = pct(0.50), pct(0.95), pct(0.99), lat[len(lat)-1]

@@ -126,6 +126,7 @@ func (r *Results) Markdown() string {
 				fmt.Fprintf(&b, "- %s %s c=%d: %d errors, first: `%.200s`\n", q.Target, q.Shape, q.Concurrency, q.Errors, q.FirstError)
 			}
 		}
+		r.writeCPU(&b)
 	}
 	if len(r.RSS) > 0 {
 		b.WriteString("\n### API server memory\n\n| server | RSS idle | peak RSS under load |\n|---|---:|---:|\n")
@@ -237,4 +238,41 @@ func (r *Results) Plots(dir string) ([]string, error) {
 		}
 	}
 	return files, nil
+}
+
+// writeCPU writes where the CPU went per request: in Neo4j, in the target's server process
+// and in the load generator's process (the HTTP client, or for the floor the Go driver).
+// On a machine whose cores all three share, a target's throughput follows its total.
+func (r *Results) writeCPU(b *strings.Builder) {
+	has := false
+	for _, q := range r.Queries {
+		has = has || len(q.CPU) > 0
+	}
+	if !has {
+		return
+	}
+	b.WriteString("\n### CPU per request\n\nCPU time per measured request in ms (user + system, from /proc): Neo4j's, the server's (policygraph's API or the @neo4j/graphql server; the floor has none) and the load generator's process (its HTTP client; for the floor, the Go driver that runs the Cypher).\n\n")
+	b.WriteString("| shape | c | target | neo4j | server | client | total |\n|---|---:|---|---:|---:|---:|---:|\n")
+	for _, c := range r.concurrencies() {
+		for _, s := range Shapes {
+			for _, t := range []string{"policygraph", "neo4j-graphql", "floor"} {
+				x := r.find(t, s, c)
+				if x == nil || len(x.CPU) == 0 {
+					continue
+				}
+				cell := func(role string) string {
+					v, ok := x.CPU[role]
+					if !ok {
+						return "–"
+					}
+					return fmt.Sprintf("%.3f", v)
+				}
+				total := 0.0
+				for _, v := range x.CPU {
+					total += v
+				}
+				fmt.Fprintf(b, "| %s | %d | %s | %s | %s | %s | %.3f |\n", s, c, t, cell("neo4j"), cell("server"), cell("client"), total)
+			}
+		}
+	}
 }

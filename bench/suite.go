@@ -386,7 +386,17 @@ func (s *Suite) queries(ctx context.Context, db *DB, res *Results) error {
 			// Alternate the order of the targets from one shape to the next.
 			for k := range targets {
 				t := targets[(k+round)%len(targets)]
-				r := Run(ctx, t, pool, sh, RunOptions{Concurrency: c, Warmup: s.Warmup, Duration: s.Duration, MaxRequests: s.MaxRequests, Seed: s.Seed + uint64(round)})
+				// Where the CPU goes: Neo4j, the target's server (none for the floor, or
+				// an API served in this process), and this process (the load generator,
+				// and the floor's driver).
+				cpu := map[string]int{"client": 0}
+				if pid := db.PID(); pid > 0 {
+					cpu["neo4j"] = pid
+				}
+				if pid := pids[t.Name()]; pid > 0 {
+					cpu["server"] = pid
+				}
+				r := Run(ctx, t, pool, sh, RunOptions{Concurrency: c, Warmup: s.Warmup, Duration: s.Duration, MaxRequests: s.MaxRequests, Seed: s.Seed + uint64(round), CPU: cpu})
 				s.logf("query: %-14s %-24s c=%-3d %8.1f req/s  p50 %6s  p95 %6s  p99 %6s ms  errors %d",
 					r.Target, r.Shape, c, r.Throughput(), ms(r.P50), ms(r.P95), ms(r.P99), r.Errors)
 				res.Queries = append(res.Queries, r)

@@ -26,7 +26,7 @@ func TestConfigDefaults(t *testing.T) {
 		Addr: "127.0.0.1:8080", Introspection: true, GraphiQL: true, MaxComplexity: 5000,
 		Limits: graph.Limits{MaxDepth: 12, MaxFirst: 500, MaxLimit: 1000, MaxHops: 6, MaxLineageDepth: 10, MaxNeighborhoodDepth: 3,
 			MaxAliases: 30, MaxStringBytes: 4 << 10},
-		APQCacheSize: 1000, QueryCacheSize: 1000, LoaderWait: 2 * time.Millisecond,
+		APQCacheSize: 1000, QueryCacheSize: 1000, LoaderWait: 2 * time.Millisecond, DirectViews: true,
 		RequestTimeout: 10 * time.Second, ReadyTimeout: 2 * time.Second, ShutdownGrace: 15 * time.Second,
 		MaxBodyBytes: 1 << 20, RateLimitRPS: 50, RateLimitBurst: 100, IngestMaxBytes: 512 << 10,
 		Auth: auth.Config{RoleClaim: "role"},

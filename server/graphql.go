@@ -32,7 +32,8 @@ const gqlgenComplexityCode = "COMPLEXITY_LIMIT_EXCEEDED"
 // presentation, metrics and per-request dataloaders.
 func newGraphQL(cfg Config, deps Deps, log *slog.Logger) http.Handler {
 	st := deps.Store
-	srv := handler.New(graph.Schema(&graph.Resolver{Store: st, Curator: deps.Curator}))
+	resolver := &graph.Resolver{Store: st, Curator: deps.Curator}
+	srv := handler.New(graph.Schema(resolver))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(postJSON{}) // transport.POST without re-encoding the data (post.go)
@@ -50,6 +51,9 @@ func newGraphQL(cfg Config, deps Deps, log *slog.Logger) http.Handler {
 	srv.Use(cfg.Limits.Extension()) // before complexity: an argument out of range is named as such
 	srv.Use(newComplexityLimit(cfg.MaxComplexity, cfg.QueryCacheSize))
 
+	if cfg.DirectViews {
+		srv.AroundRootFields(graph.FastViews(resolver))
+	}
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(recoverPanic(log))
 	srv.AroundOperations(observeOperation)
