@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 
 	"github.com/policygraph/policygraph/graph"
@@ -95,7 +96,9 @@ func TestFastViewsMatchGqlgen(t *testing.T) {
 	}
 }
 
-// dropRequestIDs removes errors[].extensions.requestId, which differs between two runs.
+// dropRequestIDs removes errors[].extensions.requestId, which differs between two runs, and
+// sorts the errors: root fields run concurrently, so two failing ones may report in either
+// order.
 func dropRequestIDs(t *testing.T, b []byte) []byte {
 	t.Helper()
 	status, body, _ := bytes.Cut(b, []byte(" "))
@@ -109,6 +112,11 @@ func dropRequestIDs(t *testing.T, b []byte) []byte {
 			delete(ext, "requestId")
 		}
 	}
+	slices.SortFunc(errs, func(a, b any) int {
+		ja, _ := json.Marshal(a)
+		jb, _ := json.Marshal(b)
+		return bytes.Compare(ja, jb)
+	})
 	out, _ := json.Marshal(v)
 	return append(append(status, ' '), out...)
 }
