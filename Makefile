@@ -103,7 +103,7 @@ bench-build:
 bench-small: bench-install bench-build ## Benchmarks on the small corpus (minutes): bench/out/results-small.
 	$(BENCH_BIN)/pgbench run -scale small -work bench/out -heap-mb 2048 -pagecache-mb 2048 -wipe \
 	  -naive-time 30s -sweep 200,1000,5000 -sweep-bundles 20 \
-	  -concurrency 1,8,32 -warmup 500ms -duration 2s -api-cmd $(BENCH_BIN)/pgapi
+	  -concurrency 1,8,32 -warmup 500ms -db-warmup 2s -duration 2s -api-cmd $(BENCH_BIN)/pgapi
 
 bench: bench-install bench-build ## Benchmarks on the large corpus (about an hour on 2 cores).
 	$(BENCH_BIN)/pgbench run -scale large -work bench/out -heap-mb 6144 -pagecache-mb 8192 -window 50 \

@@ -15,7 +15,7 @@ import (
 // collector runs as often as it must (the runtime caps that at half the CPU).
 const (
 	DefaultGOGC       = 400
-	DefaultMemLimitMB = 120
+	DefaultMemLimitMB = 100
 )
 
 // TuneRuntime applies DefaultGOGC and DefaultMemLimitMB unless the environment sets GOGC or

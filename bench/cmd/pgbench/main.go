@@ -82,6 +82,7 @@ func runSuite(ctx context.Context, args []string) error {
 	fs.IntVar(&s.SweepBundles, "sweep-bundles", 200, "bundles ingested per sweep point")
 	conc := fs.String("concurrency", "1,8,32", "query concurrencies")
 	fs.DurationVar(&s.Warmup, "warmup", 2*time.Second, "unmeasured warm-up per measurement")
+	fs.DurationVar(&s.DBWarmup, "db-warmup", 15*time.Second, "each shape driven through the floor at c=8 this long before any measurement (0: none)")
 	fs.DurationVar(&s.Duration, "duration", 10*time.Second, "measured time per (target, shape, concurrency)")
 	fs.IntVar(&s.MaxRequests, "max-requests", 200000, "request cap per measurement")
 	api := fs.String("api-cmd", "", "command serving policygraph's API (space-separated); empty: in process")
