@@ -54,7 +54,7 @@ type Suite struct {
 	// anything is measured, so that every target meets a database past its cold start
 	// (page cache, compiled plans, JIT): a freshly started Neo4j answered lineage at c = 32
 	// at a third of its steady rate for the first minutes, whoever asked first.
-	DBWarmup time.Duration
+	DBWarmup    time.Duration
 	Duration    time.Duration
 	MaxRequests int
 	// APICmd starts policygraph's API server (HTTP_ADDR and NEO4J_* are set in its
