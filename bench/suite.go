@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/policygraph/policygraph/gen"
 	"github.com/policygraph/policygraph/ingest"
 	"github.com/policygraph/policygraph/server"
@@ -418,6 +420,18 @@ func (s *Suite) queries(ctx context.Context, db *DB, res *Results) error {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
+				waited, killed, err := settle(ctx, drv, time.Minute)
+				if err != nil {
+					s.logf("settle: %v", err)
+				}
+				if killed > 0 || waited > time.Second {
+					note := fmt.Sprintf("after %s %s c=%d the database ran its transactions on for %s", r.Target, r.Shape, c, waited.Round(100*time.Millisecond))
+					if killed > 0 {
+						note += fmt.Sprintf(", then %d were terminated", killed)
+					}
+					res.Notes = append(res.Notes, note+" before the next measurement")
+					s.logf("settle: %s", note)
+				}
 			}
 			round++
 		}
@@ -598,4 +612,32 @@ func WriteResults(dir string, res *Results) error {
 		md += fmt.Sprintf("\n![%s](%s)\n", strings.TrimSuffix(f, ".png"), f)
 	}
 	return os.WriteFile(filepath.Join(dir, "results.md"), []byte(md), 0o644)
+}
+
+// settle waits until the benchmark database runs no transaction but this check, so that
+// what a target leaves running — requests its client gave up on, which Neo4j goes on
+// executing — does not slow the next target's measurement (a run of @neo4j/graphql's
+// enterprisesSupportedBy at c = 32 left Neo4j busy into the next shape's first target).
+// Past limit it terminates them. It reports how long it waited and how many it terminated.
+func settle(ctx context.Context, drv neo4j.DriverWithContext, limit time.Duration) (time.Duration, int, error) {
+	start := time.Now()
+	for ctx.Err() == nil {
+		res, err := neo4j.ExecuteQuery(ctx, drv, `SHOW TRANSACTIONS YIELD transactionId, currentQuery
+WHERE NOT currentQuery STARTS WITH 'SHOW TRANSACTIONS'
+RETURN collect(transactionId) AS ids`, nil, neo4j.EagerResultTransformer)
+		if err != nil || len(res.Records) == 0 {
+			return time.Since(start), 0, err
+		}
+		v, _ := res.Records[0].Get("ids")
+		ids, _ := v.([]any)
+		if len(ids) == 0 {
+			return time.Since(start), 0, nil
+		}
+		if time.Since(start) > limit {
+			_, err := neo4j.ExecuteQuery(ctx, drv, `TERMINATE TRANSACTIONS $ids`, map[string]any{"ids": ids}, neo4j.EagerResultTransformer)
+			return time.Since(start), len(ids), err
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return time.Since(start), 0, ctx.Err()
 }
