@@ -210,50 +210,50 @@ func writeView(w io.Writer, plan []planField, v *gmodel.GraphView) {
 		case "truncated":
 			graphql.MarshalBoolean(v.Truncated).MarshalGQL(w)
 		case "nodes":
-			io.WriteString(w, "[")
-			for j, n := range v.Nodes {
-				if j > 0 {
-					io.WriteString(w, ",")
+			writeList(w, len(v.Nodes), f.sub, func(i int, name string) {
+				n := v.Nodes[i]
+				switch name {
+				case "id":
+					writeString(w, n.ID)
+				case "kind":
+					n.Kind.MarshalGQL(w)
+				case "label":
+					writeString(w, n.Label)
+				case "__typename":
+					writeString(w, "GraphNode")
 				}
-				writeObject(w, f.sub, func(name string) {
-					switch name {
-					case "id":
-						writeString(w, n.ID)
-					case "kind":
-						n.Kind.MarshalGQL(w)
-					case "label":
-						writeString(w, n.Label)
-					case "__typename":
-						writeString(w, "GraphNode")
-					}
-				})
-			}
-			io.WriteString(w, "]")
+			})
 		case "edges":
-			io.WriteString(w, "[")
-			for j, e := range v.Edges {
-				if j > 0 {
-					io.WriteString(w, ",")
+			writeList(w, len(v.Edges), f.sub, func(i int, name string) {
+				e := v.Edges[i]
+				switch name {
+				case "id":
+					writeString(w, e.ID)
+				case "type":
+					writeString(w, e.Type)
+				case "source":
+					writeString(w, e.Source)
+				case "target":
+					writeString(w, e.Target)
+				case "__typename":
+					writeString(w, "GraphEdge")
 				}
-				writeObject(w, f.sub, func(name string) {
-					switch name {
-					case "id":
-						writeString(w, e.ID)
-					case "type":
-						writeString(w, e.Type)
-					case "source":
-						writeString(w, e.Source)
-					case "target":
-						writeString(w, e.Target)
-					case "__typename":
-						writeString(w, "GraphEdge")
-					}
-				})
-			}
-			io.WriteString(w, "]")
+			})
 		}
 	}
 	io.WriteString(w, "}")
+}
+
+// writeList writes n objects of fields, value(i, name) writing field name of the i-th.
+func writeList(w io.Writer, n int, fields []planField, value func(i int, name string)) {
+	io.WriteString(w, "[")
+	for i := range n {
+		if i > 0 {
+			io.WriteString(w, ",")
+		}
+		writeObject(w, fields, func(name string) { value(i, name) })
+	}
+	io.WriteString(w, "]")
 }
 
 func writeObject(w io.Writer, fields []planField, value func(name string)) {

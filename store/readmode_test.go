@@ -22,20 +22,8 @@ import (
 //
 //	go test ./store -run '^$' -bench ReadModes -benchtime 2s -count 5
 func BenchmarkReadModes(b *testing.B) {
-	s := storetest.Open(b)
-	storetest.Reset(b, s)
-	storetest.SeedChangning(b, s)
-	cfg := storetest.Config(b)
-	user := cfg.User
-	if user == "" {
-		user = "neo4j"
-	}
-	drv, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(user, cfg.Password, ""))
-	if err != nil {
-		b.Fatal(err)
-	}
+	s, drv := seededWithDriver(b, "")
 	ctx := context.Background()
-	defer drv.Close(ctx)
 	var cypher string
 	for _, q := range store.Queries() {
 		if q.Name == "nodesByIDs" {
@@ -103,23 +91,10 @@ func BenchmarkReadModes(b *testing.B) {
 // store must retry it on a fresh one rather than fail the request (what ExecuteRead's retries
 // did before reads became auto-commit).
 func TestReadsRetryDeadConnections(t *testing.T) {
-	s := storetest.Open(t)
-	storetest.Reset(t, s)
-	storetest.SeedChangning(t, s)
-	cfg := storetest.Config(t)
-	user := cfg.User
-	if user == "" {
-		user = "neo4j"
-	}
+	const adminAgent = "policygraph-test-admin" // the killer spares its own connection
+	s, admin := seededWithDriver(t, adminAgent)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	const adminAgent = "policygraph-test-admin" // the killer spares its own connection
-	admin, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(user, cfg.Password, ""),
-		func(c *config.Config) { c.UserAgent = adminAgent })
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close(ctx)
 	const ent, pol = "enterprise:西井科技", "policy:长宁区鼓励科技创新的实施办法"
 	reads := []struct {
 		name string
@@ -159,4 +134,29 @@ func TestReadsRetryDeadConnections(t *testing.T) {
 			}
 		})
 	}
+}
+
+// seededWithDriver returns the store on a freshly seeded Changning graph and a driver of the
+// test's own on the same database (closed at the end of the test), announcing userAgent
+// when it is not empty.
+func seededWithDriver(t testing.TB, userAgent string) (*store.Store, neo4j.DriverWithContext) {
+	t.Helper()
+	s := storetest.Open(t)
+	storetest.Reset(t, s)
+	storetest.SeedChangning(t, s)
+	cfg := storetest.Config(t)
+	user := cfg.User
+	if user == "" {
+		user = "neo4j"
+	}
+	drv, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(user, cfg.Password, ""), func(c *config.Config) {
+		if userAgent != "" {
+			c.UserAgent = userAgent
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = drv.Close(context.Background()) })
+	return s, drv
 }
