@@ -120,47 +120,49 @@ func (a *argReader) id(args map[string]any, name string) string {
 	return s
 }
 
-func (a *argReader) int(args map[string]any, name string) *int {
+// optional coerces the argument name with unmarshal, or returns nil when it is absent or
+// null.
+func optional[T any](a *argReader, args map[string]any, name string, unmarshal func(any) (T, error)) *T {
 	v, ok := args[name]
 	if !ok || v == nil {
 		return nil
 	}
-	n, err := graphql.UnmarshalInt(v)
+	x, err := unmarshal(v)
 	a.keep(err)
-	return &n
+	return &x
+}
+
+func (a *argReader) int(args map[string]any, name string) *int {
+	return optional(a, args, name, graphql.UnmarshalInt)
 }
 
 func (a *argReader) bool(args map[string]any, name string) *bool {
-	v, ok := args[name]
-	if !ok || v == nil {
-		return nil
-	}
-	b, err := graphql.UnmarshalBoolean(v)
-	a.keep(err)
-	return &b
-}
-
-func (a *argReader) kinds(args map[string]any, name string) []gmodel.NodeKind {
-	v, ok := args[name]
-	if !ok || v == nil {
-		return nil
-	}
-	list := graphql.CoerceList(v)
-	out := make([]gmodel.NodeKind, len(list))
-	for i, x := range list {
-		a.keep(out[i].UnmarshalGQL(x))
-	}
-	return out
+	return optional(a, args, name, graphql.UnmarshalBoolean)
 }
 
 func (a *argReader) direction(args map[string]any, name string) *gmodel.Direction {
-	v, ok := args[name]
-	if !ok || v == nil {
+	return optional(a, args, name, func(v any) (gmodel.Direction, error) {
+		var d gmodel.Direction
+		err := d.UnmarshalGQL(v)
+		return d, err
+	})
+}
+
+func (a *argReader) kinds(args map[string]any, name string) []gmodel.NodeKind {
+	k := optional(a, args, name, func(v any) ([]gmodel.NodeKind, error) {
+		list := graphql.CoerceList(v)
+		out := make([]gmodel.NodeKind, len(list))
+		for i, x := range list {
+			if err := out[i].UnmarshalGQL(x); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	})
+	if k == nil {
 		return nil
 	}
-	var d gmodel.Direction
-	a.keep(d.UnmarshalGQL(v))
-	return &d
+	return *k
 }
 
 // planField is one selected field of a direct view: its response key, its name and, for
