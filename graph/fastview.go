@@ -199,13 +199,7 @@ func planFields(set ast.SelectionSet, typeName string) ([]planField, bool) {
 
 // writeView writes v as gqlgen's executor would for plan.
 func writeView(w io.Writer, plan []planField, v *gmodel.GraphView) {
-	io.WriteString(w, "{")
-	for i, f := range plan {
-		if i > 0 {
-			io.WriteString(w, ",")
-		}
-		writeString(w, f.key)
-		io.WriteString(w, ":")
+	writeObject(w, plan, func(f planField) {
 		switch f.name {
 		case "__typename":
 			writeString(w, "GraphView")
@@ -242,8 +236,7 @@ func writeView(w io.Writer, plan []planField, v *gmodel.GraphView) {
 				}
 			})
 		}
-	}
-	io.WriteString(w, "}")
+	})
 }
 
 // writeList writes n objects of fields, value(i, name) writing field name of the i-th.
@@ -253,12 +246,13 @@ func writeList(w io.Writer, n int, fields []planField, value func(i int, name st
 		if i > 0 {
 			io.WriteString(w, ",")
 		}
-		writeObject(w, fields, func(name string) { value(i, name) })
+		writeObject(w, fields, func(f planField) { value(i, f.name) })
 	}
 	io.WriteString(w, "]")
 }
 
-func writeObject(w io.Writer, fields []planField, value func(name string)) {
+// writeObject writes an object of fields, value writing each field's value.
+func writeObject(w io.Writer, fields []planField, value func(f planField)) {
 	io.WriteString(w, "{")
 	for i, f := range fields {
 		if i > 0 {
@@ -266,7 +260,7 @@ func writeObject(w io.Writer, fields []planField, value func(name string)) {
 		}
 		writeString(w, f.key)
 		io.WriteString(w, ":")
-		value(f.name)
+		value(f)
 	}
 	io.WriteString(w, "}")
 }

@@ -57,6 +57,7 @@ func TestFastViewsMatchGqlgen(t *testing.T) {
 		{`query($id: ID!) { neighborhood(id: $id) { ` + withNode + ` } }`, one, false},
 		{`query($id: ID!) { lineage(id: $id) { ` + fragment + ` } }`, one, false},
 		{`query($id: ID!) { a: lineage(id: $id) { nodes { id } } b: neighborhood(id: $id) { edges { id } } }`, one, true},
+		{`query($id: ID!) { neighborhood(id: $id) { a: nodes { id } b: nodes { label kind } e: edges { id } } }`, one, true},
 	}
 	send := func(h http.Handler, q string, vars map[string]any) []byte {
 		body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
