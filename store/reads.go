@@ -126,6 +126,20 @@ RETURN total, n `+nodeProjAt[d]+` AS n`, map[string]any{"after": "", "limit": 10
 	return m
 }()
 
+// countByKind counts one kind ("" for every entity) from Neo4j's count store: the total of
+// an empty page (past the last node), which listByKind's statement cannot report.
+var countByKind = func() map[model.Kind]Query {
+	m := map[model.Kind]Query{}
+	for _, k := range append([]model.Kind{""}, model.Kinds...) {
+		label, name := string(k), "countNodes_"+string(k)
+		if k == "" {
+			label, name = "Entity", "countNodes"
+		}
+		m[k] = newQuery(name, `MATCH (n:`+label+`) RETURN count(n) AS total`, nil)
+	}
+	return m
+}()
+
 // Path bounds must be literals in Cypher, so each bound gets its own named query.
 //
 // shortestPath() rather than SHORTEST 1: with both ends bound, Neo4j 5.26 plans the former
@@ -357,10 +371,13 @@ func (s *Store) ListNodes(ctx context.Context, kind *model.Kind, first int, afte
 		n, _ := r.Get("n")
 		page.Nodes = append(page.Nodes, decodeNode(n))
 	}
-	if len(recs) == 0 && kind != nil {
-		// An empty page still reports the total.
-		recs, err := s.read(ctx, q, map[string]any{"after": "", "limit": 0})
-		if err == nil && len(recs) > 0 {
+	if len(recs) == 0 {
+		// An empty page (past the last node) still reports the total.
+		recs, err := s.read(ctx, countByKind[k], nil)
+		if err != nil {
+			return NodePage{}, err
+		}
+		if len(recs) > 0 {
 			t, _ := recs[0].Get("total")
 			page.TotalCount, _ = t.(int64)
 		}
