@@ -97,6 +97,7 @@ func runSuite(ctx context.Context, args []string) error {
 	shapes := fs.String("shapes", "", "only these query shapes (comma-separated; default all)")
 	targets := fs.String("targets", "", "only these targets: policygraph, neo4j-graphql, floor (default all)")
 	apiEnv := fs.String("api-env", "", "extra environment of the API server, space-separated K=V")
+	loaders := fs.String("loaders", "", "only these loaders, in this order: naive, floor, policygraph (default all; the last one's graph is queried)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -118,6 +119,15 @@ func runSuite(ctx context.Context, args []string) error {
 		}
 	}
 	s.APIEnv = strings.Fields(*apiEnv)
+	for _, l := range strings.Split(*loaders, ",") {
+		switch l = strings.TrimSpace(l); l {
+		case "":
+		case "naive", "floor", "policygraph":
+			s.Loaders = append(s.Loaders, l)
+		default:
+			return fmt.Errorf("-loaders: unknown loader %q (want naive, floor or policygraph)", l)
+		}
+	}
 	if *api != "" {
 		s.APICmd = strings.Fields(*api)
 	}
