@@ -9,37 +9,55 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	gmodel "github.com/policygraph/policygraph/graph/model"
+	"github.com/policygraph/policygraph/store"
 )
 
 // Direct views: the graph views (neighborhood, lineage, shortestPath) that a drawing asks
-// for — nodes { id kind label } edges { id type source target }, the outline read — are
-// written straight to JSON instead of through gqlgen's executor.
+// for — nodes { id kind label } edges { id type source target }, the outline read — and
+// pages of the nodes connection that ask only id, kind and name of each node are written
+// straight to JSON instead of through gqlgen's executor.
 //
 // gqlgen marshals every field of every element through its field machinery (a field
 // context, a middleware chain, a goroutine per list element): for a 2-hop neighbourhood of
 // 200 nodes and 500 edges that was about 40 % of the API's CPU (pprof on the large
-// benchmark graph, bench/PROPOSALS.md P15), while the answer is a few plain strings per
-// element. FastViews is a root-field middleware: when the root field is one of the views
-// and everything selected under it is a plain field of the outline (no fragments, no
-// directives, no repeated response keys), it coerces the arguments with gqlgen's own
-// unmarshalers, calls the same resolver gqlgen would call (with the same field context,
-// so the store read is the same), and writes the view with gqlgen's own encodings
-// (writeString is gqlgen's string escaping, checked by FuzzWriteString). Anything else,
-// and any error, goes to gqlgen unchanged: an error answer is gqlgen's, produced by
-// running the field again. TestFastViewsMatchGqlgen compares both paths byte for byte on
-// the Changning graph. GRAPHQL_FAST_VIEWS=false switches it off.
+// benchmark graph, bench/PROPOSALS.md P15), and a page of 50 nodes first builds 50 typed
+// nodes (P16), while the answer is a few plain strings per element. FastViews is a
+// root-field middleware: when the root field is one of these and everything selected
+// under it is a plain field that an outline read answers (no fragments, no directives, no
+// repeated response keys), it coerces the arguments with gqlgen's own unmarshalers,
+// makes the read the resolver would make (with the same field context, so the store read
+// is the same), and writes the answer with gqlgen's own encodings (writeString is gqlgen's
+// string escaping, checked by FuzzWriteString). Anything else, and any error, goes to
+// gqlgen unchanged: an error answer is gqlgen's, produced by running the field again.
+// TestFastViewsMatchGqlgen compares both paths byte for byte on the Changning graph.
+// GRAPHQL_DIRECT_VIEWS=false switches it off.
 
 // fastViewsServed counts the views FastViews answered itself (for tests).
 var fastViewsServed atomic.Int64
 
-// fastViewFields are the fields a direct view may select, per level.
-var fastViewFields = map[string]map[string]bool{
-	"GraphView": {"nodes": true, "edges": true, "truncated": true, "__typename": true},
-	"GraphNode": outlineViewFields["nodes"],
-	"GraphEdge": outlineViewFields["edges"],
-}
+// directFields are the fields a direct answer may select, per type: "" for a leaf, else
+// the type of the object (or of the list's elements) below the field. A Node is written
+// from the store's outline node, so only the fields every kind shares and an outline read
+// answers are here (no __typename: it depends on the kind).
+var directFields = func() map[string]map[string]string {
+	m := map[string]map[string]string{
+		"GraphView":      {"nodes": "GraphNode", "edges": "GraphEdge", "truncated": "", "__typename": ""},
+		"NodeConnection": {"totalCount": "", "edges": "NodeEdge", "pageInfo": "PageInfo", "__typename": ""},
+		"NodeEdge":       {"cursor": "", "node": "Node", "__typename": ""},
+		"Node":           {"id": "", "kind": "", "name": ""},
+		"PageInfo":       {"hasNextPage": "", "hasPreviousPage": "", "startCursor": "", "endCursor": "", "__typename": ""},
+	}
+	for typ, list := range map[string]string{"GraphNode": "nodes", "GraphEdge": "edges"} {
+		m[typ] = map[string]string{}
+		for f := range outlineViewFields[list] {
+			m[typ][f] = ""
+		}
+	}
+	return m
+}()
 
-// FastViews returns the root-field middleware that writes outline graph views directly.
+// FastViews returns the root-field middleware that writes outline graph views and pages of
+// the nodes connection directly.
 func FastViews(r *Resolver) graphql.RootFieldMiddleware {
 	q := r.Query()
 	return func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
@@ -52,10 +70,15 @@ func FastViews(r *Resolver) graphql.RootFieldMiddleware {
 			return next(ctx)
 		}
 		name := rfc.Field.Name
-		if name != "neighborhood" && name != "lineage" && name != "shortestPath" {
+		typ := "GraphView"
+		switch name {
+		case "neighborhood", "lineage", "shortestPath":
+		case "nodes":
+			typ = "NodeConnection"
+		default:
 			return next(ctx)
 		}
-		plan, ok := planFields(rfc.Field.Selections, "GraphView")
+		plan, ok := planFields(rfc.Field.Selections, typ)
 		if !ok {
 			return next(ctx)
 		}
@@ -63,6 +86,14 @@ func FastViews(r *Resolver) graphql.RootFieldMiddleware {
 		fctx := graphql.WithFieldContext(ctx, &graphql.FieldContext{
 			Object: "Query", Field: rfc.Field, Args: args, IsMethod: true, IsResolver: true,
 		})
+		if name == "nodes" {
+			page, err := nodesPage(fctx, r, args)
+			if err != nil {
+				return next(ctx)
+			}
+			fastViewsServed.Add(1)
+			return graphql.WriterFunc(func(w io.Writer) { writeConnection(w, plan, page) })
+		}
 		view, err := resolveView(fctx, q, name, args)
 		if err != nil || (view == nil && name != "shortestPath") {
 			return next(ctx) // gqlgen reports it, in its own words and shape
@@ -73,6 +104,23 @@ func FastViews(r *Resolver) graphql.RootFieldMiddleware {
 		}
 		return graphql.WriterFunc(func(w io.Writer) { writeView(w, plan, view) })
 	}
+}
+
+// nodesPage coerces the nodes field's arguments as the generated code does and reads the
+// page its resolver would read.
+func nodesPage(ctx context.Context, r *Resolver, args map[string]any) (store.NodePage, error) {
+	var a argReader
+	kind := optional(&a, args, "kind", func(v any) (gmodel.NodeKind, error) {
+		var k gmodel.NodeKind
+		err := k.UnmarshalGQL(v)
+		return k, err
+	})
+	first, after := a.int(args, "first"), optional(&a, args, "after", graphql.UnmarshalString)
+	if a.err != nil {
+		return store.NodePage{}, a.err
+	}
+	page, _, err := r.nodePage(ctx, kind, first, after)
+	return page, err
 }
 
 // resolveView coerces the view's arguments as the generated code does and calls its
@@ -172,21 +220,25 @@ type planField struct {
 	sub       []planField
 }
 
-// planFields checks that set selects only plain fields of typeName that a direct view
-// writes, each response key once, and returns them in order.
+// planFields checks that set selects only plain fields of typeName that a direct answer
+// writes (directFields), each response key once, and returns them in order.
 func planFields(set ast.SelectionSet, typeName string) ([]planField, bool) {
-	allowed := fastViewFields[typeName]
+	allowed := directFields[typeName]
 	seen := map[string]bool{}
 	out := make([]planField, 0, len(set))
 	for _, sel := range set {
 		f, ok := sel.(*ast.Field)
-		if !ok || len(f.Directives) > 0 || len(f.Arguments) > 0 || !allowed[f.Name] || seen[f.Alias] {
+		if !ok || len(f.Directives) > 0 || len(f.Arguments) > 0 || seen[f.Alias] {
+			return nil, false
+		}
+		below, ok := allowed[f.Name]
+		if !ok {
 			return nil, false
 		}
 		seen[f.Alias] = true
 		p := planField{key: f.Alias, name: f.Name}
-		if elem := map[string]string{"nodes": "GraphNode", "edges": "GraphEdge"}[f.Name]; elem != "" && typeName == "GraphView" {
-			if p.sub, ok = planFields(f.SelectionSet, elem); !ok || len(p.sub) == 0 {
+		if below != "" {
+			if p.sub, ok = planFields(f.SelectionSet, below); !ok || len(p.sub) == 0 {
 				return nil, false
 			}
 		} else if len(f.SelectionSet) > 0 {
@@ -206,9 +258,9 @@ func writeView(w io.Writer, plan []planField, v *gmodel.GraphView) {
 		case "truncated":
 			graphql.MarshalBoolean(v.Truncated).MarshalGQL(w)
 		case "nodes":
-			writeList(w, len(v.Nodes), f.sub, func(i int, name string) {
+			writeList(w, len(v.Nodes), f.sub, func(i int, f planField) {
 				n := v.Nodes[i]
-				switch name {
+				switch f.name {
 				case "id":
 					writeString(w, n.ID)
 				case "kind":
@@ -220,9 +272,9 @@ func writeView(w io.Writer, plan []planField, v *gmodel.GraphView) {
 				}
 			})
 		case "edges":
-			writeList(w, len(v.Edges), f.sub, func(i int, name string) {
+			writeList(w, len(v.Edges), f.sub, func(i int, f planField) {
 				e := v.Edges[i]
-				switch name {
+				switch f.name {
 				case "id":
 					writeString(w, e.ID)
 				case "type":
@@ -239,14 +291,70 @@ func writeView(w io.Writer, plan []planField, v *gmodel.GraphView) {
 	})
 }
 
-// writeList writes n objects of fields, value(i, name) writing field name of the i-th.
-func writeList(w io.Writer, n int, fields []planField, value func(i int, name string)) {
+// writeConnection writes a page of the nodes field as gqlgen's executor would for plan
+// (Resolver.nodeConnection's mapping).
+func writeConnection(w io.Writer, plan []planField, page store.NodePage) {
+	cursor := func(i int) {
+		if i < 0 || i >= len(page.Nodes) {
+			graphql.Null.MarshalGQL(w)
+			return
+		}
+		writeString(w, store.Cursor(page.Nodes[i].ID))
+	}
+	writeObject(w, plan, func(f planField) {
+		switch f.name {
+		case "__typename":
+			writeString(w, "NodeConnection")
+		case "totalCount":
+			graphql.MarshalInt(int(page.TotalCount)).MarshalGQL(w)
+		case "edges":
+			writeList(w, len(page.Nodes), f.sub, func(i int, f planField) {
+				switch f.name {
+				case "__typename":
+					writeString(w, "NodeEdge")
+				case "cursor":
+					cursor(i)
+				case "node":
+					n := page.Nodes[i]
+					writeObject(w, f.sub, func(f planField) {
+						switch f.name {
+						case "id":
+							writeString(w, n.ID)
+						case "kind":
+							kindEnum(n.Kind).MarshalGQL(w)
+						case "name":
+							writeString(w, n.Name)
+						}
+					})
+				}
+			})
+		case "pageInfo":
+			writeObject(w, f.sub, func(f planField) {
+				switch f.name {
+				case "__typename":
+					writeString(w, "PageInfo")
+				case "hasNextPage":
+					graphql.MarshalBoolean(page.HasNext).MarshalGQL(w)
+				case "hasPreviousPage":
+					graphql.MarshalBoolean(page.HasPrevious).MarshalGQL(w)
+				case "startCursor":
+					cursor(0)
+				case "endCursor":
+					cursor(len(page.Nodes) - 1)
+				}
+			})
+		}
+	})
+}
+
+// writeList writes n objects of fields, value(i, f) writing field f of the i-th.
+func writeList(w io.Writer, n int, fields []planField, value func(i int, f planField)) {
 	io.WriteString(w, "[")
 	for i := range n {
 		if i > 0 {
 			io.WriteString(w, ",")
 		}
-		writeObject(w, fields, func(f planField) { value(i, f.name) })
+		writeObject(w, fields, func(f planField) { value(i, f) })
 	}
 	io.WriteString(w, "]")
 }

@@ -44,6 +44,8 @@ func TestFastViewsMatchGqlgen(t *testing.T) {
 	}
 	one := func(a, _ string) map[string]any { return map[string]any{"id": a} }
 	two := func(a, b string) map[string]any { return map[string]any{"a": a, "b": b} }
+	cursor := func(a, _ string) map[string]any { return map[string]any{"after": store.Cursor(a)} }
+	raw := func(a, _ string) map[string]any { return map[string]any{"after": a} } // not a cursor
 	docs := []doc{
 		{`query($id: ID!) { neighborhood(id: $id, depth: 2, limit: 200) { ` + outline + ` } }`, one, true},
 		{`query($id: ID!) { neighborhood(id: $id) { ` + reorder + ` } }`, one, true},
@@ -58,6 +60,14 @@ func TestFastViewsMatchGqlgen(t *testing.T) {
 		{`query($id: ID!) { lineage(id: $id) { ` + fragment + ` } }`, one, false},
 		{`query($id: ID!) { a: lineage(id: $id) { nodes { id } } b: neighborhood(id: $id) { edges { id } } }`, one, true},
 		{`query($id: ID!) { neighborhood(id: $id) { a: nodes { id } b: nodes { label kind } e: edges { id } } }`, one, true},
+		{`query($after: String) { nodes(kind: ENTERPRISE, first: 50, after: $after) { totalCount edges { cursor node { id name } } pageInfo { hasNextPage endCursor } } }`, cursor, true},
+		{`query($after: String) { nodes(first: 7, after: $after) { __typename t: totalCount edges { node { k: kind id name } cursor __typename } pageInfo { startCursor endCursor hasPreviousPage hasNextPage __typename } } }`, cursor, true},
+		{`query($after: String) { nodes(kind: POLICY, first: 0, after: $after) { totalCount edges { cursor } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`, cursor, true},
+		{`query($after: String) { nodes(after: $after) { edges { node { id } } e: edges { cursor } } }`, cursor, true},
+		{`query($after: String) { nodes(after: $after) { totalCount } }`, raw, true},
+		{`query($after: String) { nodes(after: $after) { edges { node { id aliases } } } }`, cursor, false},
+		{`query($after: String) { nodes(after: $after) { edges { node { __typename id } } } }`, cursor, false},
+		{`query($after: String) { nodes(after: $after) { edges { node { ... on Enterprise { id } } } } }`, cursor, false},
 	}
 	send := func(h http.Handler, q string, vars map[string]any) []byte {
 		body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})

@@ -91,6 +91,15 @@ func (r *Resolver) searchHits(ctx context.Context, hits []store.SearchHit, detai
 	return out
 }
 
+// nodePage reads the page of the nodes field at the Detail its selection needs (the direct
+// path of FastViews writes it without building typed nodes).
+func (r *Resolver) nodePage(ctx context.Context, kind *gmodel.NodeKind, first *int, after *string) (store.NodePage, store.Detail, error) {
+	detail := connectionDetail(ctx)
+	page, err := r.Store.ListNodes(ctx, kindPtr(kind), intOr(first, 50), deref(after), detail)
+	return page, detail, err
+}
+
+// nodeConnection maps a page of the nodes field to its connection type.
 func (r *Resolver) nodeConnection(ctx context.Context, page store.NodePage, detail store.Detail) *gmodel.NodeConnection {
 	ld := loader.For(ctx)
 	conn := &gmodel.NodeConnection{

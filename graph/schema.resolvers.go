@@ -605,8 +605,7 @@ func (r *queryResolver) Search(ctx context.Context, text string, kinds []model.N
 
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, kind *model.NodeKind, first *int, after *string) (*model.NodeConnection, error) {
-	detail := connectionDetail(ctx)
-	page, err := r.Store.ListNodes(ctx, kindPtr(kind), intOr(first, 50), deref(after), detail)
+	page, detail, err := r.nodePage(ctx, kind, first, after)
 	if err != nil {
 		return nil, err
 	}
