@@ -346,7 +346,9 @@ func (s *Suite) queries(ctx context.Context, db *DB, res *Results) error {
 	// @neo4j/graphql.
 	if s.NodeDir != "" {
 		if _, err := os.Stat(filepath.Join(s.NodeDir, "node_modules", "@neo4j", "graphql")); err != nil {
-			res.Notes = append(res.Notes, "@neo4j/graphql not measured: run `npm ci` in bench/neo4j-graphql first")
+			note := "@neo4j/graphql not measured: run `make bench-install` (npm ci in " + s.NodeDir + ") first"
+			res.Notes = append(res.Notes, note)
+			s.logf("warning: %s", note)
 		} else {
 			url, stop, pid, err := s.startNode(ctx, db)
 			if err != nil {
