@@ -28,7 +28,7 @@ type Config struct {
 	APQCacheSize   int           // GRAPHQL_APQ_CACHE_SIZE: automatic persisted queries kept
 	QueryCacheSize int           // GRAPHQL_QUERY_CACHE_SIZE: parsed and validated queries kept
 	LoaderWait     time.Duration // GRAPHQL_LOADER_WAIT: how long a dataloader batch collects keys
-	DirectViews    bool          // GRAPHQL_DIRECT_VIEWS: outline graph views written without gqlgen's executor (graph.FastViews)
+	DirectViews    bool          // GRAPHQL_DIRECT_VIEWS: outline graph views and nodes pages written without gqlgen's executor (graph.FastViews)
 	RequestTimeout time.Duration // REQUEST_TIMEOUT: budget of one GraphQL request
 	ReadyTimeout   time.Duration // READY_TIMEOUT: budget of the /readyz database ping
 	ShutdownGrace  time.Duration // SHUTDOWN_TIMEOUT: how long shutdown waits for in-flight requests
@@ -64,7 +64,7 @@ var Env = []EnvVar{
 	{"GRAPHQL_APQ_CACHE_SIZE", "1000", "automatic persisted queries kept (LRU)"},
 	{"GRAPHQL_QUERY_CACHE_SIZE", "1000", "parsed and validated query documents kept (LRU)"},
 	{"GRAPHQL_LOADER_WAIT", "2ms", "how long a dataloader batch collects keys before its one store call"},
-	{"GRAPHQL_DIRECT_VIEWS", "true", "write neighborhood, lineage and shortestPath answers that select only outline fields straight to JSON (same bytes, less CPU); false: through gqlgen's executor"},
+	{"GRAPHQL_DIRECT_VIEWS", "true", "write neighborhood, lineage and shortestPath answers and nodes pages that select only outline fields straight to JSON (same bytes, less CPU); false: through gqlgen's executor"},
 	{"REQUEST_TIMEOUT", "10s", "budget of one GraphQL request; past it the answer is a TIMEOUT error"},
 	{"READY_TIMEOUT", "2s", "budget of the database ping behind /readyz"},
 	{"SHUTDOWN_TIMEOUT", "15s", "how long shutdown waits for in-flight requests to finish"},
