@@ -32,7 +32,7 @@ import (
 // TestFastViewsMatchGqlgen compares both paths byte for byte on the Changning graph.
 // GRAPHQL_DIRECT_VIEWS=false switches it off.
 
-// fastViewsServed counts the views FastViews answered itself (for tests).
+// fastViewsServed counts the answers FastViews wrote itself (for tests).
 var fastViewsServed atomic.Int64
 
 // directFields are the fields a direct answer may select, per type: "" for a leaf, else
@@ -110,12 +110,7 @@ func FastViews(r *Resolver) graphql.RootFieldMiddleware {
 // page its resolver would read.
 func nodesPage(ctx context.Context, r *Resolver, args map[string]any) (store.NodePage, error) {
 	var a argReader
-	kind := optional(&a, args, "kind", func(v any) (gmodel.NodeKind, error) {
-		var k gmodel.NodeKind
-		err := k.UnmarshalGQL(v)
-		return k, err
-	})
-	first, after := a.int(args, "first"), optional(&a, args, "after", graphql.UnmarshalString)
+	kind, first, after := a.kind(args, "kind"), a.int(args, "first"), optional(&a, args, "after", graphql.UnmarshalString)
 	if a.err != nil {
 		return store.NodePage{}, a.err
 	}
@@ -188,12 +183,22 @@ func (a *argReader) bool(args map[string]any, name string) *bool {
 	return optional(a, args, name, graphql.UnmarshalBoolean)
 }
 
+// unmarshalEnum coerces v to the enum T with T's generated UnmarshalGQL.
+func unmarshalEnum[T any, PT interface {
+	*T
+	UnmarshalGQL(any) error
+}](v any) (T, error) {
+	var x T
+	err := PT(&x).UnmarshalGQL(v)
+	return x, err
+}
+
 func (a *argReader) direction(args map[string]any, name string) *gmodel.Direction {
-	return optional(a, args, name, func(v any) (gmodel.Direction, error) {
-		var d gmodel.Direction
-		err := d.UnmarshalGQL(v)
-		return d, err
-	})
+	return optional(a, args, name, unmarshalEnum[gmodel.Direction])
+}
+
+func (a *argReader) kind(args map[string]any, name string) *gmodel.NodeKind {
+	return optional(a, args, name, unmarshalEnum[gmodel.NodeKind])
 }
 
 func (a *argReader) kinds(args map[string]any, name string) []gmodel.NodeKind {
@@ -201,7 +206,8 @@ func (a *argReader) kinds(args map[string]any, name string) []gmodel.NodeKind {
 		list := graphql.CoerceList(v)
 		out := make([]gmodel.NodeKind, len(list))
 		for i, x := range list {
-			if err := out[i].UnmarshalGQL(x); err != nil {
+			var err error
+			if out[i], err = unmarshalEnum[gmodel.NodeKind](x); err != nil {
 				return nil, err
 			}
 		}
