@@ -112,11 +112,8 @@ var listByKind = func() map[Detail]map[model.Kind]Query {
 	m := map[Detail]map[model.Kind]Query{Full: {}, Outline: {}}
 	for _, d := range []Detail{Full, Outline} {
 		for _, k := range append([]model.Kind{""}, model.Kinds...) {
-			label, name := string(k), "listNodes_"+string(k)
-			if k == "" {
-				label, name = "Entity", "listNodes"
-			}
-			m[d][k] = newQuery(name+detailSuffix[d], `
+			label, suffix := kindLabel(k)
+			m[d][k] = newQuery("listNodes"+suffix+detailSuffix[d], `
 CALL () { MATCH (n:`+label+`) RETURN count(n) AS total }
 MATCH (n:`+label+`) WHERE n.id > $after
 WITH total, n ORDER BY n.id LIMIT $limit
@@ -131,14 +128,20 @@ RETURN total, n `+nodeProjAt[d]+` AS n`, map[string]any{"after": "", "limit": 10
 var countByKind = func() map[model.Kind]Query {
 	m := map[model.Kind]Query{}
 	for _, k := range append([]model.Kind{""}, model.Kinds...) {
-		label, name := string(k), "countNodes_"+string(k)
-		if k == "" {
-			label, name = "Entity", "countNodes"
-		}
-		m[k] = newQuery(name, `MATCH (n:`+label+`) RETURN count(n) AS total`, nil)
+		label, suffix := kindLabel(k)
+		m[k] = newQuery("countNodes"+suffix, `MATCH (n:`+label+`) RETURN count(n) AS total`, nil)
 	}
 	return m
 }()
+
+// kindLabel returns the label of kind k's nodes and the suffix of its queries' names (""
+// stands for every entity).
+func kindLabel(k model.Kind) (label, suffix string) {
+	if k == "" {
+		return "Entity", ""
+	}
+	return string(k), "_" + string(k)
+}
 
 // Path bounds must be literals in Cypher, so each bound gets its own named query.
 //
