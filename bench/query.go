@@ -345,6 +345,7 @@ type RunResult struct {
 	Target      string        `json:"target"`
 	Shape       Shape         `json:"shape"`
 	Concurrency int           `json:"concurrency"`
+	Rep         int           `json:"rep,omitempty"` // the repetition (Suite.Repeat), from 0
 	Requests    int           `json:"requests"`
 	Errors      int           `json:"errors"`
 	FirstError  string        `json:"firstError,omitempty"`

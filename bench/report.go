@@ -1,9 +1,11 @@
 package bench
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -126,6 +128,7 @@ func (r *Results) Markdown() string {
 				fmt.Fprintf(&b, "- %s %s c=%d: %d errors, first: `%.200s`\n", q.Target, q.Shape, q.Concurrency, q.Errors, q.FirstError)
 			}
 		}
+		r.writeRepetitions(&b)
 		r.writeCPU(&b)
 	}
 	if len(r.RSS) > 0 {
@@ -155,14 +158,98 @@ func (r *Results) concurrencies() []int {
 	return out
 }
 
+// find returns the measurement of target on shape s at concurrency c; of several
+// repetitions, the one of median throughput (the lower middle of an even number).
 func (r *Results) find(target string, s Shape, c int) *RunResult {
+	reps := r.reps(target, s, c)
+	if len(reps) == 0 {
+		return nil
+	}
+	sorted := slices.Clone(reps)
+	slices.SortStableFunc(sorted, func(a, b *RunResult) int { return cmp.Compare(a.Throughput(), b.Throughput()) })
+	return sorted[(len(sorted)-1)/2]
+}
+
+// reps returns every repetition of target on shape s at concurrency c, in order.
+func (r *Results) reps(target string, s Shape, c int) []*RunResult {
+	var out []*RunResult
 	for i := range r.Queries {
 		q := &r.Queries[i]
 		if q.Target == target && q.Shape == s && q.Concurrency == c {
-			return q
+			out = append(out, q)
 		}
 	}
-	return nil
+	return out
+}
+
+// pairedRatios returns, for each repetition measured for both targets a and b on shape s at
+// concurrency c, a's throughput divided by b's: pairs measured back to back, on the same
+// minute of the machine.
+func (r *Results) pairedRatios(a, b string, s Shape, c int) []float64 {
+	bs := map[int]*RunResult{}
+	for _, q := range r.reps(b, s, c) {
+		bs[q.Rep] = q
+	}
+	var out []float64
+	for _, q := range r.reps(a, s, c) {
+		if y, ok := bs[q.Rep]; ok && y.Throughput() > 0 && q.Errors < q.Requests && y.Errors < y.Requests {
+			out = append(out, q.Throughput()/y.Throughput())
+		}
+	}
+	return out
+}
+
+// writeRepetitions writes, where a measurement was repeated, the ratios of each repetition:
+// policygraph ÷ @neo4j/graphql and policygraph ÷ floor, as min / median / max.
+func (r *Results) writeRepetitions(b *strings.Builder) {
+	repeated := false
+	for _, q := range r.Queries {
+		repeated = repeated || q.Rep > 0
+	}
+	if !repeated {
+		return
+	}
+	b.WriteString("\n### Repetitions\n\nEach (shape, concurrency) was measured several times, the targets alternating within each repetition; the tables above show the repetition of median throughput. Here, the ratios of the pairs measured back to back in each repetition: min / median / max, then every value in order.\n\n")
+	b.WriteString("| shape | c | reps | pg ÷ ngql (min / median / max) | each | overhead vs floor (min / median / max) | each |\n|---|---:|---:|---|---|---|---|\n")
+	summary := func(xs []float64, f func(float64) string) (string, string) {
+		if len(xs) == 0 {
+			return "–", "–"
+		}
+		each := make([]string, len(xs))
+		for i, x := range xs {
+			each[i] = f(x)
+		}
+		sorted := slices.Sorted(slices.Values(xs))
+		return fmt.Sprintf("%s / %s / %s", f(sorted[0]), f(median(sorted)), f(sorted[len(sorted)-1])), strings.Join(each, ", ")
+	}
+	times := func(x float64) string { return fmt.Sprintf("%.2f×", x) }
+	over := func(x float64) string { return fmt.Sprintf("%.0f%%", 100*(1-x)) }
+	for _, c := range r.concurrencies() {
+		for _, s := range Shapes {
+			n := len(r.reps("policygraph", s, c))
+			if n == 0 {
+				continue
+			}
+			ng, ngEach := summary(r.pairedRatios("policygraph", "neo4j-graphql", s, c), times)
+			// Overhead is 1 − ratio: the largest ratio is the smallest overhead.
+			fl := r.pairedRatios("policygraph", "floor", s, c)
+			flSum, flEach := summary(fl, over)
+			if len(fl) > 0 {
+				sorted := slices.Sorted(slices.Values(fl))
+				flSum = fmt.Sprintf("%s / %s / %s", over(sorted[len(sorted)-1]), over(median(sorted)), over(sorted[0]))
+			}
+			fmt.Fprintf(b, "| %s | %d | %d | %s | %s | %s | %s |\n", s, c, n, ng, ngEach, flSum, flEach)
+		}
+	}
+}
+
+// median of sorted values (the mean of the middle two of an even number).
+func median(sorted []float64) float64 {
+	n := len(sorted)
+	if n%2 == 1 {
+		return sorted[n/2]
+	}
+	return (sorted[n/2-1] + sorted[n/2]) / 2
 }
 
 var targetColors = map[string]color.Color{

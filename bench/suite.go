@@ -59,6 +59,11 @@ type Suite struct {
 	DBWarmup    time.Duration
 	Duration    time.Duration
 	MaxRequests int
+	// Repeat measures every (shape, concurrency) this many times, the targets alternating
+	// within each repetition, so that a ratio can be read from pairs measured back to back
+	// (min, median, max over the repetitions) rather than from one draw of a machine whose
+	// rates vary 10–40 % from minute to minute. 0 or 1: once.
+	Repeat int
 	// APICmd starts policygraph's API server (HTTP_ADDR and NEO4J_* are set in its
 	// environment). Empty: the server runs in this process (no RSS figure).
 	APICmd  []string
@@ -409,40 +414,43 @@ func (s *Suite) queries(ctx context.Context, db *DB, res *Results) error {
 	round := 0
 	for _, c := range s.Concurrency {
 		for _, sh := range shapes {
-			// Alternate the order of the targets from one shape to the next.
-			for k := range targets {
-				t := targets[(k+round)%len(targets)]
-				// Where the CPU goes: Neo4j, the target's server (none for the floor, or
-				// an API served in this process), and this process (the load generator,
-				// and the floor's driver).
-				cpu := map[string]int{"client": 0}
-				if pid := db.PID(); pid > 0 {
-					cpu["neo4j"] = pid
-				}
-				if pid := pids[t.Name()]; pid > 0 {
-					cpu["server"] = pid
-				}
-				r := Run(ctx, t, pool, sh, RunOptions{Concurrency: c, Warmup: s.Warmup, Duration: s.Duration, MaxRequests: s.MaxRequests, Seed: s.Seed + uint64(round), CPU: cpu})
-				s.logf("query: %-14s %-24s c=%-3d %8.1f req/s  p50 %6s  p95 %6s  p99 %6s ms  errors %d",
-					r.Target, r.Shape, c, r.Throughput(), ms(r.P50), ms(r.P95), ms(r.P99), r.Errors)
-				res.Queries = append(res.Queries, r)
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
-				waited, killed, err := settle(ctx, drv, time.Minute)
-				if err != nil {
-					s.logf("settle: %v", err)
-				}
-				if killed > 0 || waited > time.Second {
-					note := fmt.Sprintf("after %s %s c=%d the database ran its transactions on for %s", r.Target, r.Shape, c, waited.Round(100*time.Millisecond))
-					if killed > 0 {
-						note += fmt.Sprintf(", then %d were terminated", killed)
+			for rep := range max(1, s.Repeat) {
+				// Alternate the order of the targets from one measurement to the next.
+				for k := range targets {
+					t := targets[(k+round)%len(targets)]
+					// Where the CPU goes: Neo4j, the target's server (none for the floor, or
+					// an API served in this process), and this process (the load generator,
+					// and the floor's driver).
+					cpu := map[string]int{"client": 0}
+					if pid := db.PID(); pid > 0 {
+						cpu["neo4j"] = pid
 					}
-					res.Notes = append(res.Notes, note+" before the next measurement")
-					s.logf("settle: %s", note)
+					if pid := pids[t.Name()]; pid > 0 {
+						cpu["server"] = pid
+					}
+					r := Run(ctx, t, pool, sh, RunOptions{Concurrency: c, Warmup: s.Warmup, Duration: s.Duration, MaxRequests: s.MaxRequests, Seed: s.Seed + uint64(round), CPU: cpu})
+					r.Rep = rep
+					s.logf("query: %-14s %-24s c=%-3d rep %d %8.1f req/s  p50 %6s  p95 %6s  p99 %6s ms  errors %d",
+						r.Target, r.Shape, c, rep, r.Throughput(), ms(r.P50), ms(r.P95), ms(r.P99), r.Errors)
+					res.Queries = append(res.Queries, r)
+					if ctx.Err() != nil {
+						return ctx.Err()
+					}
+					waited, killed, err := settle(ctx, drv, time.Minute)
+					if err != nil {
+						s.logf("settle: %v", err)
+					}
+					if killed > 0 || waited > time.Second {
+						note := fmt.Sprintf("after %s %s c=%d the database ran its transactions on for %s", r.Target, r.Shape, c, waited.Round(100*time.Millisecond))
+						if killed > 0 {
+							note += fmt.Sprintf(", then %d were terminated", killed)
+						}
+						res.Notes = append(res.Notes, note+" before the next measurement")
+						s.logf("settle: %s", note)
+					}
 				}
+				round++
 			}
-			round++
 		}
 	}
 	for name, peak := range sampler.stop() {

@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"runtime"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -73,6 +75,12 @@ func BenchmarkReadModes(b *testing.B) {
 			m, err := s.NodesByIDs(ctx, ids)
 			return len(m), err
 		}},
+		{"storeDeadline", func() (int, error) {
+			dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			m, err := s.NodesByIDs(dctx, ids)
+			return len(m), err
+		}},
 	}
 	for _, m := range modes {
 		b.Run(m.name, func(b *testing.B) {
@@ -83,7 +91,33 @@ func BenchmarkReadModes(b *testing.B) {
 				}
 			}
 		})
+		b.Run(m.name+"-c8", func(b *testing.B) {
+			b.SetParallelism(8 / runtime.GOMAXPROCS(0)) // 8 readers at once
+			defer reportClientCPU(b)()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					n, err := m.read()
+					if err != nil || n != 1 {
+						b.Errorf("%d records, %v", n, err)
+						return
+					}
+				}
+			})
+		})
 	}
+}
+
+// reportClientCPU reports the CPU time this process (the client: store and driver) spent
+// per operation from the call to the call of the function it returns, apart from Neo4j's.
+func reportClientCPU(b *testing.B) func() {
+	before := processCPU()
+	return func() { b.ReportMetric(float64(processCPU()-before)/float64(b.N), "client-cpu-ns/op") }
+}
+
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // TestReadsRetryDeadConnections kills every Bolt connection to the server under the store's

@@ -85,6 +85,7 @@ func runSuite(ctx context.Context, args []string) error {
 	fs.DurationVar(&s.DBWarmup, "db-warmup", 15*time.Second, "each shape driven through the floor at c=8 this long before any measurement (0: none)")
 	fs.DurationVar(&s.Duration, "duration", 10*time.Second, "measured time per (target, shape, concurrency)")
 	fs.IntVar(&s.MaxRequests, "max-requests", 200000, "request cap per measurement")
+	fs.IntVar(&s.Repeat, "repeat", 1, "measure each (shape, concurrency) this many times, targets alternating; tables show the median, with the ratios of each repetition")
 	api := fs.String("api-cmd", "", "command serving policygraph's API (space-separated); empty: in process")
 	fs.IntVar(&s.APIPort, "api-port", 8089, "policygraph API port on 127.0.0.1")
 	fs.StringVar(&s.NodeDir, "node-dir", "bench/neo4j-graphql", "the @neo4j/graphql server folder (empty: skip)")
