@@ -28,7 +28,7 @@ func TestSuiteSmoke(t *testing.T) {
 		Batch: 1000, FloorBatch: 5000, NaiveMaxTime: 3 * time.Second,
 		Sweep: []int{200}, SweepBundles: 5,
 		Concurrency: []int{2}, Duration: 300 * time.Millisecond, MaxRequests: 10, Repeat: 2,
-		APIPort: 18091, NodeDir: "neo4j-graphql", NodePort: 18092, Wipe: true,
+		APIPort: 18091, NodeDir: "neo4j-graphql", NodePort: 18092, HTTPFloorPort: 18093, Wipe: true,
 	}
 	res, err := s.Run(ctx)
 	if err != nil {
@@ -55,7 +55,7 @@ func TestSuiteSmoke(t *testing.T) {
 			t.Errorf("%s %s: %d requests, %d errors: %s", q.Target, q.Shape, q.Requests, q.Errors, q.FirstError)
 		}
 	}
-	if !targets["policygraph"] || !targets["floor"] {
+	if !targets["policygraph"] || !targets["floor"] || !targets["http-floor"] {
 		t.Errorf("targets measured: %v", targets)
 	}
 	for k, n := range reps {

@@ -161,12 +161,13 @@ var neo4jGraphQLDocs = map[Shape]string{
 	ShapeShortest:     `query($a: ID!, $b: ID!) { shortestPath(fromId: $a, toId: $b, maxHops: 6) { nodes { id kind label } edges { id type source target } } }`,
 }
 
-// HTTPTarget posts GraphQL requests to a server on loopback.
+// HTTPTarget posts GraphQL requests (or, with body set, other JSON) to a server on loopback.
 type HTTPTarget struct {
 	name   string
 	url    string
 	docs   map[Shape]string
 	vars   func(s Shape, a Args) map[string]any
+	body   func(s Shape, a Args) any // the request body; nil: a GraphQL request of docs and vars
 	client *http.Client
 }
 
@@ -218,7 +219,13 @@ func (t *HTTPTarget) Name() string { return t.name }
 
 // Do implements Target: one POST, the whole body read, GraphQL errors reported.
 func (t *HTTPTarget) Do(ctx context.Context, s Shape, a Args) error {
-	body, _ := json.Marshal(map[string]any{"query": t.docs[s], "variables": t.vars(s, a)})
+	var payload any
+	if t.body != nil {
+		payload = t.body(s, a)
+	} else {
+		payload = map[string]any{"query": t.docs[s], "variables": t.vars(s, a)}
+	}
+	body, _ := json.Marshal(payload)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.url, bytes.NewReader(body))
 	if err != nil {
 		return err
@@ -286,6 +293,13 @@ func (t *FloorTarget) Name() string { return "floor" }
 
 // Do implements Target with the parameters the store passes for the API's arguments.
 func (t *FloorTarget) Do(ctx context.Context, s Shape, a Args) error {
+	_, err := t.run(ctx, s, a, nil)
+	return err
+}
+
+// run sends shape s's statements for a and hands each record of a one-statement shape to
+// each (when not nil); it returns the number of records, or of rows a walk found.
+func (t *FloorTarget) run(ctx context.Context, s Shape, a Args, each func(*neo4j.Record) error) (int, error) {
 	var p map[string]any
 	switch s {
 	case ShapeSearch:
@@ -322,22 +336,28 @@ func (t *FloorTarget) Do(ctx context.Context, s Shape, a Args) error {
 	defer sess.Close(ctx)
 	res, err := sess.Run(ctx, t.q[s], p)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	for res.Next(ctx) { // every record read and hydrated, none kept
+	n := 0
+	for res.Next(ctx) { // every record read and hydrated
+		n++
+		if each != nil {
+			if err := each(res.Record()); err != nil {
+				return n, err
+			}
+		}
 	}
-	return res.Err()
+	return n, res.Err()
 }
 
 // walk runs a multi-statement walk on one read session, auto-commit like the store's, bounded
 // like the HTTP targets' client timeout.
-func (t *FloorTarget) walk(ctx context.Context, walk func(context.Context, neo4j.SessionWithContext) (int, error)) error {
+func (t *FloorTarget) walk(ctx context.Context, walk func(context.Context, neo4j.SessionWithContext) (int, error)) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	sess := t.drv.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead})
 	defer sess.Close(ctx)
-	_, err := walk(ctx, sess)
-	return err
+	return walk(ctx, sess)
 }
 
 // RunResult is one (target, shape, concurrency) measurement.

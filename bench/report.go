@@ -128,6 +128,7 @@ func (r *Results) Markdown() string {
 				fmt.Fprintf(&b, "- %s %s c=%d: %d errors, first: `%.200s`\n", q.Target, q.Shape, q.Concurrency, q.Errors, q.FirstError)
 			}
 		}
+		r.writeHTTPFloor(&b)
 		r.writeRepetitions(&b)
 		r.writeCPU(&b)
 	}
@@ -199,6 +200,33 @@ func (r *Results) pairedRatios(a, b string, s Shape, c int) []float64 {
 	return out
 }
 
+// writeHTTPFloor writes the HTTP floor's rows: its rate and latencies, what the transport
+// alone costs over the floor, and what policygraph costs over it (GraphQL and the API's work).
+func (r *Results) writeHTTPFloor(b *strings.Builder) {
+	header := false
+	for _, c := range r.concurrencies() {
+		for _, s := range Shapes {
+			hf := r.find("http-floor", s, c)
+			if hf == nil {
+				continue
+			}
+			if !header {
+				b.WriteString("\n### HTTP floor\n\nThe floor's statements behind plain HTTP and JSON (`bench.HTTPFloorServer`: the shape and arguments in a POST, every record written back as a JSON array; no GraphQL, no mapping): the least any HTTP API sending the same Cypher could cost. Transport = 1 − HTTP floor ÷ floor throughput; policygraph over it = 1 − policygraph ÷ HTTP floor.\n\n")
+				b.WriteString("| shape | c | http-floor req/s | p50 | p95 | p99 | transport over floor | policygraph over http-floor |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
+				header = true
+			}
+			tr, over := "–", "–"
+			if fl := r.find("floor", s, c); fl != nil && fl.Throughput() > 0 {
+				tr = fmt.Sprintf("%.0f%%", 100*(1-hf.Throughput()/fl.Throughput()))
+			}
+			if pg := r.find("policygraph", s, c); pg != nil && hf.Throughput() > 0 {
+				over = fmt.Sprintf("%.0f%%", 100*(1-pg.Throughput()/hf.Throughput()))
+			}
+			fmt.Fprintf(b, "| %s | %d | %.1f | %s | %s | %s | %s | %s |\n", s, c, hf.Throughput(), ms(hf.P50), ms(hf.P95), ms(hf.P99), tr, over)
+		}
+	}
+}
+
 // writeRepetitions writes, where a measurement was repeated, the ratios of each repetition:
 // policygraph ÷ @neo4j/graphql and policygraph ÷ floor, as min / median / max.
 func (r *Results) writeRepetitions(b *strings.Builder) {
@@ -210,8 +238,10 @@ func (r *Results) writeRepetitions(b *strings.Builder) {
 		return
 	}
 	b.WriteString("\n### Repetitions\n\nEach (shape, concurrency) was measured several times, the targets alternating within each repetition; the tables above show the repetition of median throughput. Here, the ratios of the pairs measured back to back in each repetition: min / median / max, then every value in order.\n\n")
-	b.WriteString("| shape | c | reps | pg ÷ ngql (min / median / max) | each | overhead vs floor (min / median / max) | each |\n|---|---:|---:|---|---|---|---|\n")
-	summary := func(xs []float64, f func(float64) string) (string, string) {
+	b.WriteString("| shape | c | reps | pg ÷ ngql (min / median / max) | each | overhead vs floor (min / median / max) | each | over http-floor (min / median / max) |\n|---|---:|---:|---|---|---|---|---|\n")
+	// summary gives min / median / max of f over xs, and each f in order; for an overhead
+	// (inverse), the largest ratio is the smallest value.
+	summary := func(xs []float64, f func(float64) string, inverse bool) (string, string) {
 		if len(xs) == 0 {
 			return "–", "–"
 		}
@@ -220,7 +250,11 @@ func (r *Results) writeRepetitions(b *strings.Builder) {
 			each[i] = f(x)
 		}
 		sorted := slices.Sorted(slices.Values(xs))
-		return fmt.Sprintf("%s / %s / %s", f(sorted[0]), f(median(sorted)), f(sorted[len(sorted)-1])), strings.Join(each, ", ")
+		lo, hi := sorted[0], sorted[len(sorted)-1]
+		if inverse {
+			lo, hi = hi, lo
+		}
+		return fmt.Sprintf("%s / %s / %s", f(lo), f(median(sorted)), f(hi)), strings.Join(each, ", ")
 	}
 	times := func(x float64) string { return fmt.Sprintf("%.2f×", x) }
 	over := func(x float64) string { return fmt.Sprintf("%.0f%%", 100*(1-x)) }
@@ -230,15 +264,10 @@ func (r *Results) writeRepetitions(b *strings.Builder) {
 			if n == 0 {
 				continue
 			}
-			ng, ngEach := summary(r.pairedRatios("policygraph", "neo4j-graphql", s, c), times)
-			// Overhead is 1 − ratio: the largest ratio is the smallest overhead.
-			fl := r.pairedRatios("policygraph", "floor", s, c)
-			flSum, flEach := summary(fl, over)
-			if len(fl) > 0 {
-				sorted := slices.Sorted(slices.Values(fl))
-				flSum = fmt.Sprintf("%s / %s / %s", over(sorted[len(sorted)-1]), over(median(sorted)), over(sorted[0]))
-			}
-			fmt.Fprintf(b, "| %s | %d | %d | %s | %s | %s | %s |\n", s, c, n, ng, ngEach, flSum, flEach)
+			ng, ngEach := summary(r.pairedRatios("policygraph", "neo4j-graphql", s, c), times, false)
+			fl, flEach := summary(r.pairedRatios("policygraph", "floor", s, c), over, true)
+			hf, _ := summary(r.pairedRatios("policygraph", "http-floor", s, c), over, true)
+			fmt.Fprintf(b, "| %s | %d | %d | %s | %s | %s | %s | %s |\n", s, c, n, ng, ngEach, fl, flEach, hf)
 		}
 	}
 }
@@ -252,9 +281,13 @@ func median(sorted []float64) float64 {
 	return (sorted[n/2-1] + sorted[n/2]) / 2
 }
 
+// reportTargets are the targets in the order of the CPU table and the plots.
+var reportTargets = []string{"policygraph", "neo4j-graphql", "http-floor", "floor"}
+
 var targetColors = map[string]color.Color{
 	"policygraph":   color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff},
 	"neo4j-graphql": color.RGBA{R: 0xff, G: 0x7f, B: 0x0e, A: 0xff},
+	"http-floor":    color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff},
 	"floor":         color.RGBA{R: 0x7f, G: 0x7f, B: 0x7f, A: 0xff},
 }
 
@@ -276,8 +309,7 @@ func (r *Results) Plots(dir string) ([]string, error) {
 				p.Y.Label.Text = "ms"
 			}
 			w := vg.Points(9)
-			targets := []string{"policygraph", "neo4j-graphql", "floor"}
-			for i, t := range targets {
+			for i, t := range reportTargets {
 				vals := make(plotter.Values, len(Shapes))
 				any := false
 				for j, s := range Shapes {
@@ -304,7 +336,7 @@ func (r *Results) Plots(dir string) ([]string, error) {
 				}
 				bars.LineStyle.Width = 0
 				bars.Color = targetColors[t]
-				bars.Offset = vg.Length(i-1) * w
+				bars.Offset = (vg.Length(i) - vg.Length(len(reportTargets)-1)/2) * w
 				p.Add(bars)
 				p.Legend.Add(t, bars)
 			}
@@ -317,6 +349,7 @@ func (r *Results) Plots(dir string) ([]string, error) {
 			p.X.Tick.Label.XAlign = -0.9
 			p.X.Tick.Label.YAlign = -0.5
 			p.Legend.Top = true
+			p.Y.Max *= 1.3 // headroom: the legend sits above the tallest bars
 			name := fmt.Sprintf("%s-c%d.png", metric, c)
 			if err := p.Save(9*vg.Inch, 5*vg.Inch, filepath.Join(dir, name)); err != nil {
 				return files, err
@@ -342,7 +375,7 @@ func (r *Results) writeCPU(b *strings.Builder) {
 	b.WriteString("| shape | c | target | neo4j | server | client | total |\n|---|---:|---|---:|---:|---:|---:|\n")
 	for _, c := range r.concurrencies() {
 		for _, s := range Shapes {
-			for _, t := range []string{"policygraph", "neo4j-graphql", "floor"} {
+			for _, t := range reportTargets {
 				x := r.find(t, s, c)
 				if x == nil || len(x.CPU) == 0 {
 					continue

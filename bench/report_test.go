@@ -1,6 +1,8 @@
 package bench
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -55,9 +57,9 @@ func TestRepetitions(t *testing.T) {
 	md := r.Markdown()
 	for _, line := range []string{
 		// pg ÷ ngql: 1.25, 1.5, 3 → median 1.5; overhead: 25 %, 0 %, 25 % → 0 / 25 / 25.
-		"| shortestPath | 8 | 3 | 1.25× / 1.50× / 3.00× | 3.00×, 1.25×, 1.50× | 0% / 25% / 25% | 25%, 0%, 25% |",
+		"| shortestPath | 8 | 3 | 1.25× / 1.50× / 3.00× | 3.00×, 1.25×, 1.50× | 0% / 25% / 25% | 25%, 0%, 25% | – |",
 		// Two repetitions: the median is the mean of the middle two (ratios 0.5 and 0.9).
-		"| node+sources | 8 | 2 | – | – | 10% / 30% / 50% | 50%, 10% |",
+		"| node+sources | 8 | 2 | – | – | 10% / 30% / 50% | 50%, 10% | – |",
 	} {
 		if !strings.Contains(md, line) {
 			t.Errorf("the report lacks %q:\n%s", line, md)
@@ -67,5 +69,23 @@ func TestRepetitions(t *testing.T) {
 	single := &Results{Queries: []RunResult{rr("policygraph", ShapeNode, 8, 0, 10), rr("floor", ShapeNode, 8, 0, 20)}}
 	if strings.Contains(single.Markdown(), "Repetitions") {
 		t.Error("a run measured once has a repetitions section")
+	}
+}
+
+// TestHTTPFloorRejectsBadBodies: a body that is not a request answers 400 with a GraphQL-shaped
+// error naming what is wrong, before any statement is sent (the floor here has no driver).
+func TestHTTPFloorRejectsBadBodies(t *testing.T) {
+	h := HTTPFloorServer(&FloorTarget{})
+	for _, body := range []string{``, `{`, `{"shape": 3}`, `[]`} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/q", strings.NewReader(body)))
+		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), `"message":"request body: `) {
+			t.Errorf("body %q: %d %s", body, rec.Code, rec.Body)
+		}
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+	if rec.Code != http.StatusOK {
+		t.Errorf("healthz: %d", rec.Code)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -68,6 +69,10 @@ type Suite struct {
 	// environment). Empty: the server runs in this process (no RSS figure).
 	APICmd  []string
 	APIPort int
+	// HTTPFloorCmd serves the HTTP floor (HTTPFloorServer) in its own process: the command
+	// and leading arguments, to which -addr and -uri are appended. Empty: in this process.
+	HTTPFloorCmd  []string
+	HTTPFloorPort int
 	// NodeDir holds the @neo4j/graphql server; skipped (with a note) when its node_modules
 	// is missing.
 	NodeDir  string
@@ -364,6 +369,14 @@ func (s *Suite) queries(ctx context.Context, db *DB, res *Results) error {
 			pids["neo4j-graphql"] = pid
 		}
 	}
+	// The HTTP floor.
+	hf, stopHF, pid, err := s.startHTTPFloor(ctx, db, floor)
+	if err != nil {
+		return err
+	}
+	defer stopHF()
+	targets = append(targets, NewHTTPFloorTarget(hf))
+	pids["http-floor"] = pid
 	targets = append(targets, floor)
 
 	// Warm every target on every shape once (JIT, query caches, plan caches), then idle RSS.
@@ -529,6 +542,26 @@ func (s *Suite) startAPI(ctx context.Context, db *DB) (url string, stop func(), 
 		"LOG_LEVEL=warn", "GRAPHIQL=false", "RATE_LIMIT_RPS=0")
 	cmd.Env = append(cmd.Env, s.APIEnv...)
 	return startChild(ctx, cmd, url, "http://"+addr+"/healthz", s.Out)
+}
+
+// startHTTPFloor starts the HTTP floor: HTTPFloorCmd as a child process, or in process on
+// floor's driver.
+func (s *Suite) startHTTPFloor(ctx context.Context, db *DB, floor *FloorTarget) (url string, stop func(), pid int, err error) {
+	addr := fmt.Sprintf("127.0.0.1:%d", s.HTTPFloorPort)
+	url, probe := "http://"+addr+"/q", "http://"+addr+"/healthz"
+	if len(s.HTTPFloorCmd) == 0 {
+		srv := &http.Server{Addr: addr, Handler: HTTPFloorServer(floor), ReadHeaderTimeout: 10 * time.Second}
+		done := make(chan error, 1)
+		go func() { done <- srv.ListenAndServe() }()
+		stop = func() { _ = srv.Close(); <-done }
+		if err := waitHTTP(ctx, probe, done); err != nil {
+			_ = srv.Close() // not stop: waitHTTP may have taken done's value
+			return "", nil, 0, fmt.Errorf("http floor: %w", err)
+		}
+		return url, stop, 0, nil
+	}
+	args := append(slices.Clone(s.HTTPFloorCmd[1:]), "-addr", addr, "-uri", db.URI())
+	return startChild(ctx, exec.Command(s.HTTPFloorCmd[0], args...), url, probe, s.Out)
 }
 
 // startNode starts the @neo4j/graphql server.

@@ -4,15 +4,18 @@
 //	pgbench load -loader NAME [flags]         one loader, in this process; prints a JSON result
 //	pgbench report -dir DIR [-load FILE]      re-render DIR/results.json (results.md, plots),
 //	                                          replacing the load of the same loader by FILE's
+//	pgbench httpfloor -addr A -uri U          serve the HTTP floor (bench.HTTPFloorServer)
 package main
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -37,7 +40,7 @@ func main() {
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: pgbench run|load [flags]")
+		return fmt.Errorf("usage: pgbench run|load|report|httpfloor [flags]")
 	}
 	switch args[0] {
 	case "run":
@@ -46,8 +49,10 @@ func run(ctx context.Context, args []string) error {
 		return runLoad(ctx, args[1:])
 	case "report":
 		return runReport(args[1:])
+	case "httpfloor":
+		return runHTTPFloor(ctx, args[1:])
 	}
-	return fmt.Errorf("unknown command %q (run, load)", args[0])
+	return fmt.Errorf("unknown command %q (run, load, report, httpfloor)", args[0])
 }
 
 func ints(s string) ([]int, error) {
@@ -90,6 +95,7 @@ func runSuite(ctx context.Context, args []string) error {
 	fs.IntVar(&s.APIPort, "api-port", 8089, "policygraph API port on 127.0.0.1")
 	fs.StringVar(&s.NodeDir, "node-dir", "bench/neo4j-graphql", "the @neo4j/graphql server folder (empty: skip)")
 	fs.IntVar(&s.NodePort, "node-port", 4089, "@neo4j/graphql server port on 127.0.0.1")
+	fs.IntVar(&s.HTTPFloorPort, "http-floor-port", 8090, "HTTP floor port on 127.0.0.1")
 	inproc := fs.Bool("in-process", false, "run loaders in this process (no per-loader RSS)")
 	fs.BoolVar(&s.SkipIngest, "skip-ingest", false, "reuse the graph already in the benchmark Neo4j")
 	fs.BoolVar(&s.SkipQueries, "skip-queries", false, "stop after the ingest benchmark")
@@ -141,6 +147,7 @@ func runSuite(ctx context.Context, args []string) error {
 			return err
 		}
 		s.LoaderCmd = []string{exe, "load"}
+		s.HTTPFloorCmd = []string{exe, "httpfloor"}
 	}
 	if *verbose {
 		s.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
@@ -221,4 +228,32 @@ func runReport(args []string) error {
 		res.Notes = append(res.Notes, *note)
 	}
 	return bench.WriteResults(*dir, &res)
+}
+
+// runHTTPFloor serves the HTTP floor until interrupted (the suite starts it as a child).
+func runHTTPFloor(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("httpfloor", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:8090", "listen address (loopback)")
+	uri := fs.String("uri", "bolt://127.0.0.1:7790", "benchmark Neo4j")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	drv, err := bench.Driver(ctx, *uri, 64)
+	if err != nil {
+		return err
+	}
+	defer drv.Close(context.Background())
+	floor, err := bench.NewFloorTarget(drv)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Addr: *addr, Handler: bench.HTTPFloorServer(floor), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		_ = srv.Close()
+	}()
+	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }
