@@ -227,8 +227,9 @@ func (r *Results) writeHTTPFloor(b *strings.Builder) {
 	}
 }
 
-// writeRepetitions writes, where a measurement was repeated, the ratios of each repetition:
-// policygraph ÷ @neo4j/graphql and policygraph ÷ floor, as min / median / max.
+// writeRepetitions writes, where a measurement was repeated, the ratios of each repetition's
+// back-to-back pairs as min / median / max: policygraph ÷ @neo4j/graphql, and policygraph's
+// overhead over the floor and over the HTTP floor.
 func (r *Results) writeRepetitions(b *strings.Builder) {
 	repeated := false
 	for _, q := range r.Queries {
