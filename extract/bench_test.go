@@ -2,14 +2,13 @@ package extract
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 )
 
 // BenchmarkExtractChangning measures extraction of the Changning reply (normalisation and
 // the segmenter's dictionary load are outside the timer). Target: < 200 ms per document.
 func BenchmarkExtractChangning(b *testing.B) {
-	doc, err := Load(filepath.Join("testdata", "docs", "changning.txt"))
+	doc, err := Load(docPath("changning"))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -26,7 +25,7 @@ func BenchmarkExtractChangning(b *testing.B) {
 
 // BenchmarkExtractChangningNoSegmenter is the same without the word segmenter.
 func BenchmarkExtractChangningNoSegmenter(b *testing.B) {
-	doc, err := Load(filepath.Join("testdata", "docs", "changning.txt"))
+	doc, err := Load(docPath("changning"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package extract
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 )
 
@@ -12,7 +11,7 @@ func TestDebugDoc(t *testing.T) {
 	if name == "" {
 		t.Skip("set DEBUG_DOC")
 	}
-	r, _ := extractFile(t, filepath.Join("testdata", "docs", name+".txt"), Options{})
+	r, _ := extractDoc(t, name, Options{})
 	for _, e := range r.Entities {
 		t.Logf("%s %s %v [%s %.2f] %q", e.Kind, e.Name, e.Aliases, e.Sources[0].Method, e.Sources[0].Confidence, e.Sources[0].Quote)
 	}

@@ -31,7 +31,7 @@ func TestGazetteerFindsKnownNames(t *testing.T) {
 	if e, ok := g.Lookup(" 翼方健数（北京）信息科技有限公司"); !ok || e.ID != "enterprise:yfjs" {
 		t.Errorf("Lookup by alias: %+v %v", e, ok)
 	}
-	r, _ := extractFile(t, filepath.Join("testdata", "docs", "changning.txt"), Options{Gazetteer: g})
+	r, _ := extractDoc(t, "changning", Options{Gazetteer: g})
 	e := r.Entity("enterprise:yfjs")
 	if e == nil {
 		t.Fatal("known name 翼方健数 not found")
@@ -91,7 +91,7 @@ func TestGazetteerFromCuratedData(t *testing.T) {
 	if g.Len() == 0 {
 		t.Skip("curated data has no entities")
 	}
-	r, _ := extractFile(t, filepath.Join("testdata", "docs", "changning.txt"), Options{Gazetteer: g})
+	r, _ := extractDoc(t, "changning", Options{Gazetteer: g})
 	found := 0
 	for _, e := range r.Entities {
 		for _, s := range e.Sources {

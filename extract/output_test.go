@@ -21,7 +21,7 @@ import (
 func TestSourcesQuoteTheText(t *testing.T) {
 	for _, name := range testDocs(t) {
 		t.Run(name, func(t *testing.T) {
-			r, doc := extractFile(t, filepath.Join("testdata", "docs", name+".txt"), Options{})
+			r, doc := extractDoc(t, name, Options{})
 			var all []model.Provenance
 			for _, e := range r.Entities {
 				if len(e.Sources) == 0 {
@@ -73,7 +73,7 @@ func checkSources(t *testing.T, doc *textnorm.Document, docID string, srcs []mod
 
 // TestJSONShape checks the JSON form other tools read.
 func TestJSONShape(t *testing.T) {
-	r, _ := extractFile(t, filepath.Join("testdata", "docs", "changning.txt"), Options{})
+	r, _ := extractDoc(t, "changning", Options{})
 	b, err := r.JSON()
 	if err != nil {
 		t.Fatal(err)
@@ -139,7 +139,7 @@ func TestBundleIngests(t *testing.T) {
 	dir := t.TempDir()
 	for _, name := range testDocs(t) {
 		t.Run(name, func(t *testing.T) {
-			path, err := filepath.Abs(filepath.Join("testdata", "docs", name+".txt"))
+			path, err := filepath.Abs(docPath(name))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -140,7 +140,7 @@ func TestUnbalancedTitleMarks(t *testing.T) {
 // TestOneMegabyteLine extracts a single line of 1 MB (the Changning reply with its line
 // breaks removed, repeated) in bounded time.
 func TestOneMegabyteLine(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("testdata", "docs", "changning.txt"))
+	b, err := os.ReadFile(docPath("changning"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func TestFiftyMegabytes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("50 MB extraction skipped with -short")
 	}
-	b, err := os.ReadFile(filepath.Join("testdata", "docs", "changning.txt"))
+	b, err := os.ReadFile(docPath("changning"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +230,7 @@ func TestFiftyMegabytes(t *testing.T) {
 		t.Errorf("heap grew by %d MB while extracting 50 MB", growth>>20)
 	}
 	// the same facts as one copy: repetition adds sources (capped), not entities
-	one, _ := extractFile(t, filepath.Join("testdata", "docs", "changning.txt"), Options{})
+	one, _ := extractDoc(t, "changning", Options{})
 	if len(r.Entities) > 2*len(one.Entities) {
 		t.Errorf("%d entities from 3000 copies of a document with %d", len(r.Entities), len(one.Entities))
 	}
@@ -242,7 +242,7 @@ func TestFiftyMegabytes(t *testing.T) {
 }
 
 func TestCancelledContext(t *testing.T) {
-	doc, err := Load(filepath.Join("testdata", "docs", "changning.txt"))
+	doc, err := Load(docPath("changning"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +255,7 @@ func TestCancelledContext(t *testing.T) {
 
 func FuzzExtract(f *testing.F) {
 	for _, name := range []string{"changning", "xuhui", "jiading-ic", "yangpu-talent", "putuo"} {
-		b, err := os.ReadFile(filepath.Join("testdata", "docs", name+".txt"))
+		b, err := os.ReadFile(docPath(name))
 		if err != nil {
 			f.Fatal(err)
 		}

@@ -220,22 +220,11 @@ func TestFind(t *testing.T) {
 	}
 }
 
-// corpusDir finds shared/corpus by walking up from the package directory.
+// corpusDir is the repository's folder of source documents (data/documents), where the
+// Changning reply is kept beside its curated bundle.
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		c := filepath.Join(d, "shared", "corpus")
-		if fi, err := os.Stat(c); err == nil && fi.IsDir() {
-			return c
-		}
-		if filepath.Dir(d) == d {
-			t.Fatalf("corpus not found: no shared/corpus folder in %s or any folder above it (expected <repo>/../shared/corpus)", dir)
-		}
-	}
+	return filepath.Join("..", "data", "documents")
 }
 
 func corpusDoc(t testing.TB) *textnorm.Document {

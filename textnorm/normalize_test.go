@@ -16,23 +16,11 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden.txt")
 
 const corpusName = "changning-2023-proposal-044-reply.txt"
 
-// corpusDir finds shared/corpus by walking up from the package directory
-// (the repository's sibling <repo>/../shared/corpus).
+// corpusDir is the repository's folder of source documents (data/documents), where the
+// Changning reply is kept beside its curated bundle.
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		c := filepath.Join(d, "shared", "corpus")
-		if fi, err := os.Stat(c); err == nil && fi.IsDir() {
-			return c
-		}
-		if filepath.Dir(d) == d {
-			t.Fatalf("corpus not found: no shared/corpus folder in %s or any folder above it (expected <repo>/../shared/corpus)", dir)
-		}
-	}
+	return filepath.Join("..", "data", "documents")
 }
 
 func readCorpus(t testing.TB) string {
