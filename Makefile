@@ -19,7 +19,7 @@ GOTESTFLAGS ?=
 # The environment that selects the test Neo4j for the policygraph CLI.
 TEST_NEO4J_ENV := NEO4J_BOLT_PORT=$(TEST_BOLT_PORT) NEO4J_DATA_DIR=$(TEST_DATA_DIR)
 
-.PHONY: help build run test test-go e2e conformance bench bench-small bench-install bench-build e2e-install explorer explorer-check vet fmt-check generate-check lint generate \
+.PHONY: help build run test test-go paths-check e2e conformance bench bench-small bench-install bench-build e2e-install explorer explorer-check vet fmt-check generate-check lint generate \
 	neo4j-start neo4j-stop neo4j-status test-neo4j-start test-neo4j-stop clean
 
 help: ## List the targets.
@@ -31,7 +31,7 @@ build: ## Build bin/policygraph.
 run: build ## Start local Neo4j (unless NEO4J_URI is set), migrate, ingest data/ and serve.
 	./$(BIN) run
 
-test: build e2e-install bench-install vet fmt-check generate-check explorer-check ## Checks, all Go tests against a test Neo4j, then the browser/export tests.
+test: build paths-check e2e-install bench-install vet fmt-check generate-check explorer-check ## Checks, all Go tests against a test Neo4j, then the browser/export tests.
 	@if [ -z "$${NEO4J_URI:-}" ]; then $(MAKE) test-neo4j-start; fi
 	$(MAKE) test-go
 	$(MAKE) e2e
@@ -61,6 +61,9 @@ vet: ## go vet ./...
 fmt-check: ## Fail if any Go file is not gofmt-formatted.
 	@files="$$(find . -name '*.go' -not -path './.git/*' -not -path './.data/*' -not -path '*/node_modules/*' -print0 | xargs -0 -r gofmt -l)"; \
 	if [ -n "$$files" ]; then echo "gofmt needed on:"; echo "$$files"; exit 1; fi
+
+paths-check: ## Fail if a tracked file names a path outside the repository (a sibling folder, this machine).
+	bash .ci/check-paths
 
 generate-check: ## Regenerate gqlgen code and fail if it differs from what is checked in.
 	bash .ci/check-generated

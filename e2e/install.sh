@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the end-to-end tests need, for CI and new machines (idempotent; as root):
+# Installs what the end-to-end tests need, for CI and new machines (idempotent; the Debian
+# packages need root: without it the script names them in one line and stops):
 #   - Debian's chromium (driven by playwright-core; no browser download) and a CJK font
 #     (fonts-noto-cjk), so Chinese labels render instead of tofu; unzip for the XSDs
 #   - the npm packages of e2e/ and explorer/web/ (npm ci, from the committed lockfiles)
@@ -12,6 +13,11 @@ need=()
 command -v fc-list >/dev/null && fc-list :lang=zh family | grep -qiE 'Noto Sans CJK|WenQuanYi|Source Han' || need+=(fonts-noto-cjk)
 command -v unzip >/dev/null || need+=(unzip)
 if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    # One line a newcomer can act on, not an apt error.
+    echo "e2e/install.sh: missing system packages: ${need[*]}; install them (as root: apt-get install ${need[*]}) and run again" >&2
+    exit 1
+  fi
   echo "e2e/install.sh: apt-get install ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
