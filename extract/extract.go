@@ -55,6 +55,20 @@ type Result struct {
 	Entities   []Entity   `json:"entities"`
 	Relations  []Relation `json:"relations"`
 	Quantities []Quantity `json:"quantities"`
+	// Meta is what the document's header and signature block say about it; nil when the
+	// text gives nothing.
+	Meta *DocumentMeta `json:"meta,omitempty"`
+}
+
+// DocumentMeta describes the document itself: its title, the bodies that issued it, its
+// number (闵科委〔2023〕12号), its date (ISO), its type (通知, 答复, 报告 …) and addressees.
+type DocumentMeta struct {
+	Title      string   `json:"title,omitempty"`
+	Issuers    []string `json:"issuers,omitempty"`
+	Number     string   `json:"number,omitempty"`
+	Date       string   `json:"date,omitempty"`
+	Type       string   `json:"type,omitempty"`
+	Addressees []string `json:"addressees,omitempty"`
 }
 
 // Entity returns the entity with the given id, or nil.
