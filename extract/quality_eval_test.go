@@ -322,7 +322,8 @@ func heldOutSection(evs []evaluation, te, tr score, cal calibration) string {
 	var b strings.Builder
 	b.WriteString(heldOutMarker + "\n## Held-out run (issue 19)\n\n")
 	b.WriteString("Four documents written and annotated before any rule change, never read by the tuning\n")
-	b.WriteString("tests (`testdata/heldout/`), scored once after the work:\n\n")
+	b.WriteString("tests (`testdata/heldout/`). Run twice: the baseline before any rule change\n")
+	b.WriteString("(`quality-baseline.md`) and once after the work (this section).\n\n")
 	b.WriteString(qualityTable(evs, te, tr))
 	b.WriteString("\n")
 	b.WriteString(figureMetaTable(evs))
