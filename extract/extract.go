@@ -55,6 +55,20 @@ type Result struct {
 	Entities   []Entity   `json:"entities"`
 	Relations  []Relation `json:"relations"`
 	Quantities []Quantity `json:"quantities"`
+	// Meta is what the document's header and signature block say about it; nil when the
+	// text gives nothing.
+	Meta *DocumentMeta `json:"meta,omitempty"`
+}
+
+// DocumentMeta describes the document itself: its title, the bodies that issued it, its
+// number (闵科委〔2023〕12号), its date (ISO), its type (通知, 答复, 报告 …) and addressees.
+type DocumentMeta struct {
+	Title      string   `json:"title,omitempty"`
+	Issuers    []string `json:"issuers,omitempty"`
+	Number     string   `json:"number,omitempty"`
+	Date       string   `json:"date,omitempty"`
+	Type       string   `json:"type,omitempty"`
+	Addressees []string `json:"addressees,omitempty"`
 }
 
 // Entity returns the entity with the given id, or nil.
@@ -166,8 +180,9 @@ type extractor struct {
 	self       *entity  // the policy the document itself is (notice, measures, rules)
 	issuer     *entity  // the body that signed the document
 	proposal   *entity  // the proposal a reply answers
-	covered    []bool   // runes inside titles: other rules do not look there
-	occupied   []bool   // runes inside resolved mentions
+	meta       *DocumentMeta
+	covered    []bool // runes inside titles: other rules do not look there
+	occupied   []bool // runes inside resolved mentions
 	sorted     []*mention
 	names      map[string]*mention // first mention proposed under each folded name
 	shortNames []*mention          // short firm-name guesses, in text order
@@ -217,6 +232,7 @@ func (x *extractor) run() error {
 		x.ruleLexicon,
 		x.ruleRelations,
 		x.ruleQuantities,
+		x.ruleMeta,
 	}
 	for _, step := range steps {
 		if err := x.ctx.Err(); err != nil {
@@ -306,7 +322,7 @@ func (x *extractor) cover(start, end int) {
 
 // result converts the internal state to a Result.
 func (x *extractor) result() *Result {
-	r := &Result{DocumentID: x.docID, Entities: []Entity{}, Relations: []Relation{}, Quantities: []Quantity{}}
+	r := &Result{DocumentID: x.docID, Entities: []Entity{}, Relations: []Relation{}, Quantities: []Quantity{}, Meta: x.meta}
 	ents := append([]*entity(nil), x.ents...)
 	sort.SliceStable(ents, func(i, j int) bool { return ents[i].first < ents[j].first })
 	ids := map[*entity]string{}
