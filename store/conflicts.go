@@ -375,6 +375,9 @@ func logWritten(l *ingestLog, states map[string]factState, nodes []NodeRow, edge
 		l.event(id, action, before, after)
 	}
 	for _, n := range nodes {
+		if n.ID == l.doc {
+			continue // the document itself: its ingestDocument event (audit.go)
+		}
 		write(n.ID, map[string]any{"kind": n.Kind, "name": n.Name, "aliases": n.Aliases, "props": n.Props, "sources": len(n.Sources)})
 	}
 	for _, e := range edges {

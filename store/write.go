@@ -121,7 +121,7 @@ RETURN count(n) AS restored`, map[string]any{"ids": []string{"policy:x"}})
 	// entries and keeps the other documents' and every source staff added (staffSrc, even one
 	// citing this document); a stated span staff already cites is not added twice.
 	setSources = `
-WITH x, row, [i IN range(0, size(coalesce(x.srcDoc, [])) - 1) WHERE `+keepSource+`] AS keep
+WITH x, row, [i IN range(0, size(coalesce(x.srcDoc, [])) - 1) WHERE ` + keepSource + `] AS keep
 WITH x, row, keep, [i IN keep | x.srcDoc[i] + '|' + toString(x.srcStart[i]) + '|' + toString(x.srcEnd[i])] AS have
 WITH x, row, keep, [j IN range(0, size(row.srcDoc) - 1)
       WHERE NOT (row.srcDoc[j] + '|' + toString(row.srcStart[j]) + '|' + toString(row.srcEnd[j])) IN have] AS add
