@@ -282,28 +282,13 @@ func guardStaff(states map[string]factState, created map[string]bool, nodes []No
 			keep(&sum.Nodes, n.ID)
 			continue
 		}
-		keys := strs(st.props["staffProps"])
-		if len(keys) > 0 {
-			props := maps.Clone(n.Props)
-			for _, k := range keys {
-				if k == "name" {
-					if n.Name != "" && n.Name != str(st.props["name"]) {
-						l.conflict(n.ID, ConflictName, "name", st.props["name"], n.Name, st)
-					}
-					n.keepName = true
-					continue
-				}
-				v, has := props[k]
-				if !has {
-					continue
-				}
-				if !sameValue(v, st.props[k]) {
-					l.conflict(n.ID, ConflictProperty, k, st.props[k], v, st)
-				}
-				delete(props, k)
+		if slices.Contains(strs(st.props["staffProps"]), "name") {
+			if n.Name != "" && n.Name != str(st.props["name"]) {
+				l.conflict(n.ID, ConflictName, "name", st.props["name"], n.Name, st)
 			}
-			n.Props = props
+			n.keepName = true
 		}
+		n.Props = withoutStaffProps(n.ID, n.Props, st, l)
 		outNodes = append(outNodes, n)
 	}
 	var outEdges []EdgeRow
@@ -329,18 +314,7 @@ func guardStaff(states map[string]factState, created map[string]bool, nodes []No
 			keep(&sum.Edges, e.ID)
 			continue
 		}
-		if keys := strs(st.props["staffProps"]); len(keys) > 0 {
-			props := maps.Clone(e.Props)
-			for _, k := range keys {
-				if v, has := props[k]; has {
-					if !sameValue(v, st.props[k]) {
-						l.conflict(e.ID, ConflictProperty, k, st.props[k], v, st)
-					}
-					delete(props, k)
-				}
-			}
-			e.Props = props
-		}
+		e.Props = withoutStaffProps(e.ID, e.Props, st, l)
 		outEdges = append(outEdges, e)
 	}
 	var outQtys []QuantityRow
@@ -359,6 +333,27 @@ func guardStaff(states map[string]factState, created map[string]bool, nodes []No
 		outQtys = append(outQtys, q)
 	}
 	return outNodes, outEdges, outQtys
+}
+
+// withoutStaffProps returns the document's props without those staff set on the fact (st),
+// logging a conflict for each the document states differently.
+func withoutStaffProps(id string, props map[string]any, st factState, l *ingestLog) map[string]any {
+	keys := strs(st.props["staffProps"])
+	if len(keys) == 0 {
+		return props
+	}
+	out := maps.Clone(props)
+	for _, k := range keys {
+		v, has := out[k]
+		if !has || k == "name" {
+			continue
+		}
+		if !sameValue(v, st.props[k]) {
+			l.conflict(id, ConflictProperty, k, st.props[k], v, st)
+		}
+		delete(out, k)
+	}
+	return out
 }
 
 // logWritten records one ingest audit event per written fact: created or updated, with the
