@@ -54,7 +54,11 @@ func loadSourceIn(root, name string) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sourceOf(filepath.Join(root, name), raw)
+	src, err := sourceOf(filepath.Join(root, name), raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return src, nil
 }
 
 func sourceOf(path string, raw []byte) (*Source, error) {
