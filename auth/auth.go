@@ -16,6 +16,8 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/golang-jwt/jwt/v5"
 
@@ -300,6 +302,7 @@ func (v *Verifier) Verify(credential string) (Principal, error) {
 	opts := []jwt.ParserOption{
 		jwt.WithValidMethods(v.methods),
 		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(), // an iat in the future (beyond the leeway) is refused
 		jwt.WithLeeway(v.cfg.Leeway),
 		jwt.WithTimeFunc(v.now),
 	}
@@ -312,11 +315,14 @@ func (v *Verifier) Verify(credential string) (Principal, error) {
 	claims := jwt.MapClaims{}
 	_, err := jwt.ParseWithClaims(credential, claims, v.key, opts...)
 	if err != nil {
-		return Principal{}, fmt.Errorf("invalid token: %s: %w", tokenProblem(err), fault.ErrUnauthorized)
+		return Principal{}, fmt.Errorf("invalid token: %s: %w", tokenProblem(err, claims), fault.ErrUnauthorized)
 	}
 	sub, _ := claims.GetSubject()
 	if sub == "" {
 		return Principal{}, fmt.Errorf("invalid token: no sub claim: %w", fault.ErrUnauthorized)
+	}
+	if len(sub) > MaxSubjectBytes || strings.IndexFunc(sub, unicode.IsControl) >= 0 || !utf8.ValidString(sub) {
+		return Principal{}, fmt.Errorf("invalid token: sub must be at most %d bytes of printable UTF-8: %w", MaxSubjectBytes, fault.ErrUnauthorized)
 	}
 	role := highestRole(claims[v.cfg.roleClaim()])
 	if role == RoleNone {
@@ -341,8 +347,11 @@ func (v *Verifier) key(t *jwt.Token) (any, error) {
 	return nil, fmt.Errorf("algorithm %s not accepted", t.Method.Alg())
 }
 
+// MaxSubjectBytes bounds a token's sub: it is stored as the actor of every change.
+const MaxSubjectBytes = 256
+
 // tokenProblem names what is wrong with a token in words safe to return to the caller.
-func tokenProblem(err error) string {
+func tokenProblem(err error, claims jwt.MapClaims) string {
 	switch {
 	case errors.Is(err, jwt.ErrTokenMalformed):
 		return "malformed"
@@ -353,7 +362,12 @@ func tokenProblem(err error) string {
 	case errors.Is(err, jwt.ErrTokenNotValidYet), errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
 		return "not valid yet"
 	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
-		return "a required claim (exp) is missing"
+		for _, c := range []string{"exp", "iss", "aud"} {
+			if _, ok := claims[c]; !ok {
+				return "a required claim (" + c + ") is missing"
+			}
+		}
+		return "a required claim is missing"
 	case errors.Is(err, jwt.ErrTokenInvalidIssuer):
 		return "wrong issuer"
 	case errors.Is(err, jwt.ErrTokenInvalidAudience):

@@ -60,6 +60,11 @@ func TestVerifyHS256(t *testing.T) {
 		{"no role", sign(t, jwt.SigningMethodHS256, []byte(secret), claims(func(c jwt.MapClaims) { delete(c, "role") })), "no role"},
 		{"unknown role", sign(t, jwt.SigningMethodHS256, []byte(secret), claims(func(c jwt.MapClaims) { c["role"] = "root" })), "no role"},
 		{"no sub", sign(t, jwt.SigningMethodHS256, []byte(secret), claims(func(c jwt.MapClaims) { delete(c, "sub") })), "no sub"},
+		{"no iss", sign(t, jwt.SigningMethodHS256, []byte(secret), claims(func(c jwt.MapClaims) { delete(c, "iss") })), "claim (iss) is missing"},
+		{"no aud", sign(t, jwt.SigningMethodHS256, []byte(secret), claims(func(c jwt.MapClaims) { delete(c, "aud") })), "claim (aud) is missing"},
+		{"future iat", sign(t, jwt.SigningMethodHS256, []byte(secret), claims(func(c jwt.MapClaims) { c["iat"] = time.Now().Add(time.Hour).Unix() })), "not valid yet"},
+		{"long sub", sign(t, jwt.SigningMethodHS256, []byte(secret), claims(func(c jwt.MapClaims) { c["sub"] = strings.Repeat("a", 5000) })), "sub must be"},
+		{"control sub", sign(t, jwt.SigningMethodHS256, []byte(secret), claims(func(c jwt.MapClaims) { c["sub"] = "eve\nadmin" })), "sub must be"},
 		{"garbage", "abc.def.ghi", "malformed"},
 		{"not a jwt", "just-some-words", "not a JWT"},
 	}

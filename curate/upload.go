@@ -25,6 +25,10 @@ type IngestInput struct {
 	Text   string
 	Title  string // title of a raw text; default its first line
 	DryRun bool
+	// Replace lets an admin upload a document already in the graph; without it such an
+	// upload is refused (fault.ErrConflict). Staff-added and staff-changed facts survive a
+	// replacement (store/conflicts.go).
+	Replace bool
 }
 
 // IngestDocument writes one uploaded document through the ingest pipeline, in one
@@ -112,11 +116,41 @@ func (s *Service) IngestDocument(ctx context.Context, a store.Actor, in IngestIn
 		eb := res.Bundle(ingest.DocumentSpec{Path: textName, Title: title})
 		b = eb.WithSource(filepath.Join(dir, "upload.yaml"))
 	}
+	if err := s.checkReplace(ctx, a, b, in.Replace); err != nil {
+		// A bundle with problems is reported as such first (a dry run writes nothing).
+		if _, perr := ingest.RunBundles(ctx, s.Store, []*ingest.Bundle{b}, ingest.Options{Actor: a.Name, DryRun: true}); perr != nil {
+			return ingest.Report{}, uploadError(perr, dir)
+		}
+		return ingest.Report{}, err
+	}
 	rep, err := ingest.RunBundles(store.WithActor(ctx, a), s.Store, []*ingest.Bundle{b}, ingest.Options{Actor: a.Name, DryRun: in.DryRun})
 	if err != nil {
 		return ingest.Report{}, uploadError(err, dir)
 	}
 	return rep, nil
+}
+
+// checkReplace refuses an upload for a document already in the graph unless it says it
+// replaces it and comes from an admin.
+func (s *Service) checkReplace(ctx context.Context, a store.Actor, b *ingest.Bundle, replace bool) error {
+	docID := b.Document.ID
+	if docID == "" {
+		docID = model.EntityID(model.KindDocument, b.Document.Title)
+	}
+	found, err := s.Store.ExistingEntities(ctx, []string{docID})
+	if err != nil {
+		return err
+	}
+	if _, exists := found[docID]; !exists {
+		return nil
+	}
+	if !replace {
+		return fmt.Errorf("%s is already in the graph; an upload does not replace it unless it says replace: true (admin only): %w", docID, fault.ErrConflict)
+	}
+	if a.Role != "admin" {
+		return fmt.Errorf("replacing %s needs the admin role, not %q: %w", docID, a.Role, fault.ErrForbidden)
+	}
+	return nil
 }
 
 // uploadError removes the temporary folder's path from error messages (they name the
@@ -140,4 +174,15 @@ func firstLine(text string) string {
 		return ""
 	}
 	return line
+}
+
+// Conflicts lists where documents restated facts differently from staff (store.Conflicts).
+func (s *Service) Conflicts(ctx context.Context, targetID, documentID string, first int, after string) (store.ConflictPage, error) {
+	cl, ok := s.Store.(interface {
+		Conflicts(ctx context.Context, targetID, documentID string, first int, after string) (store.ConflictPage, error)
+	})
+	if !ok {
+		return store.ConflictPage{}, fmt.Errorf("conflicts: %w", fault.ErrUnavailable)
+	}
+	return cl.Conflicts(ctx, targetID, documentID, first, after)
 }

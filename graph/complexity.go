@@ -72,6 +72,9 @@ func Complexity() generated.ComplexityRoot {
 	c.Query.AuditTrail = func(child int, _ *string, first *int, _ *string) int {
 		return listCost(child, intOr(first, 20))
 	}
+	c.Query.Conflicts = func(child int, _ *string, _ *string, first *int) int {
+		return listCost(child, intOr(first, 20))
+	}
 	c.Query.ShortestPath = func(child int, _ string, _ string, maxHops *int) int {
 		return listCost(child, intOr(maxHops, 6)+1)
 	}

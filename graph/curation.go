@@ -108,6 +108,9 @@ func toIngestInput(in gmodel.IngestInput) curate.IngestInput {
 	if in.DryRun != nil {
 		out.DryRun = *in.DryRun
 	}
+	if in.Replace != nil {
+		out.Replace = *in.Replace
+	}
 	return out
 }
 

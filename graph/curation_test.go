@@ -461,7 +461,17 @@ quantities:
 	}
 	// The same bundle again, without text: the stored text is used and no fact changes (the
 	// Document's own sha256 may: it is now that of the stored, normalised text).
+	// An upload for a document already in the graph is refused unless it replaces it, and
+	// only an admin may replace.
 	r, raw = call(t, h, eve, q, map[string]any{"in": map[string]any{"bundle": bundle}})
+	if code(r) != "CONFLICT" || !strings.Contains(string(raw), "replace: true") {
+		t.Errorf("upload over an existing document: %s", raw)
+	}
+	r, raw = call(t, h, eve, q, map[string]any{"in": map[string]any{"bundle": bundle, "replace": true}})
+	if code(r) != "FORBIDDEN" {
+		t.Errorf("an editor's replace: %s", raw)
+	}
+	r, raw = call(t, h, bearer(t, "ada", "admin"), q, map[string]any{"in": map[string]any{"bundle": bundle, "replace": true}})
 	must(t, r, raw, &d)
 	if d.IngestDocument.Changes > 1 {
 		t.Errorf("re-upload changed %d facts: %s", d.IngestDocument.Changes, raw)

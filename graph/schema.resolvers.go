@@ -712,6 +712,11 @@ func (r *queryResolver) AuditTrail(ctx context.Context, targetID *string, first 
 	return toAuditConnection(p, after), nil
 }
 
+// Conflicts is the resolver for the conflicts field.
+func (r *queryResolver) Conflicts(ctx context.Context, targetID *string, documentID *string, first *int) ([]*model.Conflict, error) {
+	return r.conflicts(ctx, deref(targetID), deref(documentID), intOr(first, 20))
+}
+
 // Quantities is the resolver for the quantities field.
 func (r *talentMeasureResolver) Quantities(ctx context.Context, obj *model.TalentMeasure, includeRetracted *bool) ([]*model.Quantity, error) {
 	return r.quantities(ctx, obj.ID, includeRetracted)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/policygraph/policygraph/model"
 	"github.com/policygraph/policygraph/quantity"
+	"github.com/policygraph/policygraph/safepath"
 	"github.com/policygraph/policygraph/store"
 	"github.com/policygraph/policygraph/textnorm"
 )
@@ -34,12 +35,33 @@ type Source struct {
 	Doc      *textnorm.Document
 }
 
+// MaxSourceBytes bounds the source text a bundle's document.path may name.
+var MaxSourceBytes int64 = 32 << 20
+
 // LoadSource reads and normalises a source text (UTF-8 or GB18030).
 func LoadSource(path string) (*Source, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
+	return sourceOf(path, raw)
+}
+
+// loadSourceIn reads name inside root only (safepath: no absolute path, no climb out, no
+// symlink leaving root, regular files only, at most MaxSourceBytes) and normalises it.
+func loadSourceIn(root, name string) (*Source, error) {
+	raw, err := safepath.ReadFile(root, filepath.FromSlash(name), MaxSourceBytes)
+	if err != nil {
+		return nil, err
+	}
+	src, err := sourceOf(filepath.Join(root, name), raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return src, nil
+}
+
+func sourceOf(path string, raw []byte) (*Source, error) {
 	text, enc, err := textnorm.Decode(raw)
 	if err != nil {
 		return nil, err
@@ -130,13 +152,11 @@ func Plan(ctx context.Context, bundles []*Bundle, lookup Lookup) ([]store.Docume
 }
 
 func (p *planner) loadDocument(b *Bundle) {
-	path := b.Document.Path
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(filepath.Dir(b.file), path)
-	}
-	src, err := LoadSource(path)
+	// The source text is read only from the bundle's own folder (safepath): a bundle cannot
+	// make ingest read another file of the machine.
+	src, err := loadSourceIn(filepath.Dir(b.file), b.Document.Path)
 	if err != nil {
-		p.errs.add(b.file, b.Document.lines.at("path", b.Document.line), "document.path", "cannot use source text %s: %v", path, err)
+		p.errs.add(b.file, b.Document.lines.at("path", b.Document.line), "document.path", "cannot use source text: %v", err)
 		return
 	}
 	p.sources[b] = src

@@ -47,6 +47,7 @@ func (r Report) Totals() (nodes, edges, qtys store.Change) {
 			a.Updated += b.Updated
 			a.Unchanged += b.Unchanged
 			a.Retracted += b.Retracted
+			a.Kept += b.Kept
 		}
 		add(&nodes, s.Nodes)
 		add(&edges, s.Edges)

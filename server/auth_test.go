@@ -146,8 +146,8 @@ func TestMutationsNeedARole(t *testing.T) {
 			if status != tc.status || len(resp.Errors) == 0 || resp.codes()[0] != tc.code {
 				t.Fatalf("status %d, errors %+v; want %d %s", status, resp.Errors, tc.status, tc.code)
 			}
-			if tc.status == 401 && hdr.Get("WWW-Authenticate") != "" {
-				t.Logf("WWW-Authenticate: %s", hdr.Get("WWW-Authenticate"))
+			if got := hdr.Get("WWW-Authenticate"); tc.status == 401 && !strings.HasPrefix(got, "Bearer") {
+				t.Errorf("401 without a Bearer WWW-Authenticate challenge: %q", got)
 			}
 		})
 	}

@@ -105,9 +105,9 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		code := fault.Code(inner)
 		out := &gqlerror.Error{Message: gqlErr.Message, Path: gqlErr.Path, Locations: gqlErr.Locations}
 		switch code {
-		case fault.CodeNotFound, fault.CodeBadUserInput, fault.CodeComplexityLimit:
+		case fault.CodeNotFound, fault.CodeBadUserInput, fault.CodeComplexityLimit, fault.CodeConflict:
 			// the message describes the caller's input; the sentinel's text adds nothing
-			for _, s := range []error{fault.ErrNotFound, fault.ErrInvalidInput, fault.ErrComplexity} {
+			for _, s := range []error{fault.ErrNotFound, fault.ErrInvalidInput, fault.ErrComplexity, fault.ErrConflict} {
 				out.Message = strings.TrimSuffix(out.Message, ": "+s.Error())
 			}
 		case fault.CodeUnavailable:

@@ -47,6 +47,10 @@ func (w *graphqlWriter) WriteHeader(code int) {
 	switch {
 	case authStatus != 0:
 		code = authStatus
+		if code == http.StatusUnauthorized {
+			// RFC 6750: a 401 names the scheme the caller should use.
+			w.Header().Set("WWW-Authenticate", `Bearer realm="policygraph"`)
+		}
 	case w.get && code == http.StatusNotAcceptable:
 		code = http.StatusMethodNotAllowed
 		w.Header().Set("Allow", http.MethodPost)

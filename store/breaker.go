@@ -40,9 +40,11 @@ func (b *breaker) allow() error {
 }
 
 // observe opens the circuit when err (a driver error) means Neo4j could not be reached, and
-// starts the probe that closes it again.
-func (s *Store) observe(err error) {
-	if err == nil || !lostConnection(err) {
+// starts the probe that closes it again. An error after ctx ended (the request timeout, or a
+// client that went away) never opens it: the driver drops the connection it was reading on
+// and reports a connectivity error, but the database was reachable all along.
+func (s *Store) observe(ctx context.Context, err error) {
+	if err == nil || ctx.Err() != nil || !lostConnection(err) {
 		return
 	}
 	if !s.cb.open.Swap(true) {

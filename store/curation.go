@@ -73,9 +73,11 @@ FOREACH (_ IN CASE WHEN $src IS NULL OR size(dup) > 0 THEN [] ELSE [1] END |
       x.srcStart = coalesce(x.srcStart, []) + $src.start, x.srcEnd = coalesce(x.srcEnd, []) + $src.end,
       x.srcQuote = coalesce(x.srcQuote, []) + $src.quote, x.srcMethod = coalesce(x.srcMethod, []) + $src.method,
       x.srcConf = coalesce(x.srcConf, []) + $src.conf)
-WITH x
+WITH x, CASE WHEN $src IS NULL THEN [] ELSE [$src.doc + '|' + toString($src.start) + '|' + toString($src.end)] END AS staffKey
 SET x.method = CASE WHEN 'curated' IN coalesce(x.srcMethod, []) THEN 'curated' ELSE coalesce(x.srcMethod[0], x.method) END,
-    x.confidence = reduce(m = 0.0, c IN coalesce(x.srcConf, []) | CASE WHEN c > m THEN c ELSE m END)`
+    x.confidence = reduce(m = 0.0, c IN coalesce(x.srcConf, []) | CASE WHEN c > m THEN c ELSE m END),
+    x.staffSrc = reduce(acc = coalesce(x.staffSrc, []), k IN staffKey | CASE WHEN k IN acc THEN acc ELSE acc + k END),
+    x.staffAt = $now, x.staffBy = $actor`
 
 var sampleSrc = map[string]any{"doc": "document:x", "passage": int64(0), "start": int64(0), "end": int64(2), "quote": "xx", "method": "curated", "conf": 1.0}
 
@@ -96,7 +98,8 @@ RETURN x.id AS id`, map[string]any{"id": "policy:x", "now": "t", "actor": "a"})
 	qCurateEntity = newWrite("curation_upsertEntity", `
 MERGE (x:Entity {id: $id})
   ON CREATE SET x.createdAt = $now, x.createdBy = $actor
-SET x:$($kind), x.kind = $kind, x += $props, x.updatedAt = $now, x.updatedBy = $actor
+SET x:$($kind), x.kind = $kind, x += $props, x.updatedAt = $now, x.updatedBy = $actor,
+    x.staffProps = reduce(acc = coalesce(x.staffProps, []), k IN $propKeys + ['name'] | CASE WHEN k IN acc THEN acc ELSE acc + k END)
 WITH x, x.name AS oldName
 SET x.name = $name
 WITH x, $aliases + CASE WHEN oldName IS NULL OR oldName = $name THEN [] ELSE [oldName] END AS more
@@ -108,7 +111,7 @@ FOREACH (_ IN CASE WHEN d IS NULL OR d = x THEN [] ELSE [1] END | MERGE (x)-[:ME
 WITH DISTINCT x`+srcSnippet+`
 RETURN x `+nodeProj+` AS x`, map[string]any{
 		"id": "policy:x", "kind": "Policy", "name": "x", "aliases": []string{}, "props": map[string]any{},
-		"src": sampleSrc, "now": "t", "actor": "a",
+		"propKeys": []string{}, "src": sampleSrc, "now": "t", "actor": "a",
 	})
 
 	qCurateEdge = newWrite("curation_addRelation", `
@@ -116,11 +119,12 @@ MATCH (a:Entity {id: $from})
 MATCH (b:Entity {id: $to})
 MERGE (a)-[x:$($type) {id: $id}]->(b)
   ON CREATE SET x.createdAt = $now, x.createdBy = $actor
-SET x += $props, x.updatedAt = $now, x.updatedBy = $actor`+srcSnippet+`
+SET x += $props, x.updatedAt = $now, x.updatedBy = $actor,
+    x.staffProps = reduce(acc = coalesce(x.staffProps, []), k IN $propKeys | CASE WHEN k IN acc THEN acc ELSE acc + k END)`+srcSnippet+`
 WITH x
 RETURN `+rel("x")+` AS x`, map[string]any{
 		"from": "policy:x", "to": "enterprise:y", "type": "SUPPORTS", "id": "rel:SUPPORTS:x",
-		"props": map[string]any{}, "src": sampleSrc, "now": "t", "actor": "a",
+		"props": map[string]any{}, "propKeys": []string{}, "src": sampleSrc, "now": "t", "actor": "a",
 	})
 
 	qQuantityState = newQuery("curation_quantityState", `
@@ -154,7 +158,8 @@ RETURN x {.*} AS x`, map[string]any{
 MATCH (x:Quantity {id: $id})
 WITH x, x {.*} AS before
 REMOVE x:Quantity
-SET x:Retracted, x.retracted = true, x.retractedAt = $now, x.retractedBy = $actor, x.retractReason = $reason
+SET x:Retracted, x.retracted = true, x.retractedAt = $now, x.retractedBy = $actor, x.retractReason = $reason,
+    x.staffAt = $now, x.staffBy = $actor
 RETURN before, x {.*} AS after`, map[string]any{"id": "qty:x", "now": "t", "actor": "a", "reason": "r"})
 
 	qReviewEntity = newWrite("curation_reviewEntity", `
@@ -186,7 +191,8 @@ MATCH (a:Entity {id: row.from})
 MATCH (b:Entity {id: row.to})
 MERGE (a)-[x:$(row.type) {id: row.id}]->(b)
   ON CREATE SET x += row.props, x.createdAt = $now
-SET x.updatedAt = $now, x.mergedFrom = coalesce(x.mergedFrom, []) + row.oldId
+SET x.updatedAt = $now, x.mergedFrom = coalesce(x.mergedFrom, []) + row.oldId, x.staffAt = $now, x.staffBy = $actor,
+    x.staffSrc = reduce(acc = coalesce(x.staffSrc, []), k IN row.staffSrc | CASE WHEN k IN acc THEN acc ELSE acc + k END)
 WITH x, row, [i IN range(0, size(row.srcDoc) - 1) WHERE NOT any(j IN range(0, size(coalesce(x.srcDoc, [])) - 1)
       WHERE x.srcDoc[j] = row.srcDoc[i] AND x.srcStart[j] = row.srcStart[i] AND x.srcEnd[j] = row.srcEnd[i]
         AND x.srcMethod[j] = row.srcMethod[i])] AS add
@@ -200,14 +206,14 @@ SET x.srcDoc = coalesce(x.srcDoc, []) + [i IN add | row.srcDoc[i]],
 WITH x
 SET x.method = CASE WHEN 'curated' IN coalesce(x.srcMethod, []) THEN 'curated' ELSE coalesce(x.srcMethod[0], x.method) END,
     x.confidence = reduce(m = 0.0, c IN coalesce(x.srcConf, []) | CASE WHEN c > m THEN c ELSE m END)
-RETURN count(x) AS moved`, map[string]any{"rows": []any{}, "now": "t"})
+RETURN count(x) AS moved`, map[string]any{"rows": []any{}, "now": "t", "actor": "a"})
 
 	qRetractByElementID = newWrite("curation_retractMergedEdges", `
 UNWIND $rows AS row
 MATCH (a)-[r]->(b) WHERE elementId(r) = row.eid
 CREATE (a)-[h:RETRACTED]->(b)
 SET h = properties(r), h.origType = type(r), h.retractedAt = $now, h.retractedBy = $actor,
-    h.retractReason = $reason, h.mergedInto = $keep, h.movedTo = row.movedTo
+    h.retractReason = $reason, h.mergedInto = $keep, h.movedTo = row.movedTo, h.staffAt = $now, h.staffBy = $actor
 DELETE r
 RETURN count(h) AS retracted`, map[string]any{"rows": []any{}, "now": "t", "actor": "a", "reason": "r", "keep": "enterprise:x"})
 
@@ -240,12 +246,14 @@ SET k.srcDoc = coalesce(k.srcDoc, []) + [i IN add | m.srcDoc[i]],
     k.srcConf = coalesce(k.srcConf, []) + [i IN add | m.srcConf[i]],
     k.aliases = reduce(acc = coalesce(k.aliases, []), a IN [m.name] + coalesce(m.aliases, []) |
       CASE WHEN a IN acc OR a = k.name THEN acc ELSE acc + a END),
-    k.updatedAt = $now, k.updatedBy = $actor, k.mergedFrom = coalesce(k.mergedFrom, []) + m.id
+    k.updatedAt = $now, k.updatedBy = $actor, k.mergedFrom = coalesce(k.mergedFrom, []) + m.id,
+    k.staffAt = $now, k.staffBy = $actor,
+    k.staffSrc = reduce(acc = coalesce(k.staffSrc, []), s IN coalesce(m.staffSrc, []) | CASE WHEN s IN acc THEN acc ELSE acc + s END)
 SET k.method = CASE WHEN 'curated' IN coalesce(k.srcMethod, []) THEN 'curated' ELSE coalesce(k.srcMethod[0], k.method) END,
     k.confidence = reduce(c0 = 0.0, c IN coalesce(k.srcConf, []) | CASE WHEN c > c0 THEN c ELSE c0 END)
 REMOVE m:Entity, m:$(m.kind)
 SET m:Retracted, m.retracted = true, m.retractedAt = $now, m.retractedBy = $actor, m.retractReason = $reason,
-    m.mergedInto = k.id
+    m.mergedInto = k.id, m.staffAt = $now, m.staffBy = $actor
 RETURN k `+nodeProj+` AS keep, m `+nodeProj+` AS merge, quantities`, map[string]any{
 		"keep": "enterprise:x", "merge": "enterprise:y", "now": "t", "actor": "a", "reason": "r",
 	})
@@ -264,7 +272,8 @@ RETURN `+rel("x")+` AS x`, map[string]any{"id": "rel:" + string(t) + ":x"})
 MATCH (a)-[x:`+string(t)+` {id: $id}]->(b)
 WITH a, b, x, `+rel("x")+` AS before
 CREATE (a)-[h:RETRACTED]->(b)
-SET h = properties(x), h.origType = type(x), h.retractedAt = $now, h.retractedBy = $actor, h.retractReason = $reason
+SET h = properties(x), h.origType = type(x), h.retractedAt = $now, h.retractedBy = $actor, h.retractReason = $reason,
+    h.staffAt = $now, h.staffBy = $actor
 DELETE x
 RETURN before, h {.*, type: h.origType, from: a.id, to: b.id, retracted: true} AS after`, sample)
 		c[t] = newWrite("curation_reviewRelation_"+string(t), `
@@ -384,7 +393,7 @@ func (s *Store) CurateEntity(ctx context.Context, actor Actor, e EntityEdit) (No
 		created = live == nil && retracted == nil
 		recs, err = s.run(ctx, tx, qCurateEntity, map[string]any{
 			"id": e.ID, "kind": string(e.Kind), "name": e.Name, "aliases": aliases, "props": props,
-			"src": provParams(e.Source), "now": at, "actor": actor.Name,
+			"propKeys": propKeys(props), "src": provParams(e.Source), "now": at, "actor": actor.Name,
 		})
 		if err != nil {
 			return err
@@ -439,7 +448,7 @@ func (s *Store) CurateEdge(ctx context.Context, actor Actor, e EdgeEdit) (Edge, 
 		before := value(recs, "x")
 		recs, err = s.run(ctx, tx, qCurateEdge, map[string]any{
 			"from": e.From, "to": e.To, "type": string(e.Type), "id": id, "props": props,
-			"src": provParams(&e.Source), "now": at, "actor": actor.Name,
+			"propKeys": propKeys(props), "src": provParams(&e.Source), "now": at, "actor": actor.Name,
 		})
 		if err != nil {
 			return err
@@ -618,7 +627,18 @@ func (s *Store) MarkReviewed(ctx context.Context, actor Actor, id, note string) 
 
 // bookkeepingEdgeProps are not carried over when a relationship is moved by a merge.
 var bookkeepingEdgeProps = []string{"id", "createdAt", "updatedAt", "mergedFrom",
-	"srcDoc", "srcPassage", "srcStart", "srcEnd", "srcQuote", "srcMethod", "srcConf"}
+	"srcDoc", "srcPassage", "srcStart", "srcEnd", "srcQuote", "srcMethod", "srcConf", "staffSrc"}
+
+// propKeys lists the property names a staff edit sets or removes: ingest will not overwrite
+// them (staffProps on the fact).
+func propKeys(props map[string]any) []string {
+	keys := make([]string, 0, len(props))
+	for k := range props {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
 
 // MergeEntities merges mergeID into keepID, two live entities of the same kind that name the
 // same thing: every relationship of the loser is moved to the keeper (ids recomputed, sources
@@ -694,7 +714,7 @@ func (s *Store) MergeEntities(ctx context.Context, actor Actor, keepID, mergeID,
 				}
 			}
 			row["props"] = kept
-			for _, k := range []string{"srcDoc", "srcPassage", "srcStart", "srcEnd", "srcQuote", "srcMethod", "srcConf"} {
+			for _, k := range []string{"srcDoc", "srcPassage", "srcStart", "srcEnd", "srcQuote", "srcMethod", "srcConf", "staffSrc"} {
 				v := props[k]
 				if v == nil {
 					v = []any{}
@@ -707,7 +727,7 @@ func (s *Store) MergeEntities(ctx context.Context, actor Actor, keepID, mergeID,
 			res.MovedEdges++
 		}
 		if len(moves) > 0 {
-			if _, err := s.run(ctx, tx, qMoveEdges, map[string]any{"rows": moves, "now": at}); err != nil {
+			if _, err := s.run(ctx, tx, qMoveEdges, map[string]any{"rows": moves, "now": at, "actor": actor.Name}); err != nil {
 				return err
 			}
 		}

@@ -72,16 +72,25 @@ func TestAuditTrailPaging(t *testing.T) {
 		time.Sleep(2 * time.Millisecond)
 	}
 	var notes []string
+	ingested := 0
 	after := ""
 	for pages := 0; ; pages++ {
 		p, err := s.AuditTrail(ctx, id, 2, after)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p.TotalCount != 5 {
-			t.Fatalf("total %d, want 5", p.TotalCount)
+		// Five reviews and the seeding ingest's event about the entity (per-fact audit).
+		if p.TotalCount != 6 {
+			t.Fatalf("total %d, want 6", p.TotalCount)
 		}
 		for _, ev := range p.Events {
+			if ev.Action == "ingestCreated" {
+				ingested++
+				if len(notes) != 5 || ev.Note != reply || !strings.Contains(ev.After, `"name":"矽睿科技"`) {
+					t.Errorf("ingest event %+v after %d reviews", ev, len(notes))
+				}
+				continue
+			}
 			notes = append(notes, ev.Note)
 			if ev.Actor != "eve" || ev.Role != "editor" || ev.RequestID != "req-1" || ev.Action != "markReviewed" || ev.After == "" {
 				t.Errorf("event %+v", ev)
@@ -94,6 +103,9 @@ func TestAuditTrailPaging(t *testing.T) {
 		if pages > 5 {
 			t.Fatal("paging does not end")
 		}
+	}
+	if ingested != 1 {
+		t.Errorf("%d ingest events about %s, want 1", ingested, id)
 	}
 	if got := strings.Join(notes, ","); got != "review 4,review 3,review 2,review 1,review 0" {
 		t.Errorf("trail newest first: %s", got)

@@ -26,6 +26,10 @@ func schemaStatements() []Query {
 		{Name: "range_entity_aliases", Cypher: `CREATE INDEX entity_aliases IF NOT EXISTS FOR (n:Entity) ON (n.aliases)`},
 		{Name: "range_quantity_subject", Cypher: `CREATE INDEX quantity_subject IF NOT EXISTS FOR (q:Quantity) ON (q.subject)`},
 		{Name: "range_audit_at", Cypher: `CREATE INDEX audit_at IF NOT EXISTS FOR (a:AuditEvent) ON (a.at)`},
+		{Name: "constraint_conflict_id", Cypher: `CREATE CONSTRAINT conflict_id IF NOT EXISTS FOR (c:Conflict) REQUIRE c.id IS UNIQUE`},
+		{Name: "range_conflict_target", Cypher: `CREATE INDEX conflict_target IF NOT EXISTS FOR (c:Conflict) ON (c.targetId)`},
+		{Name: "range_conflict_at", Cypher: `CREATE INDEX conflict_at IF NOT EXISTS FOR (c:Conflict) ON (c.at)`},
+		{Name: "range_conflict_document", Cypher: `CREATE INDEX conflict_document IF NOT EXISTS FOR (c:Conflict) ON (c.documentId)`},
 	}
 	for _, k := range model.Kinds {
 		// Per-kind id index: nodes(kind) pages in id order with an index-backed ORDER BY.

@@ -661,6 +661,8 @@ var internalProps = map[string]bool{
 	"srcDoc": true, "srcPassage": true, "srcStart": true, "srcEnd": true, "srcQuote": true,
 	"srcMethod": true, "srcConf": true, "method": true, "confidence": true, "retracted": true,
 	"passages": true, "factIds": true, "factHashes": true, "planHash": true,
+	// which parts of a fact staff changed (store/conflicts.go): ingest's bookkeeping
+	"staffAt": true, "staffBy": true, "staffProps": true, "staffSrc": true,
 }
 
 func decodeNodes(v any) []Node {

@@ -191,7 +191,7 @@ func (s *Store) read(ctx context.Context, q Query, params map[string]any) ([]*ne
 		recs, err = collect(ctx, res)
 		return err
 	})
-	s.observe(err)
+	s.observe(ctx, err)
 	observeLatency(q.Name, time.Since(start), err)
 	if err != nil {
 		return nil, s.classify(ctx, q, err)
@@ -232,7 +232,7 @@ func (s *Store) readSeq(ctx context.Context, fn func(run runner) error) error {
 	if errors.As(err, &wk) {
 		return err // the caller's own verdict, not a database failure
 	}
-	s.observe(err)
+	s.observe(ctx, err)
 	if err != nil {
 		return s.classify(ctx, last, err)
 	}
@@ -276,7 +276,7 @@ func (s *Store) write(ctx context.Context, fn func(tx neo4j.ManagedTransaction) 
 	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return nil, fn(tx)
 	})
-	s.observe(err)
+	s.observe(ctx, err)
 	if err != nil {
 		return s.classify(ctx, Query{Name: "write"}, err)
 	}

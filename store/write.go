@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -21,6 +22,8 @@ type NodeRow struct {
 	Props   map[string]any // typed values: string, []string, int64, float64, bool
 	Sources []model.Provenance
 	Hash    string // fingerprint of this row, for diffing re-ingests
+
+	keepName bool // staff set the name: the row's name becomes an alias (conflicts.go)
 }
 
 // EdgeRow is a relationship as one document states it.
@@ -55,6 +58,11 @@ type DocumentWrite struct {
 // Change counts what ApplyDocument did (or, in a dry run, would do).
 type Change struct {
 	Created, Updated, Unchanged, Retracted int
+	// Kept counts facts where the staff version was kept over what the document states (a
+	// staff retraction or merge not undone, a staff-changed fact not retracted); each is a
+	// Conflict. Staff-set properties the document restates differently are conflicts too,
+	// but the rest of the fact is still written (Updated).
+	Kept int
 }
 
 // Summary is the outcome of writing one document.
@@ -110,16 +118,20 @@ CALL (n) {
 RETURN count(n) AS restored`, map[string]any{"ids": []string{"policy:x"}})
 
 	// Source arrays: one entry per (document, span). Writing a document replaces its own
-	// entries and keeps the other documents'.
+	// entries and keeps the other documents' and every source staff added (staffSrc, even one
+	// citing this document); a stated span staff already cites is not added twice.
 	setSources = `
-WITH x, row, [i IN range(0, size(coalesce(x.srcDoc, [])) - 1) WHERE x.srcDoc[i] <> $doc] AS keep
-SET x.srcDoc = [i IN keep | x.srcDoc[i]] + row.srcDoc,
-    x.srcPassage = [i IN keep | x.srcPassage[i]] + row.srcPassage,
-    x.srcStart = [i IN keep | x.srcStart[i]] + row.srcStart,
-    x.srcEnd = [i IN keep | x.srcEnd[i]] + row.srcEnd,
-    x.srcQuote = [i IN keep | x.srcQuote[i]] + row.srcQuote,
-    x.srcMethod = [i IN keep | x.srcMethod[i]] + row.srcMethod,
-    x.srcConf = [i IN keep | x.srcConf[i]] + row.srcConf
+WITH x, row, [i IN range(0, size(coalesce(x.srcDoc, [])) - 1) WHERE ` + keepSource + `] AS keep
+WITH x, row, keep, [i IN keep | x.srcDoc[i] + '|' + toString(x.srcStart[i]) + '|' + toString(x.srcEnd[i])] AS have
+WITH x, row, keep, [j IN range(0, size(row.srcDoc) - 1)
+      WHERE NOT (row.srcDoc[j] + '|' + toString(row.srcStart[j]) + '|' + toString(row.srcEnd[j])) IN have] AS add
+SET x.srcDoc = [i IN keep | x.srcDoc[i]] + [j IN add | row.srcDoc[j]],
+    x.srcPassage = [i IN keep | x.srcPassage[i]] + [j IN add | row.srcPassage[j]],
+    x.srcStart = [i IN keep | x.srcStart[i]] + [j IN add | row.srcStart[j]],
+    x.srcEnd = [i IN keep | x.srcEnd[i]] + [j IN add | row.srcEnd[j]],
+    x.srcQuote = [i IN keep | x.srcQuote[i]] + [j IN add | row.srcQuote[j]],
+    x.srcMethod = [i IN keep | x.srcMethod[i]] + [j IN add | row.srcMethod[j]],
+    x.srcConf = [i IN keep | x.srcConf[i]] + [j IN add | row.srcConf[j]]
 WITH x, row
 SET x.method = CASE WHEN 'curated' IN x.srcMethod THEN 'curated' ELSE x.srcMethod[0] END,
     x.confidence = reduce(m = 0.0, c IN x.srcConf | CASE WHEN c > m THEN c ELSE m END),
@@ -143,7 +155,7 @@ MERGE (e)-[h:HAS_QUANTITY]->(x)
 	qDropEntitySources = newWrite("dropEntitySources", `
 UNWIND $ids AS id
 MATCH (x:Entity {id: id})
-WITH x, [i IN range(0, size(coalesce(x.srcDoc, [])) - 1) WHERE x.srcDoc[i] <> $doc] AS keep
+WITH x, [i IN range(0, size(coalesce(x.srcDoc, [])) - 1) WHERE `+keepSource+`] AS keep
 SET x.srcDoc = [i IN keep | x.srcDoc[i]], x.srcPassage = [i IN keep | x.srcPassage[i]],
     x.srcStart = [i IN keep | x.srcStart[i]], x.srcEnd = [i IN keep | x.srcEnd[i]],
     x.srcQuote = [i IN keep | x.srcQuote[i]], x.srcMethod = [i IN keep | x.srcMethod[i]],
@@ -152,7 +164,9 @@ WITH x
 OPTIONAL MATCH (x)-[m:MENTIONED_IN]->(:Entity {id: $doc})
 DELETE m
 WITH DISTINCT x WHERE size(x.srcDoc) = 0
-RETURN x.id AS id`, map[string]any{"ids": []string{"policy:x"}, "doc": "document:x", "now": "t"})
+RETURN x.id AS id, x.staffBy AS staffBy, x.staffAt AS staffAt,
+       x.staffAt IS NOT NULL OR EXISTS { (x)-[r]-() WHERE r.staffAt IS NOT NULL }
+         OR EXISTS { (x)-[:HAS_QUANTITY]->(q) WHERE q.staffAt IS NOT NULL } AS staff`, map[string]any{"ids": []string{"policy:x"}, "doc": "document:x", "now": "t"})
 
 	qRetractEntities = newWrite("retractEntities", `
 UNWIND $ids AS id
@@ -177,21 +191,29 @@ RETURN count(x) AS retracted`, map[string]any{"ids": []string{"policy:x"}, "now"
 	qDropQuantitySources = newWrite("dropQuantitySources", `
 UNWIND $ids AS id
 MATCH (x:Quantity {id: id})
-WITH x, [i IN range(0, size(coalesce(x.srcDoc, [])) - 1) WHERE x.srcDoc[i] <> $doc] AS keep
+WITH x, [i IN range(0, size(coalesce(x.srcDoc, [])) - 1) WHERE `+keepSource+`] AS keep
 SET x.srcDoc = [i IN keep | x.srcDoc[i]], x.srcPassage = [i IN keep | x.srcPassage[i]],
     x.srcStart = [i IN keep | x.srcStart[i]], x.srcEnd = [i IN keep | x.srcEnd[i]],
     x.srcQuote = [i IN keep | x.srcQuote[i]], x.srcMethod = [i IN keep | x.srcMethod[i]],
     x.srcConf = [i IN keep | x.srcConf[i]], x.updatedAt = $now
 WITH x WHERE size(x.srcDoc) = 0
-REMOVE x:Quantity
-SET x:Retracted, x.retracted = true, x.retractedAt = $now, x.retractedBy = $actor
-RETURN x.id AS id`, map[string]any{"ids": []string{"qty:x"}, "doc": "document:x", "now": "t", "actor": "a"})
+WITH x, x.staffAt IS NOT NULL AS staff
+CALL (x, staff) {
+  WITH x WHERE NOT staff
+  REMOVE x:Quantity
+  SET x:Retracted, x.retracted = true, x.retractedAt = $now, x.retractedBy = $actor
+}
+RETURN x.id AS id, staff, x.staffBy AS staffBy, x.staffAt AS staffAt`, map[string]any{"ids": []string{"qty:x"}, "doc": "document:x", "now": "t", "actor": "a"})
 
 	qSetDocState = newWrite("setDocState", `
 MATCH (d:Entity {id: $doc})
 SET d.planHash = $planHash, d.factIds = $ids, d.factHashes = $hashes, d.passages = $passages,
     d.ingestedAt = $now, d.ingestedBy = $actor`, map[string]any{"doc": "document:x", "planHash": "h", "ids": []string{}, "hashes": []string{}, "passages": []string{}, "now": "t", "actor": "a"})
 )
+
+// keepSource selects the source entries (index i of x's arrays) a write of document $doc
+// keeps: other documents' and staff's.
+const keepSource = `x.srcDoc[i] <> $doc OR (x.srcDoc[i] + '|' + toString(x.srcStart[i]) + '|' + toString(x.srcEnd[i])) IN coalesce(x.staffSrc, [])`
 
 // qUpsertEntities writes entities of any kind in one statement. The kind label is set with
 // Neo4j 5.26's dynamic labels from row.kind, which ApplyDocument checks against model.Kinds
@@ -202,8 +224,9 @@ MERGE (x:Entity {id: row.id})
   ON CREATE SET x.createdAt = $now
 SET x:$(row.kind), x.kind = row.kind
 FOREACH (_ IN CASE WHEN row.curated OR coalesce(x.method, '') <> 'curated' OR x.name IS NULL THEN [1] ELSE [] END |
-  SET x += row.props, x.name = row.name)
-SET x.aliases = reduce(acc = coalesce(x.aliases, []), a IN row.aliases | CASE WHEN a IN acc OR a = x.name THEN acc ELSE acc + a END)
+  SET x += row.props, x.name = CASE WHEN row.keepName AND x.name IS NOT NULL THEN x.name ELSE row.name END)
+SET x.aliases = reduce(acc = coalesce(x.aliases, []), a IN row.aliases + CASE WHEN row.keepName THEN [row.name] ELSE [] END |
+      CASE WHEN a IN acc OR a = x.name THEN acc ELSE acc + a END)
 WITH x, row
 OPTIONAL MATCH (d:Entity {id: $doc})
 FOREACH (_ IN CASE WHEN d IS NULL OR d = x THEN [] ELSE [1] END | MERGE (x)-[:MENTIONED_IN]->(d))
@@ -230,16 +253,20 @@ var retractEdge = func() map[model.RelType]Query {
 		m[t] = newWrite("dropEdgeSources_"+string(t), `
 UNWIND $ids AS id
 MATCH (a)-[x:`+string(t)+` {id: id}]->(b)
-WITH a, b, x, [i IN range(0, size(coalesce(x.srcDoc, [])) - 1) WHERE x.srcDoc[i] <> $doc] AS keep
+WITH a, b, x, [i IN range(0, size(coalesce(x.srcDoc, [])) - 1) WHERE `+keepSource+`] AS keep
 SET x.srcDoc = [i IN keep | x.srcDoc[i]], x.srcPassage = [i IN keep | x.srcPassage[i]],
     x.srcStart = [i IN keep | x.srcStart[i]], x.srcEnd = [i IN keep | x.srcEnd[i]],
     x.srcQuote = [i IN keep | x.srcQuote[i]], x.srcMethod = [i IN keep | x.srcMethod[i]],
     x.srcConf = [i IN keep | x.srcConf[i]], x.updatedAt = $now
 WITH a, b, x WHERE size(x.srcDoc) = 0
-CREATE (a)-[h:RETRACTED]->(b)
-SET h = properties(x), h.origType = type(x), h.retractedAt = $now, h.retractedBy = $actor
-DELETE x
-RETURN count(h) AS retracted`, map[string]any{"ids": []string{"rel:x"}, "doc": "document:x", "now": "t", "actor": "a"})
+WITH a, b, x, x.id AS id, x.staffAt IS NOT NULL AS staff, x.staffBy AS staffBy, x.staffAt AS staffAt
+CALL (a, b, x, staff) {
+  WITH a, b, x WHERE NOT staff
+  CREATE (a)-[h:RETRACTED]->(b)
+  SET h = properties(x), h.origType = type(x), h.retractedAt = $now, h.retractedBy = $actor
+  DELETE x
+}
+RETURN id, staff, staffBy, staffAt`, map[string]any{"ids": []string{"rel:x"}, "doc": "document:x", "now": "t", "actor": "a"})
 	}
 	return m
 }()
@@ -335,6 +362,7 @@ func (s *Store) applyDocument(ctx context.Context, tx neo4j.ManagedTransaction, 
 	}
 
 	// Decide per fact: create, update, or leave.
+	created := map[string]bool{}
 	classify := func(id, hash string, c *Change) bool {
 		old, stated := prev[id]
 		switch {
@@ -345,6 +373,7 @@ func (s *Store) applyDocument(ctx context.Context, tx neo4j.ManagedTransaction, 
 			c.Updated++
 		default:
 			c.Created++
+			created[id] = true
 		}
 		return true
 	}
@@ -399,6 +428,22 @@ func (s *Store) applyDocument(ctx context.Context, tx neo4j.ManagedTransaction, 
 			sum.Nodes.Retracted++
 		}
 	}
+
+	// Staff edits outrank the document (conflicts.go): read the stored state of what it is
+	// about to write, keep staff's version, log the conflicts.
+	ilog := newIngestLog(ctx, w, now)
+	stateIDs := make([]string, 0, len(nodes)+len(qtys))
+	for _, n := range nodes {
+		stateIDs = append(stateIDs, n.ID)
+	}
+	for _, q := range qtys {
+		stateIDs = append(stateIDs, q.ID)
+	}
+	states, err := s.readStates(ctx, tx, stateIDs, edges)
+	if err != nil {
+		return err
+	}
+	nodes, edges, qtys = guardStaff(states, created, nodes, edges, qtys, ilog, sum)
 	if dryRun {
 		return nil
 	}
@@ -457,29 +502,41 @@ func (s *Store) applyDocument(ctx context.Context, tx neo4j.ManagedTransaction, 
 		return err
 	}
 
-	// Retract what the document no longer states.
-	for _, t := range model.RelTypes {
-		for _, chunk := range chunks(goneEdges[t], BatchSize) {
-			if _, err := s.run(ctx, tx, retractEdge[t], map[string]any{"ids": chunk, "doc": w.Doc.ID, "now": now, "actor": w.Actor}); err != nil {
-				return err
+	logWritten(ilog, states, nodes, edges, qtys)
+
+	// Retract what the document no longer states (never what staff changed).
+	goneEvents := func(ids, retracted []string) {
+		for _, id := range ids {
+			if slices.Contains(retracted, id) {
+				ilog.event(id, "ingestRetracted", nil, map[string]any{"document": w.Doc.ID, "retracted": true})
+			} else {
+				ilog.event(id, "ingestSourceDropped", nil, map[string]any{"document": w.Doc.ID, "retracted": false})
 			}
 		}
 	}
+	for _, t := range model.RelTypes {
+		for _, chunk := range chunks(goneEdges[t], BatchSize) {
+			recs, err := s.run(ctx, tx, retractEdge[t], map[string]any{"ids": chunk, "doc": w.Doc.ID, "now": now, "actor": w.Actor})
+			if err != nil {
+				return err
+			}
+			goneEvents(chunk, keptOrphans(recs, ilog, &sum.Edges))
+		}
+	}
 	for _, chunk := range chunks(goneQtys, BatchSize) {
-		if _, err := s.run(ctx, tx, qDropQuantitySources, map[string]any{"ids": chunk, "doc": w.Doc.ID, "now": now, "actor": w.Actor}); err != nil {
+		recs, err := s.run(ctx, tx, qDropQuantitySources, map[string]any{"ids": chunk, "doc": w.Doc.ID, "now": now, "actor": w.Actor})
+		if err != nil {
 			return err
 		}
+		goneEvents(chunk, keptOrphans(recs, ilog, &sum.Quantities))
 	}
 	for _, chunk := range chunks(goneNodes, BatchSize) {
 		recs, err := s.run(ctx, tx, qDropEntitySources, map[string]any{"ids": chunk, "doc": w.Doc.ID, "now": now})
 		if err != nil {
 			return err
 		}
-		var orphans []string
-		for _, r := range recs {
-			id, _ := r.Get("id")
-			orphans = append(orphans, id.(string))
-		}
+		orphans := keptOrphans(recs, ilog, &sum.Nodes)
+		goneEvents(chunk, orphans)
 		if len(orphans) > 0 {
 			if _, err := s.run(ctx, tx, qRetractEntities, map[string]any{"ids": orphans, "now": now, "actor": w.Actor}); err != nil {
 				return err
@@ -516,6 +573,9 @@ func (s *Store) applyDocument(ctx context.Context, tx neo4j.ManagedTransaction, 
 		"passages": passages, "now": now, "actor": w.Actor,
 	})
 	if err != nil {
+		return err
+	}
+	if err := s.flushIngestLog(ctx, tx, ilog); err != nil {
 		return err
 	}
 	return s.auditDocument(ctx, tx, w, len(prev), *sum, now) // audit.go: same transaction
@@ -574,7 +634,7 @@ func nodeParams(n NodeRow) map[string]any {
 	if props == nil {
 		props = map[string]any{}
 	}
-	m := map[string]any{"id": n.ID, "kind": string(n.Kind), "name": n.Name, "aliases": aliases, "props": props}
+	m := map[string]any{"id": n.ID, "kind": string(n.Kind), "name": n.Name, "aliases": aliases, "props": props, "keepName": n.keepName}
 	sourceParams(m, n.Sources)
 	return m
 }

@@ -38,7 +38,9 @@ func extractBundles(ctx context.Context, files, gazetteerDirs []string) ([]*inge
 			return nil, fmt.Errorf("%s: %w", f, err)
 		}
 		title := documentTitle(src, abs)
-		spec := ingest.DocumentSpec{Path: abs, Title: title}
+		// document.path is read inside the bundle's folder (safepath): name the text by its
+		// base name, beside the (virtual) bundle file.
+		spec := ingest.DocumentSpec{Path: filepath.Base(abs), Title: title}
 		docID := model.EntityID(model.KindDocument, title)
 		res, err := extract.Extract(ctx, docID, src.Doc, extract.Options{Gazetteer: gz})
 		if err != nil {

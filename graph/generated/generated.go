@@ -106,6 +106,20 @@ type ComplexityRoot struct {
 		Updated   func(childComplexity int) int
 	}
 
+	Conflict struct {
+		At          func(childComplexity int) int
+		DocumentID  func(childComplexity int) int
+		Field       func(childComplexity int) int
+		ID          func(childComplexity int) int
+		IngestValue func(childComplexity int) int
+		IngestedBy  func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		StaffAt     func(childComplexity int) int
+		StaffBy     func(childComplexity int) int
+		StaffValue  func(childComplexity int) int
+		TargetID    func(childComplexity int) int
+	}
+
 	Document struct {
 		Aliases          func(childComplexity int) int
 		Confidence       func(childComplexity int) int
@@ -473,6 +487,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		AuditTrail             func(childComplexity int, targetID *string, first *int, after *string) int
+		Conflicts              func(childComplexity int, targetID *string, documentID *string, first *int) int
 		EnterprisesSupportedBy func(childComplexity int, policyID string, maxHops *int, first *int) int
 		Lineage                func(childComplexity int, id string, direction *model.Direction, maxDepth *int) int
 		Neighborhood           func(childComplexity int, id string, depth *int, kinds []model.NodeKind, limit *int, includeRetracted *bool) int
@@ -694,6 +709,7 @@ type QueryResolver interface {
 	ShortestPath(ctx context.Context, fromID string, toID string, maxHops *int) (*model.GraphView, error)
 	Stats(ctx context.Context) (*model.GraphStats, error)
 	AuditTrail(ctx context.Context, targetID *string, first *int, after *string) (*model.AuditConnection, error)
+	Conflicts(ctx context.Context, targetID *string, documentID *string, first *int) ([]*model.Conflict, error)
 }
 type TalentMeasureResolver interface {
 	Quantities(ctx context.Context, obj *model.TalentMeasure, includeRetracted *bool) ([]*model.Quantity, error)
@@ -1026,6 +1042,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChangeCount.Updated(childComplexity), true
+
+	case "Conflict.at":
+		if e.ComplexityRoot.Conflict.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conflict.At(childComplexity), true
+	case "Conflict.documentId":
+		if e.ComplexityRoot.Conflict.DocumentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conflict.DocumentID(childComplexity), true
+	case "Conflict.field":
+		if e.ComplexityRoot.Conflict.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conflict.Field(childComplexity), true
+	case "Conflict.id":
+		if e.ComplexityRoot.Conflict.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conflict.ID(childComplexity), true
+	case "Conflict.ingestValue":
+		if e.ComplexityRoot.Conflict.IngestValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conflict.IngestValue(childComplexity), true
+	case "Conflict.ingestedBy":
+		if e.ComplexityRoot.Conflict.IngestedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conflict.IngestedBy(childComplexity), true
+	case "Conflict.kind":
+		if e.ComplexityRoot.Conflict.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conflict.Kind(childComplexity), true
+	case "Conflict.staffAt":
+		if e.ComplexityRoot.Conflict.StaffAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conflict.StaffAt(childComplexity), true
+	case "Conflict.staffBy":
+		if e.ComplexityRoot.Conflict.StaffBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conflict.StaffBy(childComplexity), true
+	case "Conflict.staffValue":
+		if e.ComplexityRoot.Conflict.StaffValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conflict.StaffValue(childComplexity), true
+	case "Conflict.targetId":
+		if e.ComplexityRoot.Conflict.TargetID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Conflict.TargetID(childComplexity), true
 
 	case "Document.aliases":
 		if e.ComplexityRoot.Document.Aliases == nil {
@@ -3274,6 +3357,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditTrail(childComplexity, args["targetId"].(*string), args["first"].(*int), args["after"].(*string)), true
+	case "Query.conflicts":
+		if e.ComplexityRoot.Query.Conflicts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_conflicts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Conflicts(childComplexity, args["targetId"].(*string), args["documentId"].(*string), args["first"].(*int)), true
 	case "Query.enterprisesSupportedBy":
 		if e.ComplexityRoot.Query.EnterprisesSupportedBy == nil {
 			break
@@ -4167,6 +4261,26 @@ type Query {
   stats: GraphStats!
   "Recorded changes about one id (entity, rel:…, qty:… or document) or, without targetId, all changes; newest first. Staff only."
   auditTrail(targetId: ID, first: Int = 20, after: String): AuditConnection! @requiresRole(role: EDITOR)
+  "Where a document restated a fact other than staff decided (staff's version was kept), about one id and/or from one document; newest first. Staff only."
+  conflicts(targetId: ID, documentId: ID, first: Int = 20): [Conflict!]! @requiresRole(role: EDITOR)
+}
+
+"A fact a document restated differently from staff's edit. Staff's version is kept; both are recorded."
+type Conflict {
+  id: ID!
+  at: String!
+  targetId: ID!
+  documentId: ID!
+  "property, name, retracted, merged, endpoint (a relation or figure of an entity staff retracted or merged) or kept (no longer stated, kept because staff changed it)."
+  kind: String!
+  field: String
+  "JSON of staff's version (kept)."
+  staffValue: String
+  "JSON of the document's version (not written)."
+  ingestValue: String
+  staffBy: String
+  staffAt: String
+  ingestedBy: String
 }
 
 """
@@ -4290,6 +4404,8 @@ input IngestInput {
   title: String
   "Validate and report what would change, writing nothing."
   dryRun: Boolean = false
+  "Replace a document already in the graph (admin only); without it such an upload is refused. Staff-added and staff-changed facts survive."
+  replace: Boolean = false
 }
 
 "What ingestDocument changed."
@@ -4849,6 +4965,34 @@ func (ec *executionContext) childFields_ChangeCount(ctx context.Context, field g
 		return ec.fieldContext_ChangeCount_retracted(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ChangeCount", field.Name)
+}
+
+func (ec *executionContext) childFields_Conflict(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Conflict_id(ctx, field)
+	case "at":
+		return ec.fieldContext_Conflict_at(ctx, field)
+	case "targetId":
+		return ec.fieldContext_Conflict_targetId(ctx, field)
+	case "documentId":
+		return ec.fieldContext_Conflict_documentId(ctx, field)
+	case "kind":
+		return ec.fieldContext_Conflict_kind(ctx, field)
+	case "field":
+		return ec.fieldContext_Conflict_field(ctx, field)
+	case "staffValue":
+		return ec.fieldContext_Conflict_staffValue(ctx, field)
+	case "ingestValue":
+		return ec.fieldContext_Conflict_ingestValue(ctx, field)
+	case "staffBy":
+		return ec.fieldContext_Conflict_staffBy(ctx, field)
+	case "staffAt":
+		return ec.fieldContext_Conflict_staffAt(ctx, field)
+	case "ingestedBy":
+		return ec.fieldContext_Conflict_ingestedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Conflict", field.Name)
 }
 
 func (ec *executionContext) childFields_Document(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8699,6 +8843,36 @@ func (ec *executionContext) field_Query_auditTrail_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_conflicts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "targetId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["targetId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "documentId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["documentId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_enterprisesSupportedBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10656,6 +10830,259 @@ func (ec *executionContext) _ChangeCount_retracted(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_ChangeCount_retracted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChangeCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Conflict_id(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conflict_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Conflict_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Conflict", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Conflict_at(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conflict_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Conflict_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Conflict", field, false, false, "String")
+}
+
+func (ec *executionContext) _Conflict_targetId(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conflict_targetId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Conflict_targetId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Conflict", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Conflict_documentId(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conflict_documentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DocumentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Conflict_documentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Conflict", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Conflict_kind(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conflict_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Conflict_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Conflict", field, false, false, "String")
+}
+
+func (ec *executionContext) _Conflict_field(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conflict_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Conflict_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Conflict", field, false, false, "String")
+}
+
+func (ec *executionContext) _Conflict_staffValue(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conflict_staffValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StaffValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Conflict_staffValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Conflict", field, false, false, "String")
+}
+
+func (ec *executionContext) _Conflict_ingestValue(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conflict_ingestValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IngestValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Conflict_ingestValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Conflict", field, false, false, "String")
+}
+
+func (ec *executionContext) _Conflict_staffBy(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conflict_staffBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StaffBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Conflict_staffBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Conflict", field, false, false, "String")
+}
+
+func (ec *executionContext) _Conflict_staffAt(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conflict_staffAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StaffAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Conflict_staffAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Conflict", field, false, false, "String")
+}
+
+func (ec *executionContext) _Conflict_ingestedBy(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Conflict_ingestedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IngestedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Conflict_ingestedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Conflict", field, false, false, "String")
 }
 
 func (ec *executionContext) _Document_id(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
@@ -20204,6 +20631,68 @@ func (ec *executionContext) fieldContext_Query_auditTrail(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_conflicts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_conflicts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Conflicts(ctx, fc.Args["targetId"].(*string), fc.Args["documentId"].(*string), fc.Args["first"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal []*model.Conflict
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresRole == nil {
+					var zeroVal []*model.Conflict
+					return zeroVal, errors.New("directive requiresRole is not implemented")
+				}
+				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Conflict) graphql.Marshaler {
+			return ec.marshalNConflict2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConflictᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_conflicts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Conflict(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_conflicts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22909,8 +23398,11 @@ func (ec *executionContext) unmarshalInputIngestInput(ctx context.Context, obj a
 	if _, present := asMap["dryRun"]; !present {
 		asMap["dryRun"] = false
 	}
+	if _, present := asMap["replace"]; !present {
+		asMap["replace"] = false
+	}
 
-	fieldsInOrder := [...]string{"bundle", "format", "text", "title", "dryRun"}
+	fieldsInOrder := [...]string{"bundle", "format", "text", "title", "dryRun", "replace"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22952,6 +23444,13 @@ func (ec *executionContext) unmarshalInputIngestInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.DryRun = data
+		case "replace":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replace"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Replace = data
 		}
 	}
 	return it, nil
@@ -23809,6 +24308,89 @@ func (ec *executionContext) _ChangeCount(ctx context.Context, sel ast.SelectionS
 		case "retracted":
 			out.Values[i] = ec._ChangeCount_retracted(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var conflictImplementors = []string{"Conflict"}
+
+func (ec *executionContext) _Conflict(ctx context.Context, sel ast.SelectionSet, obj *model.Conflict) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, conflictImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Conflict")
+		case "id":
+			out.Values[i] = ec._Conflict_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._Conflict_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "targetId":
+			out.Values[i] = ec._Conflict_targetId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "documentId":
+			out.Values[i] = ec._Conflict_documentId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._Conflict_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._Conflict_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "staffValue":
+			out.Values[i] = ec._Conflict_staffValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ingestValue":
+			out.Values[i] = ec._Conflict_ingestValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "staffBy":
+			out.Values[i] = ec._Conflict_staffBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "staffAt":
+			out.Values[i] = ec._Conflict_staffAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ingestedBy":
+			out.Values[i] = ec._Conflict_ingestedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -26119,6 +26701,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditTrail(ctx, field)
 				})
+		case "conflicts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_conflicts(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -27048,6 +27636,30 @@ func (ec *executionContext) marshalNChangeCount2ᚖgithubᚗcomᚋpolicygraphᚋ
 		return graphql.Null
 	}
 	return ec._ChangeCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNConflict2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConflictᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Conflict) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConflict2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConflict(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNConflict2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConflict(ctx context.Context, sel ast.SelectionSet, v *model.Conflict) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Conflict!")
+		return graphql.Null
+	}
+	return ec._Conflict(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNDocument2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐDocument(ctx context.Context, sel ast.SelectionSet, v *model.Document) graphql.Marshaler {

@@ -80,6 +80,24 @@ type ChangeCount struct {
 	Retracted int `json:"retracted"`
 }
 
+// A fact a document restated differently from staff's edit. Staff's version is kept; both are recorded.
+type Conflict struct {
+	ID         string `json:"id"`
+	At         string `json:"at"`
+	TargetID   string `json:"targetId"`
+	DocumentID string `json:"documentId"`
+	// property, name, retracted, merged, endpoint (a relation or figure of an entity staff retracted or merged) or kept (no longer stated, kept because staff changed it).
+	Kind  string  `json:"kind"`
+	Field *string `json:"field,omitempty"`
+	// JSON of staff's version (kept).
+	StaffValue *string `json:"staffValue,omitempty"`
+	// JSON of the document's version (not written).
+	IngestValue *string `json:"ingestValue,omitempty"`
+	StaffBy     *string `json:"staffBy,omitempty"`
+	StaffAt     *string `json:"staffAt,omitempty"`
+	IngestedBy  *string `json:"ingestedBy,omitempty"`
+}
+
 // A source text.
 type Document struct {
 	ID         string        `json:"id"`
@@ -239,6 +257,8 @@ type IngestInput struct {
 	Title *string `json:"title,omitempty"`
 	// Validate and report what would change, writing nothing.
 	DryRun *bool `json:"dryRun,omitempty"`
+	// Replace a document already in the graph (admin only); without it such an upload is refused. Staff-added and staff-changed facts survive.
+	Replace *bool `json:"replace,omitempty"`
 }
 
 // What ingestDocument changed.
