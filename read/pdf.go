@@ -15,6 +15,8 @@ import (
 // readPDF reads a PDF's text layer with poppler's pdftotext (a subprocess; poppler-data
 // decodes CJK fonts without a ToUnicode map). Measured on the Changning reply printed by
 // Chromium (8 pages, 1.0 MB): pdftotext 0.15 s wall, correct CJK and reading order.
+// -layout because the default mode joins "10-" + "40" across a line break into "1040"
+// (dehyphenation); -layout keeps the hyphen but lays two columns side by side.
 // Running headers and footers (the first or last line of a page repeated, digits aside, on
 // at least half of the pages) are removed; page-number lines are dropped by textnorm.
 func readPDF(ctx context.Context, b []byte, opts Options) (*source, error) {
@@ -56,7 +58,7 @@ func readPDF(ctx context.Context, b []byte, opts Options) (*source, error) {
 	if pages > opts.maxPages() {
 		return nil, fail(ErrTooManyPage, "split it, or raise the limit with --max-pages", "%d pages, more than the limit of %d", pages, opts.maxPages())
 	}
-	out, err := exec.CommandContext(ctx, "pdftotext", "-enc", "UTF-8", in, "-").Output()
+	out, err := exec.CommandContext(ctx, "pdftotext", "-layout", "-enc", "UTF-8", in, "-").Output()
 	if err != nil {
 		var stderr []byte
 		if ee, ok := err.(*exec.ExitError); ok {
