@@ -113,6 +113,9 @@ var (
 // are converted character by character), and true. Simplified text is returned unchanged:
 // t2s is not applied to it, since a few of its characters are also traditional variants.
 func toSimplified(s string) (string, bool) {
+	if !looksTraditional(s) {
+		return s, false // loading OpenCC's tables takes seconds; most text is simplified
+	}
 	t2sOnce.Do(func() { t2s, t2sErr = opencc.New("t2s") })
 	if t2sErr != nil || !hasHan(s) {
 		return s, false
@@ -139,6 +142,24 @@ func toSimplified(s string) (string, bool) {
 		return s, false
 	}
 	return out.String(), true
+}
+
+// traditionalOnly are frequent characters written only in traditional Chinese.
+const traditionalOnly = "這為個國們時來過說產種後學經進裡現實兩體機當點從業應開還與關數間樣線內總員問題黨運農幾區強決戰則據處隊給門規熱領東導壓爭濟階術聯認權證轉單風帶場車務萬達積議聲報鬥類離華確張馬節話況溫傳許廣記際驗連斷難礦週備辦習響約歷構稱準號維劃選標寫親院養層專狀廠識屬圓調滿縣參紅細聽該鐵價嚴創發計劃"
+
+// looksTraditional reports whether at least 2% of the Han characters of s are frequent
+// traditional-only ones.
+func looksTraditional(s string) bool {
+	han, hit := 0, 0
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			han++
+			if strings.ContainsRune(traditionalOnly, r) {
+				hit++
+			}
+		}
+	}
+	return hit > 0 && hit*50 >= han
 }
 
 func convertRunes(line string) string {
