@@ -561,6 +561,11 @@ func (r *provenanceResolver) Document(ctx context.Context, obj *model.Provenance
 	return stubDocument(obj.DocumentID), nil
 }
 
+// Page is the resolver for the page field.
+func (r *provenanceResolver) Page(ctx context.Context, obj *model.Provenance) (*int, error) {
+	return provenancePage(ctx, obj)
+}
+
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string, includeRetracted *bool) (model.Node, error) {
 	if err := checkID("id", id); err != nil {

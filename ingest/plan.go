@@ -7,14 +7,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/policygraph/policygraph/model"
 	"github.com/policygraph/policygraph/quantity"
-	"github.com/policygraph/policygraph/safepath"
+	"github.com/policygraph/policygraph/read"
 	"github.com/policygraph/policygraph/store"
 	"github.com/policygraph/policygraph/textnorm"
 )
@@ -33,41 +32,31 @@ type Source struct {
 	Encoding string
 	SHA256   string
 	Doc      *textnorm.Document
+	Pages    []int // page of every passage (PDF), nil for formats without pages
 }
 
-// MaxSourceBytes bounds the source text a bundle's document.path may name.
+// MaxSourceBytes bounds the source document a bundle's document.path may name.
 var MaxSourceBytes int64 = 32 << 20
 
-// LoadSource reads and normalises a source text (UTF-8 or GB18030).
+// LoadSource reads and normalises a source document: text (UTF-8, GB18030, Big5, UTF-16),
+// PDF, DOCX or HTML, recognised by content (package read); the file is read through
+// safepath inside its own folder.
 func LoadSource(path string) (*Source, error) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return sourceOf(path, raw)
+	return loadSourceIn(filepath.Dir(path), filepath.Base(path))
 }
 
 // loadSourceIn reads name inside root only (safepath: no absolute path, no climb out, no
 // symlink leaving root, regular files only, at most MaxSourceBytes) and normalises it.
 func loadSourceIn(root, name string) (*Source, error) {
-	raw, err := safepath.ReadFile(root, filepath.FromSlash(name), MaxSourceBytes)
+	d, err := read.File(context.Background(), root, filepath.FromSlash(name), read.Options{MaxBytes: MaxSourceBytes})
 	if err != nil {
 		return nil, err
 	}
-	src, err := sourceOf(filepath.Join(root, name), raw)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+	enc := d.Encoding
+	if d.Format != read.FormatText {
+		enc = string(d.Format)
 	}
-	return src, nil
-}
-
-func sourceOf(path string, raw []byte) (*Source, error) {
-	text, enc, err := textnorm.Decode(raw)
-	if err != nil {
-		return nil, err
-	}
-	sum := sha256.Sum256(raw)
-	return &Source{Path: path, Encoding: string(enc), SHA256: hex.EncodeToString(sum[:]), Doc: textnorm.Normalize(text)}, nil
+	return &Source{Path: filepath.Join(root, name), Encoding: enc, SHA256: d.SHA256, Doc: d.Doc, Pages: d.PassagePages()}, nil
 }
 
 // entityDecl is one declaration of an entity in one bundle.
@@ -436,6 +425,9 @@ func (p *planner) plan(b *Bundle) (store.DocumentWrite, bool) {
 	if src != nil {
 		docProps["sha256"] = src.SHA256
 		docProps["path"] = filepath.ToSlash(b.Document.Path)
+		if src.Pages != nil {
+			docProps["passagePages"] = src.Pages // Provenance.page: the page of passage i
+		}
 		if _, ok := docProps["title"]; !ok {
 			docProps["title"] = b.Document.Title
 		}

@@ -75,7 +75,14 @@ const markEvery = 64
 //
 // Characters: see foldRune and lineCleaner. Paragraphs are joined by "\n" in
 // Text.
-func Normalize(raw string) *Document {
+func Normalize(raw string) *Document { return normalize(raw, false) }
+
+// NormalizeBlocks is Normalize for text whose structure is already known (paragraphs read
+// from DOCX or HTML elements): every line of raw is one paragraph, whatever its width or
+// punctuation; the characters, headings and sentences are treated as Normalize does.
+func NormalizeBlocks(raw string) *Document { return normalize(raw, true) }
+
+func normalize(raw string, blocks bool) *Document {
 	lines := scanLines(raw)
 	l := newLayout(lines)
 	b := newBuilder(len(raw))
@@ -85,7 +92,7 @@ func Normalize(raw string) *Document {
 		ln := &lines[k]
 		if k > 0 {
 			prev := &lines[k-1]
-			if l.breakBetween(prev, ln, inTitle) {
+			if blocks || l.breakBetween(prev, ln, inTitle) {
 				b.endParagraph(prev.origEnd)
 				inTitle = false
 			} else {

@@ -17,12 +17,14 @@ import (
 	"github.com/policygraph/policygraph/extract"
 	"github.com/policygraph/policygraph/ingest"
 	"github.com/policygraph/policygraph/model"
+	"github.com/policygraph/policygraph/read"
 	"github.com/policygraph/policygraph/textnorm"
 )
 
-const extractUsage = `usage: policygraph extract FILE… [--format yaml|json] [-o OUT] [--gazetteer DIR] [--min-confidence C] [--no-segmenter]
+const extractUsage = `usage: policygraph extract FILE…|DIR [--format yaml|json] [-o OUT] [--gazetteer DIR] [--min-confidence C] [--no-segmenter] [--ocr]
 
-Proposes entities, relations and figures found in raw policy texts (UTF-8 or GB18030), each
+Proposes entities, relations and figures found in policy documents (PDF, DOCX, HTML, text in
+UTF-8, GB18030, Big5 or UTF-16; recognised by content), each
 with the passage, span and quote that support it. The YAML form is a curated bundle that
 'policygraph ingest' accepts unchanged; the JSON form is for other tools.
 
@@ -41,6 +43,7 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	gazDir := fs.String("gazetteer", "", "directory of curated bundles whose entities are known names")
 	minConf := fs.Float64("min-confidence", 0, "drop facts less confident than this")
 	noSeg := fs.Bool("no-segmenter", false, "do not load the word segmenter")
+	ocr := fs.Bool("ocr", false, "read PDF pages without a text layer with tesseract (chi_sim)")
 
 	// flags may follow the files: parse, take the next file, parse again
 	var files []string
@@ -66,13 +69,18 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return usageError{fmt.Sprintf("extract: --format must be yaml or json, not %q", *format)}
 	}
 
-	opts := extract.Options{MinConfidence: *minConf, NoSegmenter: *noSeg}
+	opts := extractOptions{Options: extract.Options{MinConfidence: *minConf, NoSegmenter: *noSeg}, OCR: *ocr}
 	if *gazDir != "" {
 		g, err := extract.LoadGazetteer(*gazDir)
 		if err != nil {
 			return err
 		}
 		opts.Gazetteer = g
+	}
+	if len(files) == 1 {
+		if fi, err := os.Stat(files[0]); err == nil && fi.IsDir() {
+			return runExtractDir(ctx, files[0], *out, *format, opts, stdout, stderr)
+		}
 	}
 
 	outDir := ""
@@ -138,20 +146,30 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // extractFile reads, decodes, normalises and extracts one file, and renders the result.
 // target is where the output will be written ("" for stdout): the bundle's document path
 // is made relative to it.
-func extractFile(ctx context.Context, path, target, format string, opts extract.Options) ([]byte, error) {
-	doc, err := extract.Load(path)
+func extractFile(ctx context.Context, path, target, format string, opts extractOptions) ([]byte, error) {
+	d, err := read.File(ctx, filepath.Dir(path), filepath.Base(path), read.Options{OCR: opts.OCR})
 	if err != nil {
 		return nil, fmt.Errorf("extract: %w", err)
 	}
+	return renderExtract(ctx, d, path, target, format, opts.Options)
+}
+
+// renderExtract extracts from a read document and renders the result.
+func renderExtract(ctx context.Context, d *read.Document, path, target, format string, opts extract.Options) ([]byte, error) {
+	doc := d.Doc
 	title := extractTitle(doc, path)
 	docID := model.EntityID(model.KindDocument, title)
 	res, err := extract.Extract(ctx, docID, doc, opts)
 	if err != nil {
 		return nil, fmt.Errorf("extract: %s: %w", path, err)
 	}
+	if d.OCR {
+		markOCR(res)
+	}
 	if format == "json" {
 		return res.JSON()
 	}
+
 	spec := ingest.DocumentSpec{Path: docPath(path, target), Title: title, Props: map[string]any{"docType": docType(title)}}
 	b := res.Bundle(spec)
 	var buf bytes.Buffer

@@ -463,6 +463,7 @@ type ComplexityRoot struct {
 		DocumentID func(childComplexity int) int
 		End        func(childComplexity int) int
 		Method     func(childComplexity int) int
+		Page       func(childComplexity int) int
 		Passage    func(childComplexity int) int
 		Quote      func(childComplexity int) int
 		Start      func(childComplexity int) int
@@ -697,6 +698,8 @@ type ProgramResolver interface {
 }
 type ProvenanceResolver interface {
 	Document(ctx context.Context, obj *model.Provenance) (*model.Document, error)
+
+	Page(ctx context.Context, obj *model.Provenance) (*int, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string, includeRetracted *bool) (model.Node, error)
@@ -3242,6 +3245,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Provenance.Method(childComplexity), true
+	case "Provenance.page":
+		if e.ComplexityRoot.Provenance.Page == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provenance.Page(childComplexity), true
 	case "Provenance.passage":
 		if e.ComplexityRoot.Provenance.Passage == nil {
 			break
@@ -4087,6 +4096,8 @@ type Provenance {
   documentId: ID!
   "Paragraph index in the normalised text, 0-based."
   passage: Int
+  "1-based page of the passage in the source PDF; null for formats without pages."
+  page: Int
   "Rune offset in the normalised text."
   start: Int
   "Rune offset, exclusive."
@@ -5235,6 +5246,8 @@ func (ec *executionContext) childFields_Provenance(ctx context.Context, field gr
 		return ec.fieldContext_Provenance_documentId(ctx, field)
 	case "passage":
 		return ec.fieldContext_Provenance_passage(ctx, field)
+	case "page":
+		return ec.fieldContext_Provenance_page(ctx, field)
 	case "start":
 		return ec.fieldContext_Provenance_start(ctx, field)
 	case "end":
@@ -19730,6 +19743,29 @@ func (ec *executionContext) fieldContext_Provenance_passage(_ context.Context, f
 	return graphql.NewScalarFieldContext("Provenance", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Provenance_page(ctx context.Context, field graphql.CollectedField, obj *model.Provenance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provenance_page(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Provenance().Page(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Provenance_page(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provenance", field, true, true, "Int")
+}
+
 func (ec *executionContext) _Provenance_start(ctx context.Context, field graphql.CollectedField, obj *model.Provenance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26482,6 +26518,12 @@ func (ec *executionContext) _Provenance(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "page":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Provenance_page(ctx, field, obj)
+				})
 		case "start":
 			out.Values[i] = ec._Provenance_start(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
