@@ -12,6 +12,7 @@ type Bundle struct {
 	Entities      []EntitySpec   `yaml:"entities,omitempty" json:"entities,omitempty"`
 	Relations     []RelationSpec `yaml:"relations,omitempty" json:"relations,omitempty"`
 	Quantities    []QuantitySpec `yaml:"quantities,omitempty" json:"quantities,omitempty"`
+	Conditions    []ConditionSpec `yaml:"conditions,omitempty" json:"conditions,omitempty"`
 
 	file string // path the bundle was read from, for error messages
 }
