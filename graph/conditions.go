@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/policygraph/policygraph/fault"
-	gmodel "github.com/policygraph/policygraph/graph/model"
 	"github.com/policygraph/policygraph/graph/loader"
+	gmodel "github.com/policygraph/policygraph/graph/model"
 	"github.com/policygraph/policygraph/match"
 	"github.com/policygraph/policygraph/model"
 	"github.com/policygraph/policygraph/store"

@@ -49,8 +49,8 @@ type DocumentWrite struct {
 	Edges      []EdgeRow
 	Quantities []QuantityRow
 	Conditions []ConditionRow // conditions.go
-	PlanHash   string // fingerprint of the whole write; equal to the stored one → nothing to do
-	Actor      string // who writes (audit); "ingest" by default
+	PlanHash   string         // fingerprint of the whole write; equal to the stored one → nothing to do
+	Actor      string         // who writes (audit); "ingest" by default
 }
 
 // Change counts what ApplyDocument did (or, in a dry run, would do).
