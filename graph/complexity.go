@@ -78,6 +78,9 @@ func Complexity() generated.ComplexityRoot {
 	c.Query.ShortestPath = func(child int, _ string, _ string, maxHops *int) int {
 		return listCost(child, intOr(maxHops, 6)+1)
 	}
+	c.Query.MatchPolicies = func(child int, _ *gmodel.EnterpriseProfile, _ *gmodel.PersonProfile, _ *string, first *int) int {
+		return listCost(child, intOr(first, 20))
+	}
 	setByType(&c, relationCost)
 	setByType(&c, relationsCost)
 	setByType(&c, quantitiesCostOnly)

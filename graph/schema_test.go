@@ -24,14 +24,18 @@ import (
 	"github.com/policygraph/policygraph/model"
 )
 
-// committedSchema parses schema.graphqls at the module root.
+// committedSchema parses schema.graphqls and conditions.graphqls at the module root.
 func committedSchema(t *testing.T) *ast.Schema {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "schema.graphqls"))
-	if err != nil {
-		t.Fatal(err)
+	var srcs []*ast.Source
+	for _, name := range []string{"schema.graphqls", "conditions.graphqls"} {
+		b, err := os.ReadFile(filepath.Join("..", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, &ast.Source{Name: name, Input: string(b)})
 	}
-	s, err := gqlparser.LoadSchema(&ast.Source{Name: "schema.graphqls", Input: string(b)})
+	s, err := gqlparser.LoadSchema(srcs...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,10 @@ type Store interface {
 	// NodeWithRetracted and NeighborhoodWithRetracted serve includeRetracted: true.
 	NodeWithRetracted(ctx context.Context, id string) (*store.Node, error)
 	NeighborhoodWithRetracted(ctx context.Context, id string, depth int, kinds []model.Kind, limit int) (store.Subgraph, error)
+	// MatchCandidates, MeasurePolicies and EnterpriseFacts serve matchPolicies (conditions.go).
+	MatchCandidates(ctx context.Context) ([]store.MatchCandidate, error)
+	MeasurePolicies(ctx context.Context, ids []string) (map[string]store.MeasurePolicy, error)
+	EnterpriseFacts(ctx context.Context, id string) (*store.EnterpriseFacts, error)
 }
 
 var _ Store = (*store.Store)(nil)

@@ -7,11 +7,12 @@ const SchemaVersion = 1
 // names, the relations and figures it states, each anchored to the passage that says so.
 // YAML and JSON share this shape; schema/bundle.schema.json describes it for editors.
 type Bundle struct {
-	SchemaVersion int            `yaml:"schemaVersion" json:"schemaVersion"`
-	Document      DocumentSpec   `yaml:"document" json:"document"`
-	Entities      []EntitySpec   `yaml:"entities,omitempty" json:"entities,omitempty"`
-	Relations     []RelationSpec `yaml:"relations,omitempty" json:"relations,omitempty"`
-	Quantities    []QuantitySpec `yaml:"quantities,omitempty" json:"quantities,omitempty"`
+	SchemaVersion int             `yaml:"schemaVersion" json:"schemaVersion"`
+	Document      DocumentSpec    `yaml:"document" json:"document"`
+	Entities      []EntitySpec    `yaml:"entities,omitempty" json:"entities,omitempty"`
+	Relations     []RelationSpec  `yaml:"relations,omitempty" json:"relations,omitempty"`
+	Quantities    []QuantitySpec  `yaml:"quantities,omitempty" json:"quantities,omitempty"`
+	Conditions    []ConditionSpec `yaml:"conditions,omitempty" json:"conditions,omitempty"`
 
 	file string // path the bundle was read from, for error messages
 }

@@ -162,7 +162,7 @@ func Parse(name string, data []byte) (*Bundle, error) {
 		return nil, errs.err()
 	}
 	if len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
-		errs.add(name, 1, "", "a bundle must be a mapping with schemaVersion, document, entities, relations, quantities")
+		errs.add(name, 1, "", "a bundle must be a mapping with schemaVersion, document, entities, relations, quantities, conditions")
 		return nil, errs.err()
 	}
 	d := &decoder{file: name, errs: &errs}
@@ -342,7 +342,7 @@ func (d *decoder) props(n *yaml.Node, path string) map[string]any {
 }
 
 func (d *decoder) bundle(n *yaml.Node) *Bundle {
-	f := d.fields(n, "", "schemaVersion", "document", "entities", "relations", "quantities")
+	f := d.fields(n, "", "schemaVersion", "document", "entities", "relations", "quantities", "conditions")
 	b := &Bundle{}
 	if v := d.intp(f["schemaVersion"], "schemaVersion"); v == nil {
 		if f["schemaVersion"] == nil {
@@ -412,6 +412,7 @@ func (d *decoder) bundle(n *yaml.Node) *Bundle {
 			line: qn.Line, lines: lines(qn),
 		})
 	}
+	b.Conditions = d.conditions(f["conditions"]) // conditions.go
 	return b
 }
 

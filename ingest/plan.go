@@ -533,6 +533,7 @@ func (p *planner) plan(b *Bundle) (store.DocumentWrite, bool) {
 		val.ID = model.QuantityID(subject, q.What, val.Raw)
 		w.Quantities = append(w.Quantities, store.QuantityRow{Quantity: val, Sources: srcs})
 	}
+	p.planConditions(b, docID, &w) // conditions.go
 
 	if len(p.errs) > before {
 		return w, false
@@ -547,6 +548,9 @@ func (p *planner) plan(b *Bundle) (store.DocumentWrite, bool) {
 	}
 	for i := range w.Quantities {
 		w.Quantities[i].Hash = fingerprint(w.Quantities[i])
+	}
+	for i := range w.Conditions {
+		w.Conditions[i].Hash = fingerprint(w.Conditions[i])
 	}
 	w.PlanHash = fingerprint(planVersion, w.Doc.Hash, hashes(w))
 	return w, true
@@ -726,6 +730,9 @@ func hashes(w store.DocumentWrite) []string {
 	}
 	for _, q := range w.Quantities {
 		out = append(out, q.Hash)
+	}
+	for _, c := range w.Conditions {
+		out = append(out, c.Hash)
 	}
 	return out
 }

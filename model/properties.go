@@ -59,6 +59,12 @@ var KindProps = map[Kind]map[string]PropSpec{
 		"industries": {Type: PropStrings},
 		"role":       {Type: PropString},
 		"listed":     {Type: PropBool},
+		// Read by the policy calculator (matchPolicies with enterpriseId).
+		"qualifications": {Type: PropStrings, Doc: "recognitions held: 高新技术企业, 专精特新 …"},
+		"ownership":      {Type: PropString, Doc: "民营, 国有, 外资 …"},
+		"employees":      {Type: PropInt, Doc: "head count"},
+		"revenueCNY":     {Type: PropFloat, Doc: "yearly revenue in CNY"},
+		"foundedOn":      {Type: PropDate, Doc: "date of registration"},
 	},
 	KindAlliance: {
 		"foundedOn":   {Type: PropDate},

@@ -24,6 +24,8 @@ func schemaStatements() []Query {
 		{Name: "range_entity_name", Cypher: `CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)`},
 		{Name: "range_entity_kind", Cypher: `CREATE INDEX entity_kind IF NOT EXISTS FOR (n:Entity) ON (n.kind)`},
 		{Name: "range_entity_aliases", Cypher: `CREATE INDEX entity_aliases IF NOT EXISTS FOR (n:Entity) ON (n.aliases)`},
+		{Name: "constraint_condition_id", Cypher: `CREATE CONSTRAINT condition_id IF NOT EXISTS FOR (c:Condition) REQUIRE c.id IS UNIQUE`},
+		{Name: "range_condition_of", Cypher: `CREATE INDEX condition_of IF NOT EXISTS FOR (c:Condition) ON (c.of)`},
 		{Name: "range_quantity_subject", Cypher: `CREATE INDEX quantity_subject IF NOT EXISTS FOR (q:Quantity) ON (q.subject)`},
 		{Name: "range_audit_at", Cypher: `CREATE INDEX audit_at IF NOT EXISTS FOR (a:AuditEvent) ON (a.at)`},
 		{Name: "constraint_conflict_id", Cypher: `CREATE CONSTRAINT conflict_id IF NOT EXISTS FOR (c:Conflict) REQUIRE c.id IS UNIQUE`},
@@ -39,7 +41,7 @@ func schemaStatements() []Query {
 		})
 	}
 	rels := append([]model.RelType{}, model.RelTypes...)
-	rels = append(rels, model.RelHasQuantity, RelRetracted)
+	rels = append(rels, model.RelHasQuantity, model.RelRequires, RelRetracted)
 	for _, r := range rels {
 		qs = append(qs, Query{
 			Name:   "range_rel_" + string(r) + "_id",

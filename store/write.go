@@ -51,8 +51,9 @@ type DocumentWrite struct {
 	Nodes      []NodeRow
 	Edges      []EdgeRow
 	Quantities []QuantityRow
-	PlanHash   string // fingerprint of the whole write; equal to the stored one → nothing to do
-	Actor      string // who writes (audit); "ingest" by default
+	Conditions []ConditionRow // conditions.go
+	PlanHash   string         // fingerprint of the whole write; equal to the stored one → nothing to do
+	Actor      string         // who writes (audit); "ingest" by default
 }
 
 // Change counts what ApplyDocument did (or, in a dry run, would do).
@@ -72,6 +73,7 @@ type Summary struct {
 	Nodes      Change
 	Edges      Change
 	Quantities Change
+	Conditions Change
 	DryRun     bool
 }
 
@@ -79,7 +81,8 @@ type Summary struct {
 func (s Summary) Total() int {
 	return s.Nodes.Created + s.Nodes.Updated + s.Nodes.Retracted +
 		s.Edges.Created + s.Edges.Updated + s.Edges.Retracted +
-		s.Quantities.Created + s.Quantities.Updated + s.Quantities.Retracted
+		s.Quantities.Created + s.Quantities.Updated + s.Quantities.Retracted +
+		s.Conditions.Created + s.Conditions.Updated + s.Conditions.Retracted
 }
 
 // BatchSize is the number of rows per UNWIND statement.
@@ -112,7 +115,11 @@ CALL (n) {
   SET n:Quantity
 }
 CALL (n) {
-  WITH n WHERE n.kind <> 'Quantity'
+  WITH n WHERE n.kind = 'Condition'
+  SET n:Condition
+}
+CALL (n) {
+  WITH n WHERE NOT n.kind IN ['Quantity', 'Condition']
   SET n:Entity
 }
 RETURN count(n) AS restored`, map[string]any{"ids": []string{"policy:x"}})
@@ -314,6 +321,7 @@ func (s *Store) applyDocument(ctx context.Context, tx neo4j.ManagedTransaction, 
 		if h, _ := recs[0].Get("planHash"); h == w.PlanHash && w.PlanHash != "" {
 			sum.Unchanged = true
 			sum.Nodes.Unchanged, sum.Edges.Unchanged, sum.Quantities.Unchanged = len(w.Nodes)+1, len(w.Edges), len(w.Quantities)
+			sum.Conditions.Unchanged = len(w.Conditions)
 			return nil
 		}
 		ids, _ := recs[0].Get("ids")
@@ -361,6 +369,10 @@ func (s *Store) applyDocument(ctx context.Context, tx neo4j.ManagedTransaction, 
 		}
 	}
 
+	if err := s.existingConditions(ctx, tx, w.Conditions, existing); err != nil {
+		return err
+	}
+
 	// Decide per fact: create, update, or leave.
 	created := map[string]bool{}
 	classify := func(id, hash string, c *Change) bool {
@@ -398,6 +410,12 @@ func (s *Store) applyDocument(ctx context.Context, tx neo4j.ManagedTransaction, 
 			qtys = append(qtys, q)
 		}
 	}
+	var conds []ConditionRow
+	for _, c := range w.Conditions {
+		if classify(c.ID, c.Hash, &sum.Conditions) {
+			conds = append(conds, c)
+		}
+	}
 	stated := map[string]bool{w.Doc.ID: true}
 	for _, n := range w.Nodes {
 		stated[n.ID] = true
@@ -408,7 +426,10 @@ func (s *Store) applyDocument(ctx context.Context, tx neo4j.ManagedTransaction, 
 	for _, q := range w.Quantities {
 		stated[q.ID] = true
 	}
-	var goneNodes, goneQtys []string
+	for _, c := range w.Conditions {
+		stated[c.ID] = true
+	}
+	var goneNodes, goneQtys, goneConds []string
 	goneEdges := map[model.RelType][]string{}
 	for id := range prev {
 		if stated[id] {
@@ -423,6 +444,9 @@ func (s *Store) applyDocument(ctx context.Context, tx neo4j.ManagedTransaction, 
 		case hasPrefix(id, "qty:"):
 			goneQtys = append(goneQtys, id)
 			sum.Quantities.Retracted++
+		case hasPrefix(id, "cond:"):
+			goneConds = append(goneConds, id)
+			sum.Conditions.Retracted++
 		default:
 			goneNodes = append(goneNodes, id)
 			sum.Nodes.Retracted++
@@ -458,6 +482,11 @@ func (s *Store) applyDocument(ctx context.Context, tx neo4j.ManagedTransaction, 
 	for _, q := range qtys {
 		if !existing[q.ID] {
 			restore = append(restore, q.ID)
+		}
+	}
+	for _, c := range conds {
+		if !existing[c.ID] {
+			restore = append(restore, c.ID)
 		}
 	}
 	for _, chunk := range chunks(restore, BatchSize*10) {
@@ -502,6 +531,10 @@ func (s *Store) applyDocument(ctx context.Context, tx neo4j.ManagedTransaction, 
 		return err
 	}
 
+	if err := s.writeConditions(ctx, tx, conds, goneConds, w, now); err != nil {
+		return err
+	}
+
 	logWritten(ilog, states, nodes, edges, qtys)
 
 	// Retract what the document no longer states (never what staff changed).
@@ -538,6 +571,9 @@ func (s *Store) applyDocument(ctx context.Context, tx neo4j.ManagedTransaction, 
 		orphans := keptOrphans(recs, ilog, &sum.Nodes)
 		goneEvents(chunk, orphans)
 		if len(orphans) > 0 {
+			if err := s.retractConditionsOf(ctx, tx, orphans, now, w.Actor); err != nil {
+				return err
+			}
 			if _, err := s.run(ctx, tx, qRetractEntities, map[string]any{"ids": orphans, "now": now, "actor": w.Actor}); err != nil {
 				return err
 			}
@@ -555,6 +591,9 @@ func (s *Store) applyDocument(ctx context.Context, tx neo4j.ManagedTransaction, 
 	}
 	for _, q := range w.Quantities {
 		hashOf[q.ID] = q.Hash
+	}
+	for _, c := range w.Conditions {
+		hashOf[c.ID] = c.Hash
 	}
 	for id := range hashOf {
 		ids = append(ids, id)

@@ -14,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/policygraph/policygraph/graph/model"
+	"github.com/policygraph/policygraph/graph/scalar"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -50,6 +51,7 @@ type DirectiveRoot struct {
 type ComplexityRoot struct {
 	Alliance struct {
 		Aliases          func(childComplexity int) int
+		Conditions       func(childComplexity int) int
 		Confidence       func(childComplexity int) int
 		Description      func(childComplexity int) int
 		EstablishedBy    func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
@@ -106,6 +108,26 @@ type ComplexityRoot struct {
 		Updated   func(childComplexity int) int
 	}
 
+	Condition struct {
+		AppliesTo  func(childComplexity int) int
+		Attribute  func(childComplexity int) int
+		Confidence func(childComplexity int) int
+		Group      func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Method     func(childComplexity int) int
+		Operator   func(childComplexity int) int
+		Sources    func(childComplexity int) int
+		Text       func(childComplexity int) int
+		Unit       func(childComplexity int) int
+		Values     func(childComplexity int) int
+	}
+
+	ConditionCheck struct {
+		Condition func(childComplexity int) int
+		Given     func(childComplexity int) int
+		Sources   func(childComplexity int) int
+	}
+
 	Conflict struct {
 		At          func(childComplexity int) int
 		DocumentID  func(childComplexity int) int
@@ -122,6 +144,7 @@ type ComplexityRoot struct {
 
 	Document struct {
 		Aliases          func(childComplexity int) int
+		Conditions       func(childComplexity int) int
 		Confidence       func(childComplexity int) int
 		Date             func(childComplexity int) int
 		Description      func(childComplexity int) int
@@ -156,6 +179,7 @@ type ComplexityRoot struct {
 
 	Enterprise struct {
 		Aliases          func(childComplexity int) int
+		Conditions       func(childComplexity int) int
 		Confidence       func(childComplexity int) int
 		Description      func(childComplexity int) int
 		ID               func(childComplexity int) int
@@ -227,6 +251,7 @@ type ComplexityRoot struct {
 
 	Industry struct {
 		Aliases          func(childComplexity int) int
+		Conditions       func(childComplexity int) int
 		Confidence       func(childComplexity int) int
 		Description      func(childComplexity int) int
 		ID               func(childComplexity int) int
@@ -299,6 +324,7 @@ type ComplexityRoot struct {
 
 	Organization struct {
 		Aliases          func(childComplexity int) int
+		Conditions       func(childComplexity int) int
 		Confidence       func(childComplexity int) int
 		Description      func(childComplexity int) int
 		ID               func(childComplexity int) int
@@ -334,6 +360,7 @@ type ComplexityRoot struct {
 
 	Person struct {
 		Aliases          func(childComplexity int) int
+		Conditions       func(childComplexity int) int
 		Confidence       func(childComplexity int) int
 		Description      func(childComplexity int) int
 		ID               func(childComplexity int) int
@@ -356,6 +383,7 @@ type ComplexityRoot struct {
 
 	Place struct {
 		Aliases          func(childComplexity int) int
+		Conditions       func(childComplexity int) int
 		Confidence       func(childComplexity int) int
 		Contains         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 		Description      func(childComplexity int) int
@@ -382,6 +410,7 @@ type ComplexityRoot struct {
 		Aliases          func(childComplexity int) int
 		AmendedBy        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 		Amends           func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Conditions       func(childComplexity int) int
 		Confidence       func(childComplexity int) int
 		Derivations      func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 		DerivedFrom      func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
@@ -422,8 +451,20 @@ type ComplexityRoot struct {
 		Version          func(childComplexity int) int
 	}
 
+	PolicyMatch struct {
+		Benefits func(childComplexity int) int
+		Measure  func(childComplexity int) int
+		Met      func(childComplexity int) int
+		Path     func(childComplexity int) int
+		Policy   func(childComplexity int) int
+		Status   func(childComplexity int) int
+		Unknown  func(childComplexity int) int
+		Unmet    func(childComplexity int) int
+	}
+
 	Program struct {
 		Aliases          func(childComplexity int) int
+		Conditions       func(childComplexity int) int
 		Confidence       func(childComplexity int) int
 		Description      func(childComplexity int) int
 		EstablishedBy    func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
@@ -491,6 +532,7 @@ type ComplexityRoot struct {
 		Conflicts              func(childComplexity int, targetID *string, documentID *string, first *int) int
 		EnterprisesSupportedBy func(childComplexity int, policyID string, maxHops *int, first *int) int
 		Lineage                func(childComplexity int, id string, direction *model.Direction, maxDepth *int) int
+		MatchPolicies          func(childComplexity int, enterprise *model.EnterpriseProfile, person *model.PersonProfile, enterpriseID *string, first *int) int
 		Neighborhood           func(childComplexity int, id string, depth *int, kinds []model.NodeKind, limit *int, includeRetracted *bool) int
 		Node                   func(childComplexity int, id string, includeRetracted *bool) int
 		Nodes                  func(childComplexity int, kind *model.NodeKind, first *int, after *string) int
@@ -545,6 +587,7 @@ type ComplexityRoot struct {
 		AmendedBy        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 		Amends           func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 		Category         func(childComplexity int) int
+		Conditions       func(childComplexity int) int
 		Confidence       func(childComplexity int) int
 		DerivedFrom      func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
 		Description      func(childComplexity int) int
@@ -586,6 +629,7 @@ type AllianceResolver interface {
 	SupportedBy(ctx context.Context, obj *model.Alliance, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	EstablishedBy(ctx context.Context, obj *model.Alliance, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	LocatedIn(ctx context.Context, obj *model.Alliance, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
+	Conditions(ctx context.Context, obj *model.Alliance) ([]*model.Condition, error)
 }
 type DocumentResolver interface {
 	Quantities(ctx context.Context, obj *model.Document, includeRetracted *bool) ([]*model.Quantity, error)
@@ -597,6 +641,7 @@ type DocumentResolver interface {
 	Responses(ctx context.Context, obj *model.Document, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	ProposedBy(ctx context.Context, obj *model.Document, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	SignedBy(ctx context.Context, obj *model.Document, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
+	Conditions(ctx context.Context, obj *model.Document) ([]*model.Condition, error)
 }
 type EnterpriseResolver interface {
 	Quantities(ctx context.Context, obj *model.Enterprise, includeRetracted *bool) ([]*model.Quantity, error)
@@ -613,6 +658,7 @@ type EnterpriseResolver interface {
 	TargetedBy(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	Operates(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	IntroducedBy(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
+	Conditions(ctx context.Context, obj *model.Enterprise) ([]*model.Condition, error)
 }
 type IndustryResolver interface {
 	Quantities(ctx context.Context, obj *model.Industry, includeRetracted *bool) ([]*model.Quantity, error)
@@ -621,6 +667,7 @@ type IndustryResolver interface {
 	SupportedBy(ctx context.Context, obj *model.Industry, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	TargetedBy(ctx context.Context, obj *model.Industry, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	Investors(ctx context.Context, obj *model.Industry, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
+	Conditions(ctx context.Context, obj *model.Industry) ([]*model.Condition, error)
 }
 type MutationResolver interface {
 	UpsertEntity(ctx context.Context, input model.EntityInput) (model.Node, error)
@@ -643,6 +690,7 @@ type OrganizationResolver interface {
 	Investments(ctx context.Context, obj *model.Organization, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	Introduced(ctx context.Context, obj *model.Organization, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	LocatedIn(ctx context.Context, obj *model.Organization, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
+	Conditions(ctx context.Context, obj *model.Organization) ([]*model.Condition, error)
 }
 type PersonResolver interface {
 	Quantities(ctx context.Context, obj *model.Person, includeRetracted *bool) ([]*model.Quantity, error)
@@ -650,6 +698,7 @@ type PersonResolver interface {
 
 	Proposed(ctx context.Context, obj *model.Person, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	Signed(ctx context.Context, obj *model.Person, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
+	Conditions(ctx context.Context, obj *model.Person) ([]*model.Condition, error)
 }
 type PlaceResolver interface {
 	Quantities(ctx context.Context, obj *model.Place, includeRetracted *bool) ([]*model.Quantity, error)
@@ -658,6 +707,7 @@ type PlaceResolver interface {
 	Contains(ctx context.Context, obj *model.Place, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	Operators(ctx context.Context, obj *model.Place, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	Introduced(ctx context.Context, obj *model.Place, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
+	Conditions(ctx context.Context, obj *model.Place) ([]*model.Condition, error)
 }
 type PolicyResolver interface {
 	Quantities(ctx context.Context, obj *model.Policy, includeRetracted *bool) ([]*model.Quantity, error)
@@ -679,6 +729,7 @@ type PolicyResolver interface {
 	IssuedBy(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	Targets(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	Industries(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
+	Conditions(ctx context.Context, obj *model.Policy) ([]*model.Condition, error)
 }
 type ProgramResolver interface {
 	Quantities(ctx context.Context, obj *model.Program, includeRetracted *bool) ([]*model.Quantity, error)
@@ -695,6 +746,7 @@ type ProgramResolver interface {
 	Targets(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	Industries(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	LocatedIn(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
+	Conditions(ctx context.Context, obj *model.Program) ([]*model.Condition, error)
 }
 type ProvenanceResolver interface {
 	Document(ctx context.Context, obj *model.Provenance) (*model.Document, error)
@@ -713,6 +765,7 @@ type QueryResolver interface {
 	Stats(ctx context.Context) (*model.GraphStats, error)
 	AuditTrail(ctx context.Context, targetID *string, first *int, after *string) (*model.AuditConnection, error)
 	Conflicts(ctx context.Context, targetID *string, documentID *string, first *int) ([]*model.Conflict, error)
+	MatchPolicies(ctx context.Context, enterprise *model.EnterpriseProfile, person *model.PersonProfile, enterpriseID *string, first *int) ([]*model.PolicyMatch, error)
 }
 type TalentMeasureResolver interface {
 	Quantities(ctx context.Context, obj *model.TalentMeasure, includeRetracted *bool) ([]*model.Quantity, error)
@@ -728,6 +781,7 @@ type TalentMeasureResolver interface {
 	Supersedes(ctx context.Context, obj *model.TalentMeasure, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	AmendedBy(ctx context.Context, obj *model.TalentMeasure, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
 	SupersededBy(ctx context.Context, obj *model.TalentMeasure, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
+	Conditions(ctx context.Context, obj *model.TalentMeasure) ([]*model.Condition, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -754,6 +808,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Alliance.Aliases(childComplexity), true
+	case "Alliance.conditions":
+		if e.ComplexityRoot.Alliance.Conditions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Alliance.Conditions(childComplexity), true
 	case "Alliance.confidence":
 		if e.ComplexityRoot.Alliance.Confidence == nil {
 			break
@@ -1046,6 +1106,92 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ChangeCount.Updated(childComplexity), true
 
+	case "Condition.appliesTo":
+		if e.ComplexityRoot.Condition.AppliesTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Condition.AppliesTo(childComplexity), true
+	case "Condition.attribute":
+		if e.ComplexityRoot.Condition.Attribute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Condition.Attribute(childComplexity), true
+	case "Condition.confidence":
+		if e.ComplexityRoot.Condition.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Condition.Confidence(childComplexity), true
+	case "Condition.group":
+		if e.ComplexityRoot.Condition.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Condition.Group(childComplexity), true
+	case "Condition.id":
+		if e.ComplexityRoot.Condition.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Condition.ID(childComplexity), true
+	case "Condition.method":
+		if e.ComplexityRoot.Condition.Method == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Condition.Method(childComplexity), true
+	case "Condition.operator":
+		if e.ComplexityRoot.Condition.Operator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Condition.Operator(childComplexity), true
+	case "Condition.sources":
+		if e.ComplexityRoot.Condition.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Condition.Sources(childComplexity), true
+	case "Condition.text":
+		if e.ComplexityRoot.Condition.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Condition.Text(childComplexity), true
+	case "Condition.unit":
+		if e.ComplexityRoot.Condition.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Condition.Unit(childComplexity), true
+	case "Condition.values":
+		if e.ComplexityRoot.Condition.Values == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Condition.Values(childComplexity), true
+
+	case "ConditionCheck.condition":
+		if e.ComplexityRoot.ConditionCheck.Condition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConditionCheck.Condition(childComplexity), true
+	case "ConditionCheck.given":
+		if e.ComplexityRoot.ConditionCheck.Given == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConditionCheck.Given(childComplexity), true
+	case "ConditionCheck.sources":
+		if e.ComplexityRoot.ConditionCheck.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConditionCheck.Sources(childComplexity), true
+
 	case "Conflict.at":
 		if e.ComplexityRoot.Conflict.At == nil {
 			break
@@ -1119,6 +1265,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.Aliases(childComplexity), true
+	case "Document.conditions":
+		if e.ComplexityRoot.Document.Conditions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Conditions(childComplexity), true
 	case "Document.confidence":
 		if e.ComplexityRoot.Document.Confidence == nil {
 			break
@@ -1346,6 +1498,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Enterprise.Aliases(childComplexity), true
+	case "Enterprise.conditions":
+		if e.ComplexityRoot.Enterprise.Conditions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Enterprise.Conditions(childComplexity), true
 	case "Enterprise.confidence":
 		if e.ComplexityRoot.Enterprise.Confidence == nil {
 			break
@@ -1752,6 +1910,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Industry.Aliases(childComplexity), true
+	case "Industry.conditions":
+		if e.ComplexityRoot.Industry.Conditions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Industry.Conditions(childComplexity), true
 	case "Industry.confidence":
 		if e.ComplexityRoot.Industry.Confidence == nil {
 			break
@@ -2118,6 +2282,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Aliases(childComplexity), true
+	case "Organization.conditions":
+		if e.ComplexityRoot.Organization.Conditions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Conditions(childComplexity), true
 	case "Organization.confidence":
 		if e.ComplexityRoot.Organization.Confidence == nil {
 			break
@@ -2339,6 +2509,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Aliases(childComplexity), true
+	case "Person.conditions":
+		if e.ComplexityRoot.Person.Conditions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Conditions(childComplexity), true
 	case "Person.confidence":
 		if e.ComplexityRoot.Person.Confidence == nil {
 			break
@@ -2474,6 +2650,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Place.Aliases(childComplexity), true
+	case "Place.conditions":
+		if e.ComplexityRoot.Place.Conditions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Place.Conditions(childComplexity), true
 	case "Place.confidence":
 		if e.ComplexityRoot.Place.Confidence == nil {
 			break
@@ -2648,6 +2830,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Policy.Amends(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+	case "Policy.conditions":
+		if e.ComplexityRoot.Policy.Conditions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.Conditions(childComplexity), true
 	case "Policy.confidence":
 		if e.ComplexityRoot.Policy.Confidence == nil {
 			break
@@ -2957,12 +3145,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Policy.Version(childComplexity), true
 
+	case "PolicyMatch.benefits":
+		if e.ComplexityRoot.PolicyMatch.Benefits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyMatch.Benefits(childComplexity), true
+	case "PolicyMatch.measure":
+		if e.ComplexityRoot.PolicyMatch.Measure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyMatch.Measure(childComplexity), true
+	case "PolicyMatch.met":
+		if e.ComplexityRoot.PolicyMatch.Met == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyMatch.Met(childComplexity), true
+	case "PolicyMatch.path":
+		if e.ComplexityRoot.PolicyMatch.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyMatch.Path(childComplexity), true
+	case "PolicyMatch.policy":
+		if e.ComplexityRoot.PolicyMatch.Policy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyMatch.Policy(childComplexity), true
+	case "PolicyMatch.status":
+		if e.ComplexityRoot.PolicyMatch.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyMatch.Status(childComplexity), true
+	case "PolicyMatch.unknown":
+		if e.ComplexityRoot.PolicyMatch.Unknown == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyMatch.Unknown(childComplexity), true
+	case "PolicyMatch.unmet":
+		if e.ComplexityRoot.PolicyMatch.Unmet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyMatch.Unmet(childComplexity), true
+
 	case "Program.aliases":
 		if e.ComplexityRoot.Program.Aliases == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Program.Aliases(childComplexity), true
+	case "Program.conditions":
+		if e.ComplexityRoot.Program.Conditions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Program.Conditions(childComplexity), true
 	case "Program.confidence":
 		if e.ComplexityRoot.Program.Confidence == nil {
 			break
@@ -3400,6 +3643,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Lineage(childComplexity, args["id"].(string), args["direction"].(*model.Direction), args["maxDepth"].(*int)), true
+	case "Query.matchPolicies":
+		if e.ComplexityRoot.Query.MatchPolicies == nil {
+			break
+		}
+
+		args, err := ec.field_Query_matchPolicies_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MatchPolicies(childComplexity, args["enterprise"].(*model.EnterpriseProfile), args["person"].(*model.PersonProfile), args["enterpriseId"].(*string), args["first"].(*int)), true
 	case "Query.neighborhood":
 		if e.ComplexityRoot.Query.Neighborhood == nil {
 			break
@@ -3628,6 +3882,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TalentMeasure.Category(childComplexity), true
+	case "TalentMeasure.conditions":
+		if e.ComplexityRoot.TalentMeasure.Conditions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TalentMeasure.Conditions(childComplexity), true
 	case "TalentMeasure.confidence":
 		if e.ComplexityRoot.TalentMeasure.Confidence == nil {
 			break
@@ -3838,8 +4098,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("EnterpriseProfile", ec.unmarshalInputEnterpriseProfile),
 			graphql.NewInputUnmarshaler("EntityInput", ec.unmarshalInputEntityInput),
 			graphql.NewInputUnmarshaler("IngestInput", ec.unmarshalInputIngestInput),
+			graphql.NewInputUnmarshaler("PersonProfile", ec.unmarshalInputPersonProfile),
 			graphql.NewInputUnmarshaler("QuantityInput", ec.unmarshalInputQuantityInput),
 			graphql.NewInputUnmarshaler("RelationFilter", ec.unmarshalInputRelationFilter),
 			graphql.NewInputUnmarshaler("RelationInput", ec.unmarshalInputRelationInput),
@@ -4909,6 +5171,117 @@ type Document implements Node {
   signedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
 }
 `, BuiltIn: false},
+	{Name: "../../conditions.graphqls", Input: `# The policy calculator (issue 21): eligibility conditions of measures, programs and
+# policies, and matchPolicies, which checks an enterprise and a person working there against
+# them. Kept beside schema.graphqls (gqlgen.yml loads both); resolvers in
+# graph/conditions.resolvers.go.
+
+"A calendar date: YYYY-MM-DD, or YYYY-MM / YYYY when only that much is known."
+scalar Date
+
+"What is known of an enterprise. A field left out is not known: conditions on it are UNKNOWN, never guessed. A list given (even empty) is the whole truth: a name not in it is not held."
+input EnterpriseProfile {
+  "District (区) of registration, e.g. 长宁区 (长宁 and place:长宁区 also match)."
+  district: String
+  industries: [String!]
+  "Recognitions held: 高新技术企业, 专精特新, 科技型中小企业 …"
+  qualifications: [String!]
+  employees: Int
+  revenueCNY: Float
+  foundedOn: Date
+  "民营, 国有, 外资 …"
+  ownership: String
+  "R&D spending as a percentage of revenue."
+  rdShare: Float
+}
+
+"What is known of a person (applying with, or employed by, the enterprise of the same query). A field left out is not known."
+input PersonProfile {
+  "Highest degree: 大专, 本科, 硕士 or 博士 (学士 = 本科, 研究生 = 硕士)."
+  degree: String
+  yearsWorked: Float
+  age: Int
+  "Returned from study abroad (留学回国)."
+  returnedFromAbroad: Boolean
+  "Talent titles held: 优秀人才, 高层次人才, 紧缺急需人才, 海外人才 …"
+  talentTitles: [String!]
+}
+
+"How a measure fits a profile."
+enum MatchStatus {
+  "Every condition is met."
+  ELIGIBLE
+  "Some conditions are met and some are not."
+  PARTIAL
+  "No condition fails, but some cannot be checked: the profile does not give the value, or the authority judges it (criterion)."
+  UNKNOWN
+}
+
+"One eligibility condition, as the source states it."
+type Condition {
+  id: ID!
+  "enterprise, person or project."
+  appliesTo: String!
+  "district, industry, qualification, ownership, employees, revenue, rdShare, foundedOn, degree, yearsWorked, age, returnedFromAbroad, talentTitle or criterion."
+  attribute: String!
+  "in, all, not, eq, >=, >, <= or <."
+  operator: String!
+  values: [String!]!
+  "Unit of a number: person, CNY, percent, year."
+  unit: String
+  "Conditions of one entity sharing a group are alternatives (any suffices); the others are all required."
+  group: String
+  "The original wording."
+  text: String!
+  sources: [Provenance!]!
+  method: String!
+  confidence: Float!
+}
+
+"A condition checked against the profile."
+type ConditionCheck {
+  condition: Condition!
+  "The profile's value the condition was compared with; null when not given."
+  given: String
+  "The passages that state the condition."
+  sources: [Provenance!]!
+}
+
+"A measure, program or policy that may fit the profile."
+type PolicyMatch {
+  measure: Node!
+  "The policy the measure comes from (derives from, implements, is part of, or is established by), if the graph knows it."
+  policy: Node
+  status: MatchStatus!
+  met: [ConditionCheck!]!
+  unmet: [ConditionCheck!]!
+  unknown: [ConditionCheck!]!
+  "What the measure gives: its caps and ranges (最高4.5万元, 最长12个月, 10-40万元); totals such as funds spent are not benefits."
+  benefits: [Quantity!]!
+  "The measure, the policy and the facts between them (the measure alone when there is no policy)."
+  path: GraphView!
+}
+
+extend type Query {
+  "Measures, programs and policies whose conditions fit the profile: ELIGIBLE first, then fewest unmet conditions, then the largest CNY benefit. Measures whose checked conditions all fail are left out. enterpriseId reads the enterprise from the graph (district, industries, recognitions, typed properties); the enterprise argument then fills in what the graph does not say. A graph-read name that is missing is UNKNOWN, not unmet."
+  matchPolicies(enterprise: EnterpriseProfile, person: PersonProfile, enterpriseId: ID, first: Int = 20): [PolicyMatch!]!
+}
+
+extend interface Node {
+  "Eligibility conditions this entity requires (measures, programs, policies; empty for others)."
+  conditions: [Condition!]!
+}
+extend type Policy { conditions: [Condition!]! }
+extend type Program { conditions: [Condition!]! }
+extend type Enterprise { conditions: [Condition!]! }
+extend type Alliance { conditions: [Condition!]! }
+extend type TalentMeasure { conditions: [Condition!]! }
+extend type Organization { conditions: [Condition!]! }
+extend type Place { conditions: [Condition!]! }
+extend type Industry { conditions: [Condition!]! }
+extend type Person { conditions: [Condition!]! }
+extend type Document { conditions: [Condition!]! }
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -4976,6 +5349,46 @@ func (ec *executionContext) childFields_ChangeCount(ctx context.Context, field g
 		return ec.fieldContext_ChangeCount_retracted(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ChangeCount", field.Name)
+}
+
+func (ec *executionContext) childFields_Condition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Condition_id(ctx, field)
+	case "appliesTo":
+		return ec.fieldContext_Condition_appliesTo(ctx, field)
+	case "attribute":
+		return ec.fieldContext_Condition_attribute(ctx, field)
+	case "operator":
+		return ec.fieldContext_Condition_operator(ctx, field)
+	case "values":
+		return ec.fieldContext_Condition_values(ctx, field)
+	case "unit":
+		return ec.fieldContext_Condition_unit(ctx, field)
+	case "group":
+		return ec.fieldContext_Condition_group(ctx, field)
+	case "text":
+		return ec.fieldContext_Condition_text(ctx, field)
+	case "sources":
+		return ec.fieldContext_Condition_sources(ctx, field)
+	case "method":
+		return ec.fieldContext_Condition_method(ctx, field)
+	case "confidence":
+		return ec.fieldContext_Condition_confidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Condition", field.Name)
+}
+
+func (ec *executionContext) childFields_ConditionCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "condition":
+		return ec.fieldContext_ConditionCheck_condition(ctx, field)
+	case "given":
+		return ec.fieldContext_ConditionCheck_given(ctx, field)
+	case "sources":
+		return ec.fieldContext_ConditionCheck_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConditionCheck", field.Name)
 }
 
 func (ec *executionContext) childFields_Conflict(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5070,6 +5483,8 @@ func (ec *executionContext) childFields_Document(ctx context.Context, field grap
 		return ec.fieldContext_Document_proposedBy(ctx, field)
 	case "signedBy":
 		return ec.fieldContext_Document_signedBy(ctx, field)
+	case "conditions":
+		return ec.fieldContext_Document_conditions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Document", field.Name)
 }
@@ -5236,6 +5651,28 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_PolicyMatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "measure":
+		return ec.fieldContext_PolicyMatch_measure(ctx, field)
+	case "policy":
+		return ec.fieldContext_PolicyMatch_policy(ctx, field)
+	case "status":
+		return ec.fieldContext_PolicyMatch_status(ctx, field)
+	case "met":
+		return ec.fieldContext_PolicyMatch_met(ctx, field)
+	case "unmet":
+		return ec.fieldContext_PolicyMatch_unmet(ctx, field)
+	case "unknown":
+		return ec.fieldContext_PolicyMatch_unknown(ctx, field)
+	case "benefits":
+		return ec.fieldContext_PolicyMatch_benefits(ctx, field)
+	case "path":
+		return ec.fieldContext_PolicyMatch_path(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PolicyMatch", field.Name)
 }
 
 func (ec *executionContext) childFields_Provenance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8946,6 +9383,44 @@ func (ec *executionContext) field_Query_lineage_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_matchPolicies_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "enterprise",
+		func(ctx context.Context, v any) (*model.EnterpriseProfile, error) {
+			return ec.unmarshalOEnterpriseProfile2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐEnterpriseProfile(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["enterprise"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "person",
+		func(ctx context.Context, v any) (*model.PersonProfile, error) {
+			return ec.unmarshalOPersonProfile2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPersonProfile(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["person"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "enterpriseId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["enterpriseId"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10381,6 +10856,38 @@ func (ec *executionContext) fieldContext_Alliance_locatedIn(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Alliance_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Alliance_conditions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Alliance().Conditions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Alliance_conditions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Alliance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Condition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AuditConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AuditConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10843,6 +11350,355 @@ func (ec *executionContext) _ChangeCount_retracted(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_ChangeCount_retracted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChangeCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Condition_id(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Condition_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Condition_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Condition", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Condition_appliesTo(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Condition_appliesTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AppliesTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Condition_appliesTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Condition", field, false, false, "String")
+}
+
+func (ec *executionContext) _Condition_attribute(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Condition_attribute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attribute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Condition_attribute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Condition", field, false, false, "String")
+}
+
+func (ec *executionContext) _Condition_operator(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Condition_operator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Condition_operator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Condition", field, false, false, "String")
+}
+
+func (ec *executionContext) _Condition_values(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Condition_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Values, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Condition_values(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Condition", field, false, false, "String")
+}
+
+func (ec *executionContext) _Condition_unit(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Condition_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Condition_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Condition", field, false, false, "String")
+}
+
+func (ec *executionContext) _Condition_group(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Condition_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Condition_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Condition", field, false, false, "String")
+}
+
+func (ec *executionContext) _Condition_text(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Condition_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Condition_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Condition", field, false, false, "String")
+}
+
+func (ec *executionContext) _Condition_sources(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Condition_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Condition_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Condition",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Condition_method(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Condition_method(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Method, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Condition_method(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Condition", field, false, false, "String")
+}
+
+func (ec *executionContext) _Condition_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Condition_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Condition_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Condition", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ConditionCheck_condition(ctx context.Context, field graphql.CollectedField, obj *model.ConditionCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConditionCheck_condition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Condition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐCondition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConditionCheck_condition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConditionCheck",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Condition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConditionCheck_given(ctx context.Context, field graphql.CollectedField, obj *model.ConditionCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConditionCheck_given(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Given, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConditionCheck_given(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConditionCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _ConditionCheck_sources(ctx context.Context, field graphql.CollectedField, obj *model.ConditionCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConditionCheck_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConditionCheck_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConditionCheck",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Conflict_id(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
@@ -11997,6 +12853,38 @@ func (ec *executionContext) fieldContext_Document_signedBy(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Document_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_conditions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Document().Conditions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Document_conditions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Document",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Condition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Enterprise_id(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12997,6 +13885,38 @@ func (ec *executionContext) fieldContext_Enterprise_introducedBy(ctx context.Con
 	if fc.Args, err = ec.field_Enterprise_introducedBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Enterprise_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Enterprise_conditions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Enterprise().Conditions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Enterprise_conditions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Enterprise",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Condition(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -14239,6 +15159,38 @@ func (ec *executionContext) fieldContext_Industry_investors(ctx context.Context,
 	if fc.Args, err = ec.field_Industry_investors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Industry_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Industry_conditions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Industry().Conditions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Industry_conditions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Industry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Condition(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -16062,6 +17014,38 @@ func (ec *executionContext) fieldContext_Organization_locatedIn(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Organization_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_conditions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Organization().Conditions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_conditions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Condition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16693,6 +17677,38 @@ func (ec *executionContext) fieldContext_Person_signed(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Person_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_conditions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Conditions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_conditions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Condition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Place_id(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17295,6 +18311,38 @@ func (ec *executionContext) fieldContext_Place_introduced(ctx context.Context, f
 	if fc.Args, err = ec.field_Place_introduced_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Place_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_conditions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Place().Conditions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Place_conditions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Place",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Condition(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -18638,6 +19686,285 @@ func (ec *executionContext) fieldContext_Policy_industries(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Policy_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Policy_conditions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Policy().Conditions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Policy_conditions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Policy",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Condition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PolicyMatch_measure(ctx context.Context, field graphql.CollectedField, obj *model.PolicyMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyMatch_measure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Measure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyMatch_measure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PolicyMatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PolicyMatch_policy(ctx context.Context, field graphql.CollectedField, obj *model.PolicyMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyMatch_policy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Policy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyMatch_policy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PolicyMatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PolicyMatch_status(ctx context.Context, field graphql.CollectedField, obj *model.PolicyMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyMatch_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MatchStatus) graphql.Marshaler {
+			return ec.marshalNMatchStatus2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐMatchStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyMatch_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyMatch", field, false, false, "MatchStatus")
+}
+
+func (ec *executionContext) _PolicyMatch_met(ctx context.Context, field graphql.CollectedField, obj *model.PolicyMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyMatch_met(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Met, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ConditionCheck) graphql.Marshaler {
+			return ec.marshalNConditionCheck2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionCheckᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyMatch_met(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PolicyMatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConditionCheck(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PolicyMatch_unmet(ctx context.Context, field graphql.CollectedField, obj *model.PolicyMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyMatch_unmet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unmet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ConditionCheck) graphql.Marshaler {
+			return ec.marshalNConditionCheck2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionCheckᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyMatch_unmet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PolicyMatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConditionCheck(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PolicyMatch_unknown(ctx context.Context, field graphql.CollectedField, obj *model.PolicyMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyMatch_unknown(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unknown, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ConditionCheck) graphql.Marshaler {
+			return ec.marshalNConditionCheck2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionCheckᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyMatch_unknown(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PolicyMatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConditionCheck(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PolicyMatch_benefits(ctx context.Context, field graphql.CollectedField, obj *model.PolicyMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyMatch_benefits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Benefits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyMatch_benefits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PolicyMatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Quantity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PolicyMatch_path(ctx context.Context, field graphql.CollectedField, obj *model.PolicyMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyMatch_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Path, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphView) graphql.Marshaler {
+			return ec.marshalNGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphView(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyMatch_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PolicyMatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphView(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Program_id(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19661,6 +20988,38 @@ func (ec *executionContext) fieldContext_Program_locatedIn(ctx context.Context, 
 	if fc.Args, err = ec.field_Program_locatedIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Program_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_conditions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Program().Conditions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Program_conditions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Program",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Condition(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -20723,6 +22082,50 @@ func (ec *executionContext) fieldContext_Query_conflicts(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_conflicts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_matchPolicies(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_matchPolicies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MatchPolicies(ctx, fc.Args["enterprise"].(*model.EnterpriseProfile), fc.Args["person"].(*model.PersonProfile), fc.Args["enterpriseId"].(*string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PolicyMatch) graphql.Marshaler {
+			return ec.marshalNPolicyMatch2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPolicyMatchᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_matchPolicies(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PolicyMatch(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_matchPolicies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22260,6 +23663,38 @@ func (ec *executionContext) fieldContext_TalentMeasure_supersededBy(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _TalentMeasure_conditions(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TalentMeasure_conditions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TalentMeasure().Conditions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TalentMeasure_conditions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TalentMeasure",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Condition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23333,6 +24768,97 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputEnterpriseProfile(ctx context.Context, obj any) (model.EnterpriseProfile, error) {
+	var it model.EnterpriseProfile
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"district", "industries", "qualifications", "employees", "revenueCNY", "foundedOn", "ownership", "rdShare"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "district":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("district"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.District = data
+		case "industries":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("industries"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Industries = data
+		case "qualifications":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("qualifications"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Qualifications = data
+		case "employees":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employees"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Employees = data
+		case "revenueCNY":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("revenueCNY"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RevenueCny = data
+		case "foundedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("foundedOn"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋscalarᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FoundedOn = data
+		case "ownership":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ownership"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ownership = data
+		case "rdShare":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rdShare"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RdShare = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEnterpriseProfile unmarshals raw into the EnterpriseProfile input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEnterpriseProfile(ctx context.Context, raw any) (model.EnterpriseProfile, error) {
+	var out model.EnterpriseProfile
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EnterpriseProfile", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEntityInput(ctx context.Context, obj any) (model.EntityInput, error) {
 	var it model.EntityInput
 	if obj == nil {
@@ -23501,6 +25027,76 @@ func (ec *executionContext) unmarshalInputIngestInput(ctx context.Context, obj a
 func UnmarshalIngestInput(ctx context.Context, raw any) (model.IngestInput, error) {
 	var out model.IngestInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "IngestInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPersonProfile(ctx context.Context, obj any) (model.PersonProfile, error) {
+	var it model.PersonProfile
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"degree", "yearsWorked", "age", "returnedFromAbroad", "talentTitles"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "degree":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("degree"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Degree = data
+		case "yearsWorked":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearsWorked"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearsWorked = data
+		case "age":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("age"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Age = data
+		case "returnedFromAbroad":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("returnedFromAbroad"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReturnedFromAbroad = data
+		case "talentTitles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("talentTitles"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TalentTitles = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPersonProfile unmarshals raw into the PersonProfile input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPersonProfile(ctx context.Context, raw any) (model.PersonProfile, error) {
+	var out model.PersonProfile
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonProfile", raw, &out)
 	return out, err
 }
 
@@ -24139,6 +25735,12 @@ func (ec *executionContext) _Alliance(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Alliance_locatedIn(ctx, field, obj)
 				})
+		case "conditions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Alliance_conditions(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24343,6 +25945,132 @@ func (ec *executionContext) _ChangeCount(ctx context.Context, sel ast.SelectionS
 			}
 		case "retracted":
 			out.Values[i] = ec._ChangeCount_retracted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var conditionImplementors = []string{"Condition"}
+
+func (ec *executionContext) _Condition(ctx context.Context, sel ast.SelectionSet, obj *model.Condition) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, conditionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Condition")
+		case "id":
+			out.Values[i] = ec._Condition_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "appliesTo":
+			out.Values[i] = ec._Condition_appliesTo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attribute":
+			out.Values[i] = ec._Condition_attribute(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "operator":
+			out.Values[i] = ec._Condition_operator(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "values":
+			out.Values[i] = ec._Condition_values(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unit":
+			out.Values[i] = ec._Condition_unit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "group":
+			out.Values[i] = ec._Condition_group(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._Condition_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._Condition_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "method":
+			out.Values[i] = ec._Condition_method(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confidence":
+			out.Values[i] = ec._Condition_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var conditionCheckImplementors = []string{"ConditionCheck"}
+
+func (ec *executionContext) _ConditionCheck(ctx context.Context, sel ast.SelectionSet, obj *model.ConditionCheck) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, conditionCheckImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConditionCheck")
+		case "condition":
+			out.Values[i] = ec._ConditionCheck_condition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "given":
+			out.Values[i] = ec._ConditionCheck_given(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._ConditionCheck_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -24620,6 +26348,12 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_signedBy(ctx, field, obj)
 				})
+		case "conditions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Document_conditions(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24815,6 +26549,12 @@ func (ec *executionContext) _Enterprise(ctx context.Context, sel ast.SelectionSe
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Enterprise_introducedBy(ctx, field, obj)
+				})
+		case "conditions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Enterprise_conditions(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -25186,6 +26926,12 @@ func (ec *executionContext) _Industry(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Industry_investors(ctx, field, obj)
+				})
+		case "conditions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Industry_conditions(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -25709,6 +27455,12 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_locatedIn(ctx, field, obj)
 				})
+		case "conditions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_conditions(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -25884,6 +27636,12 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_signed(ctx, field, obj)
 				})
+		case "conditions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_conditions(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -26021,6 +27779,12 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Place_introduced(ctx, field, obj)
+				})
+		case "conditions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Place_conditions(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -26273,6 +28037,80 @@ func (ec *executionContext) _Policy(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Policy_industries(ctx, field, obj)
 				})
+		case "conditions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Policy_conditions(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var policyMatchImplementors = []string{"PolicyMatch"}
+
+func (ec *executionContext) _PolicyMatch(ctx context.Context, sel ast.SelectionSet, obj *model.PolicyMatch) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, policyMatchImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PolicyMatch")
+		case "measure":
+			out.Values[i] = ec._PolicyMatch_measure(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "policy":
+			out.Values[i] = ec._PolicyMatch_policy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._PolicyMatch_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "met":
+			out.Values[i] = ec._PolicyMatch_met(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unmet":
+			out.Values[i] = ec._PolicyMatch_unmet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unknown":
+			out.Values[i] = ec._PolicyMatch_unknown(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "benefits":
+			out.Values[i] = ec._PolicyMatch_benefits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "path":
+			out.Values[i] = ec._PolicyMatch_path(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -26473,6 +28311,12 @@ func (ec *executionContext) _Program(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Program_locatedIn(ctx, field, obj)
+				})
+		case "conditions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Program_conditions(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -26748,6 +28592,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_conflicts(ctx, field)
+				})
+		case "matchPolicies":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_matchPolicies(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -27239,6 +29089,12 @@ func (ec *executionContext) _TalentMeasure(ctx context.Context, sel ast.Selectio
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._TalentMeasure_supersededBy(ctx, field, obj)
 				})
+		case "conditions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TalentMeasure_conditions(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -27680,6 +29536,54 @@ func (ec *executionContext) marshalNChangeCount2ᚖgithubᚗcomᚋpolicygraphᚋ
 	return ec._ChangeCount(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCondition2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐCondition(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCondition2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐCondition(ctx context.Context, sel ast.SelectionSet, v *model.Condition) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Condition!")
+		return graphql.Null
+	}
+	return ec._Condition(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNConditionCheck2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionCheckᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ConditionCheck) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConditionCheck2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionCheck(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNConditionCheck2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionCheck(ctx context.Context, sel ast.SelectionSet, v *model.ConditionCheck) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConditionCheck!")
+		return graphql.Null
+	}
+	return ec._ConditionCheck(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNConflict2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConflictᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Conflict) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -27913,6 +29817,16 @@ func (ec *executionContext) marshalNKindCount2ᚖgithubᚗcomᚋpolicygraphᚋpo
 	return ec._KindCount(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNMatchStatus2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐMatchStatus(ctx context.Context, v any) (model.MatchStatus, error) {
+	var res model.MatchStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMatchStatus2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐMatchStatus(ctx context.Context, sel ast.SelectionSet, v model.MatchStatus) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNMergeResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐMergeResult(ctx context.Context, sel ast.SelectionSet, v *model.MergeResult) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MergeResult!")
@@ -27977,6 +29891,30 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋpolicygraphᚋpol
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPolicyMatch2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPolicyMatchᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PolicyMatch) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPolicyMatch2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPolicyMatch(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPolicyMatch2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPolicyMatch(ctx context.Context, sel ast.SelectionSet, v *model.PolicyMatch) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PolicyMatch!")
+		return graphql.Null
+	}
+	return ec._PolicyMatch(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
@@ -28433,6 +30371,22 @@ func (ec *executionContext) marshalOBundleFormat2ᚖgithubᚗcomᚋpolicygraph�
 	return v
 }
 
+func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋscalarᚐDate(ctx context.Context, v any) (*scalar.Date, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(scalar.Date)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋscalarᚐDate(ctx context.Context, sel ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalODirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐDirection(ctx context.Context, v any) (*model.Direction, error) {
 	if v == nil {
 		return nil, nil
@@ -28447,6 +30401,14 @@ func (ec *executionContext) marshalODirection2ᚖgithubᚗcomᚋpolicygraphᚋpo
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOEnterpriseProfile2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐEnterpriseProfile(ctx context.Context, v any) (*model.EnterpriseProfile, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEnterpriseProfile(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
@@ -28600,6 +30562,14 @@ func (ec *executionContext) marshalONodeKind2ᚖgithubᚗcomᚋpolicygraphᚋpol
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOPersonProfile2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPersonProfile(ctx context.Context, v any) (*model.PersonProfile, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPersonProfile(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationDirection(ctx context.Context, v any) (*model.RelationDirection, error) {

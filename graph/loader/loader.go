@@ -26,6 +26,8 @@ type Store interface {
 	QuantitiesOf(ctx context.Context, ids []string) (map[string][]store.QuantityRecord, error)
 	// QuantitiesWithRetractedOf also returns retracted figures (quantities(includeRetracted)).
 	QuantitiesWithRetractedOf(ctx context.Context, ids []string) (map[string][]store.QuantityRecord, error)
+	// ConditionsOf serves Node.conditions (conditions.go).
+	ConditionsOf(ctx context.Context, ids []string) (map[string][]store.ConditionRecord, error)
 }
 
 // DefaultWait is how long a batch stays open for more keys before it is sent.
@@ -43,6 +45,7 @@ type Loaders struct {
 	nodes      *dataloadgen.Loader[string, *store.Node]
 	quantities *dataloadgen.Loader[string, []store.QuantityRecord]
 	allQtys    *dataloadgen.Loader[string, []store.QuantityRecord] // retracted ones too
+	conditions *dataloadgen.Loader[string, []store.ConditionRecord]
 
 	mu    sync.Mutex
 	edges map[string]*dataloadgen.Loader[string, store.EdgePage] // by canonical filter
@@ -61,6 +64,7 @@ func New(s Store, wait time.Duration) *Loaders {
 	l.nodes = dataloadgen.NewLoader(l.fetchNodes, l.opts...)
 	l.quantities = dataloadgen.NewLoader(l.fetchQuantities, l.opts...)
 	l.allQtys = dataloadgen.NewLoader(l.fetchAllQuantities, l.opts...)
+	l.conditions = dataloadgen.NewLoader(l.fetchConditions, l.opts...)
 	return l
 }
 

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/policygraph/policygraph/graph/scalar"
 )
 
 // An entity of the policy graph.
@@ -78,6 +80,36 @@ type ChangeCount struct {
 	Updated   int `json:"updated"`
 	Unchanged int `json:"unchanged"`
 	Retracted int `json:"retracted"`
+}
+
+// One eligibility condition, as the source states it.
+type Condition struct {
+	ID string `json:"id"`
+	// enterprise, person or project.
+	AppliesTo string `json:"appliesTo"`
+	// district, industry, qualification, ownership, employees, revenue, rdShare, foundedOn, degree, yearsWorked, age, returnedFromAbroad, talentTitle or criterion.
+	Attribute string `json:"attribute"`
+	// in, all, not, eq, >=, >, <= or <.
+	Operator string   `json:"operator"`
+	Values   []string `json:"values"`
+	// Unit of a number: person, CNY, percent, year.
+	Unit *string `json:"unit,omitempty"`
+	// Conditions of one entity sharing a group are alternatives (any suffices); the others are all required.
+	Group *string `json:"group,omitempty"`
+	// The original wording.
+	Text       string        `json:"text"`
+	Sources    []*Provenance `json:"sources"`
+	Method     string        `json:"method"`
+	Confidence float64       `json:"confidence"`
+}
+
+// A condition checked against the profile.
+type ConditionCheck struct {
+	Condition *Condition `json:"condition"`
+	// The profile's value the condition was compared with; null when not given.
+	Given *string `json:"given,omitempty"`
+	// The passages that state the condition.
+	Sources []*Provenance `json:"sources"`
 }
 
 // A fact a document restated differently from staff's edit. Staff's version is kept; both are recorded.
@@ -157,6 +189,22 @@ type Enterprise struct {
 }
 
 func (Enterprise) IsNode() {}
+
+// What is known of an enterprise. A field left out is not known: conditions on it are UNKNOWN, never guessed. A list given (even empty) is the whole truth: a name not in it is not held.
+type EnterpriseProfile struct {
+	// District (区) of registration, e.g. 长宁区 (长宁 and place:长宁区 also match).
+	District   *string  `json:"district,omitempty"`
+	Industries []string `json:"industries,omitempty"`
+	// Recognitions held: 高新技术企业, 专精特新, 科技型中小企业 …
+	Qualifications []string     `json:"qualifications,omitempty"`
+	Employees      *int         `json:"employees,omitempty"`
+	RevenueCny     *float64     `json:"revenueCNY,omitempty"`
+	FoundedOn      *scalar.Date `json:"foundedOn,omitempty"`
+	// 民营, 国有, 外资 …
+	Ownership *string `json:"ownership,omitempty"`
+	// R&D spending as a percentage of revenue.
+	RdShare *float64 `json:"rdShare,omitempty"`
+}
 
 // An entity to create or update.
 type EntityInput struct {
@@ -375,6 +423,18 @@ type Person struct {
 
 func (Person) IsNode() {}
 
+// What is known of a person (applying with, or employed by, the enterprise of the same query). A field left out is not known.
+type PersonProfile struct {
+	// Highest degree: 大专, 本科, 硕士 or 博士 (学士 = 本科, 研究生 = 硕士).
+	Degree      *string  `json:"degree,omitempty"`
+	YearsWorked *float64 `json:"yearsWorked,omitempty"`
+	Age         *int     `json:"age,omitempty"`
+	// Returned from study abroad (留学回国).
+	ReturnedFromAbroad *bool `json:"returnedFromAbroad,omitempty"`
+	// Talent titles held: 优秀人才, 高层次人才, 紧缺急需人才, 海外人才 …
+	TalentTitles []string `json:"talentTitles,omitempty"`
+}
+
 // A park, district or zone.
 type Place struct {
 	ID         string        `json:"id"`
@@ -432,6 +492,21 @@ type Policy struct {
 }
 
 func (Policy) IsNode() {}
+
+// A measure, program or policy that may fit the profile.
+type PolicyMatch struct {
+	Measure Node `json:"measure"`
+	// The policy the measure comes from (derives from, implements, is part of, or is established by), if the graph knows it.
+	Policy  Node              `json:"policy,omitempty"`
+	Status  MatchStatus       `json:"status"`
+	Met     []*ConditionCheck `json:"met"`
+	Unmet   []*ConditionCheck `json:"unmet"`
+	Unknown []*ConditionCheck `json:"unknown"`
+	// What the measure gives: its caps and ranges (最高4.5万元, 最长12个月, 10-40万元); totals such as funds spent are not benefits.
+	Benefits []*Quantity `json:"benefits"`
+	// The measure, the policy and the facts between them (the measure alone when there is no policy).
+	Path *GraphView `json:"path"`
+}
 
 // A pilot, project, platform, contest, service or event series.
 type Program struct {
@@ -818,6 +893,67 @@ func (e *Level) UnmarshalJSON(b []byte) error {
 }
 
 func (e Level) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How a measure fits a profile.
+type MatchStatus string
+
+const (
+	// Every condition is met.
+	MatchStatusEligible MatchStatus = "ELIGIBLE"
+	// Some conditions are met and some are not.
+	MatchStatusPartial MatchStatus = "PARTIAL"
+	// No condition fails, but some cannot be checked: the profile does not give the value, or the authority judges it (criterion).
+	MatchStatusUnknown MatchStatus = "UNKNOWN"
+)
+
+var AllMatchStatus = []MatchStatus{
+	MatchStatusEligible,
+	MatchStatusPartial,
+	MatchStatusUnknown,
+}
+
+func (e MatchStatus) IsValid() bool {
+	switch e {
+	case MatchStatusEligible, MatchStatusPartial, MatchStatusUnknown:
+		return true
+	}
+	return false
+}
+
+func (e MatchStatus) String() string {
+	return string(e)
+}
+
+func (e *MatchStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MatchStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MatchStatus", str)
+	}
+	return nil
+}
+
+func (e MatchStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MatchStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MatchStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
