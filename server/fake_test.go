@@ -250,3 +250,21 @@ func (f *fakeStore) NodeWithRetracted(ctx context.Context, id string) (*store.No
 func (f *fakeStore) NeighborhoodWithRetracted(ctx context.Context, id string, depth int, kinds []model.Kind, limit int) (store.Subgraph, error) {
 	return store.Subgraph{}, f.enter(ctx, "NeighborhoodWithRetracted", 1)
 }
+
+// The calculator's reads (conditions.go): the server tests never ask them, so the double
+// answers with nothing.
+func (f *fakeStore) ConditionsOf(ctx context.Context, ids []string) (map[string][]store.ConditionRecord, error) {
+	return map[string][]store.ConditionRecord{}, f.enter(ctx, "ConditionsOf", len(ids))
+}
+
+func (f *fakeStore) MatchCandidates(ctx context.Context) ([]store.MatchCandidate, error) {
+	return nil, f.enter(ctx, "MatchCandidates", 0)
+}
+
+func (f *fakeStore) MeasurePolicies(ctx context.Context, ids []string) (map[string]store.MeasurePolicy, error) {
+	return map[string]store.MeasurePolicy{}, f.enter(ctx, "MeasurePolicies", len(ids))
+}
+
+func (f *fakeStore) EnterpriseFacts(ctx context.Context, id string) (*store.EnterpriseFacts, error) {
+	return nil, f.enter(ctx, "EnterpriseFacts", 1)
+}
