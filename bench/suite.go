@@ -296,7 +296,7 @@ func RunLoader(ctx context.Context, f LoaderFlags, log *slog.Logger, out io.Writ
 	return l, err
 }
 
-// subset links the first n bundles of corpus (and their texts) into a temporary folder.
+// subset links (or copies) the first n bundles of corpus (and their texts) into a temporary folder.
 func subset(corpus string, n int) (string, error) {
 	corpus, err := filepath.Abs(corpus)
 	if err != nil {
@@ -317,12 +317,26 @@ func subset(corpus string, n int) (string, error) {
 			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 				return dir, err
 			}
-			if err := os.Symlink(filepath.Join(corpus, p), dst); err != nil {
+			// A hard link where the file system allows it, a copy otherwise: ingest reads a
+			// document only inside its bundle's folder, so a symlink out of it is refused.
+			if err := linkOrCopy(filepath.Join(corpus, p), dst); err != nil {
 				return dir, err
 			}
 		}
 	}
 	return dir, nil
+}
+
+// linkOrCopy makes dst the same file as src: a hard link, or a copy across file systems.
+func linkOrCopy(src, dst string) error {
+	if err := os.Link(src, dst); err == nil {
+		return nil
+	}
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dst, b, 0o644)
 }
 
 // queries runs the query benchmark on the graph in db.
