@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -191,6 +193,10 @@ func (s *Store) MatchCandidates(ctx context.Context) ([]MatchCandidate, error) {
 			m, _ := v.(map[string]any)
 			c.Quantities = append(c.Quantities, decodeQuantity(m))
 		}
+		// collect() keeps no order: answers (and their golden files) list conditions and
+		// figures by id.
+		slices.SortFunc(c.Conditions, func(a, b ConditionRecord) int { return cmp.Compare(a.ID, b.ID) })
+		slices.SortFunc(c.Quantities, func(a, b QuantityRecord) int { return cmp.Compare(a.ID, b.ID) })
 		out = append(out, c)
 	}
 	return out, nil
