@@ -157,7 +157,12 @@ func TestBundleIngests(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			y, err := r.YAML(ingest.DocumentSpec{Path: path, Title: title})
+			// The text goes beside the bundle: ingest reads document.path only inside the
+			// bundle's folder.
+			if err := os.WriteFile(filepath.Join(dir, name+".txt"), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			y, err := r.YAML(ingest.DocumentSpec{Path: name + ".txt", Title: title})
 			if err != nil {
 				t.Fatal(err)
 			}
