@@ -1,5 +1,6 @@
 package graph
 
+//go:generate go run ./schema/sdlcat ../schema.graphqls
 //go:generate go run -C .. github.com/99designs/gqlgen generate
 
 import (

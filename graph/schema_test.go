@@ -21,19 +21,39 @@ import (
 	"github.com/vektah/gqlparser/v2/formatter"
 
 	gmodel "github.com/policygraph/policygraph/graph/model"
+	sdl "github.com/policygraph/policygraph/graph/schema"
 	"github.com/policygraph/policygraph/model"
 )
 
-// committedSchema parses schema.graphqls and conditions.graphqls at the module root.
+// committedSchema parses the served schema.graphqls at the module root.
 func committedSchema(t *testing.T) *ast.Schema {
 	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "schema.graphqls"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := gqlparser.LoadSchema(&ast.Source{Name: "schema.graphqls", Input: string(b)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// sourceSchema parses the SDL sources under graph/schema, in the order gqlgen reads them.
+func sourceSchema(t *testing.T) *ast.Schema {
+	t.Helper()
+	names, err := sdl.Names()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(names)
 	var srcs []*ast.Source
-	for _, name := range []string{"schema.graphqls", "conditions.graphqls"} {
-		b, err := os.ReadFile(filepath.Join("..", name))
+	for _, n := range names {
+		src, err := sdl.Source(n)
 		if err != nil {
 			t.Fatal(err)
 		}
-		srcs = append(srcs, &ast.Source{Name: name, Input: string(b)})
+		srcs = append(srcs, &ast.Source{Name: n, Input: src})
 	}
 	s, err := gqlparser.LoadSchema(srcs...)
 	if err != nil {
@@ -48,12 +68,28 @@ func format(s *ast.Schema) string {
 	return b.String()
 }
 
+// TestCommittedSchemaIsConcatenation fails when a file under graph/schema changed and the
+// root schema.graphqls was not regenerated (go generate ./graph).
+func TestCommittedSchemaIsConcatenation(t *testing.T) {
+	want, err := sdl.Concat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join("..", "schema.graphqls"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("schema.graphqls is not the concatenation of graph/schema/*.graphqls; run go generate ./graph (-want +got):\n%s", diff)
+	}
+}
+
 // TestGeneratedSchemaMatchesSDL fails when schema.graphqls was changed without running
 // go generate ./graph (the generated code embeds the schema it was generated from).
 func TestGeneratedSchemaMatchesSDL(t *testing.T) {
 	served := NewExecutableSchema(nil).Schema()
-	if diff := cmp.Diff(format(committedSchema(t)), format(served)); diff != "" {
-		t.Errorf("generated schema differs from schema.graphqls; run go generate ./graph (-committed +generated):\n%s", diff)
+	if diff := cmp.Diff(format(sourceSchema(t)), format(served)); diff != "" {
+		t.Errorf("generated schema differs from graph/schema/*.graphqls; run go generate ./graph (-committed +generated):\n%s", diff)
 	}
 }
 

@@ -4183,7 +4183,117 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
-	{Name: "../../schema.graphqls", Input: `# policygraph GraphQL API.
+	{Name: "../schema/conditions.graphqls", Input: `# The policy calculator (issue 21): eligibility conditions of measures, programs and
+# policies, and matchPolicies, which checks an enterprise and a person working there against
+# them. Resolvers in graph/conditions.resolvers.go.
+
+"A calendar date: YYYY-MM-DD, or YYYY-MM / YYYY when only that much is known."
+scalar Date
+
+"What is known of an enterprise. A field left out is not known: conditions on it are UNKNOWN, never guessed. A list given (even empty) is the whole truth: a name not in it is not held."
+input EnterpriseProfile {
+  "District (区) of registration, e.g. 长宁区 (长宁 and place:长宁区 also match)."
+  district: String
+  industries: [String!]
+  "Recognitions held: 高新技术企业, 专精特新, 科技型中小企业 …"
+  qualifications: [String!]
+  employees: Int
+  revenueCNY: Float
+  foundedOn: Date
+  "民营, 国有, 外资 …"
+  ownership: String
+  "R&D spending as a percentage of revenue."
+  rdShare: Float
+}
+
+"What is known of a person (applying with, or employed by, the enterprise of the same query). A field left out is not known."
+input PersonProfile {
+  "Highest degree: 大专, 本科, 硕士 or 博士 (学士 = 本科, 研究生 = 硕士)."
+  degree: String
+  yearsWorked: Float
+  age: Int
+  "Returned from study abroad (留学回国)."
+  returnedFromAbroad: Boolean
+  "Talent titles held: 优秀人才, 高层次人才, 紧缺急需人才, 海外人才 …"
+  talentTitles: [String!]
+}
+
+"How a measure fits a profile."
+enum MatchStatus {
+  "Every condition is met."
+  ELIGIBLE
+  "Some conditions are met and some are not."
+  PARTIAL
+  "No condition fails, but some cannot be checked: the profile does not give the value, or the authority judges it (criterion)."
+  UNKNOWN
+}
+
+"One eligibility condition, as the source states it."
+type Condition {
+  id: ID!
+  "enterprise, person or project."
+  appliesTo: String!
+  "district, industry, qualification, ownership, employees, revenue, rdShare, foundedOn, degree, yearsWorked, age, returnedFromAbroad, talentTitle or criterion."
+  attribute: String!
+  "in, all, not, eq, >=, >, <= or <."
+  operator: String!
+  values: [String!]!
+  "Unit of a number: person, CNY, percent, year."
+  unit: String
+  "Conditions of one entity sharing a group are alternatives (any suffices); the others are all required."
+  group: String
+  "The original wording."
+  text: String!
+  sources: [Provenance!]!
+  method: String!
+  confidence: Float!
+}
+
+"A condition checked against the profile."
+type ConditionCheck {
+  condition: Condition!
+  "The profile's value the condition was compared with; null when not given."
+  given: String
+  "The passages that state the condition."
+  sources: [Provenance!]!
+}
+
+"A measure, program or policy that may fit the profile."
+type PolicyMatch {
+  measure: Node!
+  "The policy the measure comes from (derives from, implements, is part of, or is established by), if the graph knows it."
+  policy: Node
+  status: MatchStatus!
+  met: [ConditionCheck!]!
+  unmet: [ConditionCheck!]!
+  unknown: [ConditionCheck!]!
+  "What the measure gives: its caps and ranges (最高4.5万元, 最长12个月, 10-40万元); totals such as funds spent are not benefits."
+  benefits: [Quantity!]!
+  "The measure, the policy and the facts between them (the measure alone when there is no policy)."
+  path: GraphView!
+}
+
+extend type Query {
+  "Measures, programs and policies whose conditions fit the profile: ELIGIBLE first, then fewest unmet conditions, then the largest CNY benefit. Measures whose checked conditions all fail are left out. enterpriseId reads the enterprise from the graph (district, industries, recognitions, typed properties); the enterprise argument then fills in what the graph does not say. A graph-read name that is missing is UNKNOWN, not unmet."
+  matchPolicies(enterprise: EnterpriseProfile, person: PersonProfile, enterpriseId: ID, first: Int = 20): [PolicyMatch!]!
+}
+
+extend interface Node {
+  "Eligibility conditions this entity requires (measures, programs, policies; empty for others)."
+  conditions: [Condition!]!
+}
+extend type Policy { conditions: [Condition!]! }
+extend type Program { conditions: [Condition!]! }
+extend type Enterprise { conditions: [Condition!]! }
+extend type Alliance { conditions: [Condition!]! }
+extend type TalentMeasure { conditions: [Condition!]! }
+extend type Organization { conditions: [Condition!]! }
+extend type Place { conditions: [Condition!]! }
+extend type Industry { conditions: [Condition!]! }
+extend type Person { conditions: [Condition!]! }
+extend type Document { conditions: [Condition!]! }
+`, BuiltIn: false},
+	{Name: "../schema/schema.graphqls", Input: `# policygraph GraphQL API.
 #
 # The names of DESIGN.md §4 are the contract and keep working; everything else here is
 # additive. Dates are ISO strings of day, month, quarter, half or year precision
@@ -5170,117 +5280,6 @@ type Document implements Node {
   "Who signed it (SIGNED_BY outgoing)."
   signedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
 }
-`, BuiltIn: false},
-	{Name: "../../conditions.graphqls", Input: `# The policy calculator (issue 21): eligibility conditions of measures, programs and
-# policies, and matchPolicies, which checks an enterprise and a person working there against
-# them. Kept beside schema.graphqls (gqlgen.yml loads both); resolvers in
-# graph/conditions.resolvers.go.
-
-"A calendar date: YYYY-MM-DD, or YYYY-MM / YYYY when only that much is known."
-scalar Date
-
-"What is known of an enterprise. A field left out is not known: conditions on it are UNKNOWN, never guessed. A list given (even empty) is the whole truth: a name not in it is not held."
-input EnterpriseProfile {
-  "District (区) of registration, e.g. 长宁区 (长宁 and place:长宁区 also match)."
-  district: String
-  industries: [String!]
-  "Recognitions held: 高新技术企业, 专精特新, 科技型中小企业 …"
-  qualifications: [String!]
-  employees: Int
-  revenueCNY: Float
-  foundedOn: Date
-  "民营, 国有, 外资 …"
-  ownership: String
-  "R&D spending as a percentage of revenue."
-  rdShare: Float
-}
-
-"What is known of a person (applying with, or employed by, the enterprise of the same query). A field left out is not known."
-input PersonProfile {
-  "Highest degree: 大专, 本科, 硕士 or 博士 (学士 = 本科, 研究生 = 硕士)."
-  degree: String
-  yearsWorked: Float
-  age: Int
-  "Returned from study abroad (留学回国)."
-  returnedFromAbroad: Boolean
-  "Talent titles held: 优秀人才, 高层次人才, 紧缺急需人才, 海外人才 …"
-  talentTitles: [String!]
-}
-
-"How a measure fits a profile."
-enum MatchStatus {
-  "Every condition is met."
-  ELIGIBLE
-  "Some conditions are met and some are not."
-  PARTIAL
-  "No condition fails, but some cannot be checked: the profile does not give the value, or the authority judges it (criterion)."
-  UNKNOWN
-}
-
-"One eligibility condition, as the source states it."
-type Condition {
-  id: ID!
-  "enterprise, person or project."
-  appliesTo: String!
-  "district, industry, qualification, ownership, employees, revenue, rdShare, foundedOn, degree, yearsWorked, age, returnedFromAbroad, talentTitle or criterion."
-  attribute: String!
-  "in, all, not, eq, >=, >, <= or <."
-  operator: String!
-  values: [String!]!
-  "Unit of a number: person, CNY, percent, year."
-  unit: String
-  "Conditions of one entity sharing a group are alternatives (any suffices); the others are all required."
-  group: String
-  "The original wording."
-  text: String!
-  sources: [Provenance!]!
-  method: String!
-  confidence: Float!
-}
-
-"A condition checked against the profile."
-type ConditionCheck {
-  condition: Condition!
-  "The profile's value the condition was compared with; null when not given."
-  given: String
-  "The passages that state the condition."
-  sources: [Provenance!]!
-}
-
-"A measure, program or policy that may fit the profile."
-type PolicyMatch {
-  measure: Node!
-  "The policy the measure comes from (derives from, implements, is part of, or is established by), if the graph knows it."
-  policy: Node
-  status: MatchStatus!
-  met: [ConditionCheck!]!
-  unmet: [ConditionCheck!]!
-  unknown: [ConditionCheck!]!
-  "What the measure gives: its caps and ranges (最高4.5万元, 最长12个月, 10-40万元); totals such as funds spent are not benefits."
-  benefits: [Quantity!]!
-  "The measure, the policy and the facts between them (the measure alone when there is no policy)."
-  path: GraphView!
-}
-
-extend type Query {
-  "Measures, programs and policies whose conditions fit the profile: ELIGIBLE first, then fewest unmet conditions, then the largest CNY benefit. Measures whose checked conditions all fail are left out. enterpriseId reads the enterprise from the graph (district, industries, recognitions, typed properties); the enterprise argument then fills in what the graph does not say. A graph-read name that is missing is UNKNOWN, not unmet."
-  matchPolicies(enterprise: EnterpriseProfile, person: PersonProfile, enterpriseId: ID, first: Int = 20): [PolicyMatch!]!
-}
-
-extend interface Node {
-  "Eligibility conditions this entity requires (measures, programs, policies; empty for others)."
-  conditions: [Condition!]!
-}
-extend type Policy { conditions: [Condition!]! }
-extend type Program { conditions: [Condition!]! }
-extend type Enterprise { conditions: [Condition!]! }
-extend type Alliance { conditions: [Condition!]! }
-extend type TalentMeasure { conditions: [Condition!]! }
-extend type Organization { conditions: [Condition!]! }
-extend type Place { conditions: [Condition!]! }
-extend type Industry { conditions: [Condition!]! }
-extend type Person { conditions: [Condition!]! }
-extend type Document { conditions: [Condition!]! }
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
