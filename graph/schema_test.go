@@ -20,7 +20,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/formatter"
 
-	gmodel "github.com/policygraph/policygraph/graph/model"
+	"github.com/policygraph/policygraph/graph/gqlmodel"
 	sdl "github.com/policygraph/policygraph/graph/schema"
 	"github.com/policygraph/policygraph/model"
 )
@@ -386,21 +386,21 @@ func TestComplexityScalesWithFirst(t *testing.T) {
 func TestToNodeTypedProperties(t *testing.T) {
 	for _, k := range model.Kinds {
 		n := toNode(storeNode(k, map[string]any{"level": "DISTRICT", "description": "说明"}))
-		if got := fmt.Sprintf("%T", n); got != "*model."+string(k) {
+		if got := fmt.Sprintf("%T", n); got != "*gqlmodel."+string(k) {
 			t.Errorf("kind %s maps to %s", k, got)
 		}
 	}
 	e := toNode(storeNode(model.KindEnterprise, map[string]any{
 		"industries": []any{"金融科技", "人工智能"}, "listed": true, "legalName": "上海西井科技股份有限公司",
-	})).(*gmodel.Enterprise)
+	})).(*gqlmodel.Enterprise)
 	if !slices.Equal(e.IndustryNames, []string{"金融科技", "人工智能"}) || e.Listed == nil || !*e.Listed || *e.LegalName == "" {
 		t.Errorf("enterprise = %+v", e)
 	}
-	a := toNode(storeNode(model.KindAlliance, map[string]any{"memberCount": int64(42), "level": "NOPE"})).(*gmodel.Alliance)
+	a := toNode(storeNode(model.KindAlliance, map[string]any{"memberCount": int64(42), "level": "NOPE"})).(*gqlmodel.Alliance)
 	if a.MemberCount == nil || *a.MemberCount != 42 || a.Level != nil {
 		t.Errorf("alliance = %+v", a)
 	}
-	p := toNode(storeNode(model.KindPolicy, map[string]any{"stipInstruments": []any{"GRANT"}})).(*gmodel.Policy)
+	p := toNode(storeNode(model.KindPolicy, map[string]any{"stipInstruments": []any{"GRANT"}})).(*gqlmodel.Policy)
 	if !slices.Equal(p.StipInstruments, []string{"GRANT"}) || p.StipTargetGroups == nil {
 		t.Errorf("policy = %+v", p)
 	}
