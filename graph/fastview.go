@@ -32,6 +32,13 @@ import (
 // TestFastViewsMatchGqlgen compares both paths byte for byte on the Changning graph.
 // GRAPHQL_DIRECT_VIEWS=false switches it off.
 
+// GqlgenChecked is the gqlgen version whose behaviour the copies follow: this file (direct
+// views write gqlgen's encodings, coerce with its unmarshalers and give errors back to its
+// executor), server/post.go (its transport.POST) and server/complexity.go (its
+// FixedComplexityLimit). TestGqlgenCopiesChecked fails when go.mod names another version:
+// read gqlgen's changes to those three parts, update the copies, then this constant.
+const GqlgenChecked = "v0.17.98"
+
 // fastViewsServed counts the answers FastViews wrote itself (for tests).
 var fastViewsServed atomic.Int64
 

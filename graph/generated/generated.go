@@ -4342,16 +4342,16 @@ extend interface Node {
   "Eligibility conditions this entity requires (measures, programs, policies; empty for others)."
   conditions: [Condition!]!
 }
-extend type Policy { conditions: [Condition!]! }
-extend type Program { conditions: [Condition!]! }
-extend type Enterprise { conditions: [Condition!]! }
-extend type Alliance { conditions: [Condition!]! }
-extend type TalentMeasure { conditions: [Condition!]! }
-extend type Organization { conditions: [Condition!]! }
-extend type Place { conditions: [Condition!]! }
-extend type Industry { conditions: [Condition!]! }
-extend type Person { conditions: [Condition!]! }
-extend type Document { conditions: [Condition!]! }
+extend type Policy { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type Program { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type Enterprise { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type Alliance { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type TalentMeasure { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type Organization { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type Place { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type Industry { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type Person { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type Document { conditions: [Condition!]! @goField(forceResolver: true) }
 `, BuiltIn: false},
 	{Name: "../schema/curation.graphqls", Input: `# Curation by policy staff: entities, relations and figures with cited sources, reviews, merges.
 
@@ -4504,6 +4504,11 @@ type ChangeCount {
   retracted: Int!
 }
 `, BuiltIn: false},
+	{Name: "../schema/gqlgen.graphqls", Input: `# Code generation only: gqlgen's goField directive, which marks the fields resolved by a
+# resolver (forceResolver) instead of by a model field. This file and every @goField(…)
+# are left out of the served schema (schema.Concat, schema.Served): clients never see them.
+directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on INPUT_FIELD_DEFINITION | FIELD_DEFINITION
+`, BuiltIn: false},
 	{Name: "../schema/lineage.graphqls", Input: `# Lineage: what an entity derives from, implements, amends or supersedes, and what came of it.
 
 extend type Query {
@@ -4532,8 +4537,8 @@ type Policy implements Node {
   stipInstruments: [String!]!
   stipTargetGroups: [String!]!
   properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
   title: String
   docNumber: String
   "measures, opinions, plan, rules, list, framework, strategy, directive or notice."
@@ -4546,37 +4551,37 @@ type Policy implements Node {
   status: String
   version: String
   "What it supports or recognises (SUPPORTS, RECOGNIZES outgoing)."
-  supports(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  supports(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Enterprises it certified (RECOGNIZES outgoing)."
-  recognizes(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  recognizes(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Programs and measures it sets up (ESTABLISHES outgoing)."
-  establishes(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  establishes(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Its basis (DERIVED_FROM outgoing)."
-  derivedFrom(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  derivedFrom(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "What was derived from it (DERIVED_FROM incoming)."
-  derivations(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  derivations(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Frameworks it is part of (PART_OF outgoing)."
-  partOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  partOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Its parts (PART_OF incoming)."
-  parts(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  parts(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Policies it implements (IMPLEMENTS outgoing)."
-  implements(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  implements(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "What implements it (IMPLEMENTS incoming)."
-  implementedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  implementedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Older versions it changes (AMENDS outgoing)."
-  amends(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  amends(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Older versions it replaces (SUPERSEDES outgoing)."
-  supersedes(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  supersedes(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Newer versions that change it (AMENDS incoming)."
-  amendedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  amendedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Newer versions that replace it (SUPERSEDES incoming)."
-  supersededBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  supersededBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Bodies that issued it (ISSUED_BY outgoing)."
-  issuedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  issuedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Groups, industries or enterprises it is aimed at (TARGETS outgoing)."
-  targets(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  targets(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Industries it belongs to (IN_INDUSTRY outgoing)."
-  industries(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  industries(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
 }
 
 "A pilot, project, platform, contest, service or event series."
@@ -4597,8 +4602,8 @@ type Program implements Node {
   stipInstruments: [String!]!
   stipTargetGroups: [String!]!
   properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
   "pilot, platform, contest, event, service, project, app, initiative, system, window or workstation."
   programType: String
   startedOn: String
@@ -4607,27 +4612,27 @@ type Program implements Node {
   scope: String
   level: Level
   "Enterprises and organisations taking part (PARTICIPATES_IN incoming)."
-  participants(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  participants(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Who runs it (OPERATES incoming)."
-  operators(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  operators(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Policies that set it up (ESTABLISHES incoming)."
-  establishedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  establishedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "What it supports (SUPPORTS outgoing)."
-  supports(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  supports(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "What supports it (SUPPORTS incoming)."
-  supportedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  supportedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Policies it implements (IMPLEMENTS outgoing)."
-  implements(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  implements(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "What it is part of (PART_OF outgoing)."
-  partOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  partOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Its parts (PART_OF incoming)."
-  parts(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  parts(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "What it is aimed at (TARGETS outgoing)."
-  targets(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  targets(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Industries it belongs to (IN_INDUSTRY outgoing)."
-  industries(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  industries(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Places it is in (LOCATED_IN outgoing)."
-  locatedIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  locatedIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
 }
 
 "A company; short and legal names are aliases."
@@ -4648,8 +4653,8 @@ type Enterprise implements Node {
   stipInstruments: [String!]!
   stipTargetGroups: [String!]!
   properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
   legalName: String
   "Industry names as stated in the source (the property); the Industry nodes are in industries."
   industryNames: [String!]!
@@ -4657,27 +4662,27 @@ type Enterprise implements Node {
   role: String
   listed: Boolean
   "Policies and programs that support or recognise it (SUPPORTS, RECOGNIZES incoming)."
-  supportedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  supportedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Policies that certified it (RECOGNIZES incoming)."
-  recognizedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  recognizedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Programs it takes part in (PARTICIPATES_IN outgoing)."
-  participatesIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  participatesIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Industries it belongs to (IN_INDUSTRY outgoing)."
-  industries(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  industries(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Who invests in it (INVESTS_IN incoming)."
-  investors(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  investors(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "What it invests in (INVESTS_IN outgoing)."
-  investments(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  investments(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Alliances it is a member of (MEMBER_OF outgoing)."
-  memberOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  memberOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Places it is in (LOCATED_IN outgoing)."
-  locatedIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  locatedIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Measures, programs and policies aimed at it (TARGETS incoming)."
-  targetedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  targetedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Programs, places and platforms it runs (OPERATES outgoing)."
-  operates(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  operates(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Bodies or places that brought it in (INTRODUCED incoming)."
-  introducedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  introducedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
 }
 
 "An association, alliance or union of members."
@@ -4698,21 +4703,21 @@ type Alliance implements Node {
   stipInstruments: [String!]!
   stipTargetGroups: [String!]!
   properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
   foundedOn: String
   memberCount: Int
   level: Level
   "Its members (MEMBER_OF incoming)."
-  members(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  members(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Who runs it (OPERATES incoming)."
-  operators(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  operators(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "What supports it (SUPPORTS incoming)."
-  supportedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  supportedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Policies that set it up (ESTABLISHES incoming)."
-  establishedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  establishedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Places it is in (LOCATED_IN outgoing)."
-  locatedIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  locatedIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
 }
 
 "A measure for people: hukou, housing, subsidy, training …"
@@ -4734,32 +4739,32 @@ type TalentMeasure implements Node {
   stipTargetGroups: [String!]!
   properties: JSON
   "Its figures: amounts, caps, counts, durations."
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
   "hukou, housing, subsidy, funding, training, workstation, service or recruitment."
   category: String
   eligibility: String
   level: Level
   "Policies that set it up (ESTABLISHES incoming)."
-  establishedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  establishedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Its basis (DERIVED_FROM outgoing)."
-  derivedFrom(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  derivedFrom(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "What it is part of (PART_OF outgoing)."
-  partOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  partOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Policies it implements (IMPLEMENTS outgoing)."
-  implements(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  implements(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Groups, industries or enterprises it is aimed at (TARGETS outgoing)."
-  targets(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  targets(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "What it supports (SUPPORTS outgoing)."
-  supports(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  supports(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Older versions it changes (AMENDS outgoing)."
-  amends(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  amends(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Older versions it replaces (SUPERSEDES outgoing)."
-  supersedes(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  supersedes(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Newer versions that change it (AMENDS incoming)."
-  amendedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  amendedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Newer versions that replace it (SUPERSEDES incoming)."
-  supersededBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  supersededBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
 }
 
 "A government body, institute, university, fund manager or exchange."
@@ -4780,25 +4785,25 @@ type Organization implements Node {
   stipInstruments: [String!]!
   stipTargetGroups: [String!]!
   properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
   "government, party, institute, university, fund-manager, exchange, association, incubator, financial, service-center or other."
   orgType: String
   level: Level
   "What it issued (ISSUED_BY incoming)."
-  issued(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  issued(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Programs, places and platforms it runs (OPERATES outgoing)."
-  operates(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  operates(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Alliances it is a member of (MEMBER_OF outgoing)."
-  memberOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  memberOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Programs it takes part in (PARTICIPATES_IN outgoing)."
-  participatesIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  participatesIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "What it invests in (INVESTS_IN outgoing)."
-  investments(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  investments(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Enterprises and organisations it brought in (INTRODUCED outgoing)."
-  introduced(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  introduced(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Places it is in (LOCATED_IN outgoing)."
-  locatedIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  locatedIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
 }
 
 "A park, district or zone."
@@ -4819,17 +4824,17 @@ type Place implements Node {
   stipInstruments: [String!]!
   stipTargetGroups: [String!]!
   properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
   "country, city, district, street, park, zone or building."
   placeType: String
   level: Level
   "What is located in it (LOCATED_IN incoming)."
-  contains(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  contains(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Who runs it (OPERATES incoming)."
-  operators(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  operators(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Enterprises and organisations it brought in (INTRODUCED outgoing)."
-  introduced(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  introduced(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
 }
 
 "A sector: 人工智能, 金融科技, 数字经济 …"
@@ -4850,16 +4855,16 @@ type Industry implements Node {
   stipInstruments: [String!]!
   stipTargetGroups: [String!]!
   properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
   "Enterprises, programs and policies in this industry (IN_INDUSTRY incoming)."
-  members(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  members(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "What supports it (SUPPORTS incoming)."
-  supportedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  supportedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Measures, programs and policies aimed at it (TARGETS incoming)."
-  targetedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  targetedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Who invests in it (INVESTS_IN incoming)."
-  investors(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  investors(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
 }
 
 "A named signer or proposer."
@@ -4880,13 +4885,13 @@ type Person implements Node {
   stipInstruments: [String!]!
   stipTargetGroups: [String!]!
   properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
   role: String
   "Documents this person proposed (PROPOSED_BY incoming)."
-  proposed(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  proposed(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Documents this person signed (SIGNED_BY incoming)."
-  signed(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  signed(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
 }
 
 "A source text."
@@ -4907,8 +4912,8 @@ type Document implements Node {
   stipInstruments: [String!]!
   stipTargetGroups: [String!]!
   properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
   title: String
   number: String
   issuer: String
@@ -4920,17 +4925,17 @@ type Document implements Node {
   path: String
   level: Level
   "Entities this document mentions (MENTIONED_IN incoming)."
-  mentions(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  mentions(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Bodies that issued it (ISSUED_BY outgoing)."
-  issuedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  issuedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "The proposal it answers (RESPONDS_TO outgoing)."
-  respondsTo(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  respondsTo(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Replies to it (RESPONDS_TO incoming)."
-  responses(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  responses(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Who proposed it (PROPOSED_BY outgoing)."
-  proposedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  proposedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Who signed it (SIGNED_BY outgoing)."
-  signedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
+  signedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
 }
 `, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `# policygraph GraphQL API.
@@ -5108,12 +5113,12 @@ interface Node {
 
 "Where a fact comes from: a span of a document's normalised text."
 type Provenance {
-  document: Document!
+  document: Document! @goField(forceResolver: true)
   documentId: ID!
   "Paragraph index in the normalised text, 0-based."
   passage: Int
   "1-based page of the passage in the source PDF; null for formats without pages."
-  page: Int
+  page: Int @goField(forceResolver: true)
   "Rune offset in the normalised text."
   start: Int
   "Rune offset, exclusive."
