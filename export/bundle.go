@@ -15,8 +15,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/policygraph/policygraph/bundle"
 	"github.com/policygraph/policygraph/fault"
-	"github.com/policygraph/policygraph/ingest"
 	"github.com/policygraph/policygraph/model"
 	"github.com/policygraph/policygraph/store"
 	"github.com/policygraph/policygraph/textnorm"
@@ -49,9 +49,9 @@ var bundleExcludedEdgeProps = map[string]bool{
 
 // docBundle collects the facts one document states.
 type docBundle struct {
-	entities   []ingest.EntitySpec
-	relations  []ingest.RelationSpec
-	quantities []ingest.QuantitySpec
+	entities   []bundle.EntitySpec
+	relations  []bundle.RelationSpec
+	quantities []bundle.QuantitySpec
 }
 
 // bundleSet groups every fact of a graph by the documents its provenance names.
@@ -75,7 +75,7 @@ type anchorGroup struct {
 	doc     string
 	method  string
 	conf    float64
-	anchors ingest.Anchors
+	anchors bundle.Anchors
 }
 
 // groupSources splits provenance records by (document, method, confidence), in order.
@@ -91,7 +91,7 @@ func groupSources(ps []model.Provenance) []anchorGroup {
 			out = append(out, anchorGroup{doc: p.DocumentID, method: p.Method, conf: p.Confidence})
 		}
 		start, end := p.Start, p.End
-		out[i].anchors = append(out[i].anchors, ingest.Anchor{Text: p.Quote, Start: &start, End: &end})
+		out[i].anchors = append(out[i].anchors, bundle.Anchor{Text: p.Quote, Start: &start, End: &end})
 	}
 	return out
 }
@@ -153,7 +153,7 @@ func (bs *bundleSet) addNode(n node) {
 			}
 			own++
 			method, conf := methodConf(g.method, g.conf)
-			bs.doc(g.doc).entities = append(bs.doc(g.doc).entities, ingest.EntitySpec{
+			bs.doc(g.doc).entities = append(bs.doc(g.doc).entities, bundle.EntitySpec{
 				ID: n.ID, Kind: string(n.Kind), Name: n.Name, Aliases: n.Aliases,
 				Props: entityProps(n.Kind, n.Props), Anchor: g.anchors, Method: method, Confidence: conf,
 			})
@@ -175,7 +175,7 @@ func (bs *bundleSet) addQuantity(q store.QuantityRecord) {
 	}
 	for _, g := range groups {
 		method, conf := methodConf(g.method, g.conf)
-		spec := ingest.QuantitySpec{
+		spec := bundle.QuantitySpec{
 			Of: q.Subject, What: q.What, Min: q.Min, Max: q.Max, Qualifier: q.Qualifier, AsOf: q.AsOf,
 			Anchor: g.anchors, Method: method, Confidence: conf,
 		}
@@ -211,7 +211,7 @@ func (bs *bundleSet) addEdge(e store.Edge) {
 	}
 	for _, g := range groups {
 		method, conf := methodConf(g.method, g.conf)
-		bs.doc(g.doc).relations = append(bs.doc(g.doc).relations, ingest.RelationSpec{
+		bs.doc(g.doc).relations = append(bs.doc(g.doc).relations, bundle.RelationSpec{
 			Type: string(e.Type), From: e.From, To: e.To, Props: props, Anchor: g.anchors, Method: method, Confidence: conf,
 		})
 	}
@@ -412,9 +412,9 @@ func writeDocBundle(out sink, stem string, dn store.Node, d *docBundle, passages
 		}
 		return a.What < b.What
 	})
-	b := ingest.Bundle{
-		SchemaVersion: ingest.SchemaVersion,
-		Document: ingest.DocumentSpec{
+	b := bundle.Bundle{
+		SchemaVersion: bundle.SchemaVersion,
+		Document: bundle.DocumentSpec{
 			ID: dn.ID, Path: stem + ".txt", Title: dn.Name,
 			Props: entityProps(model.KindDocument, dn.Props, "sha256", "path"),
 		},
