@@ -1,6 +1,12 @@
 package bundle
 
-import "gopkg.in/yaml.v3"
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
 
 // SchemaVersion is the curated bundle schema version this build reads and writes.
 const SchemaVersion = 1
@@ -124,3 +130,23 @@ func (b *Bundle) WithSource(name string) *Bundle {
 
 // File is the path the bundle was read from (or stands for), for error messages.
 func (b *Bundle) File() string { return b.file }
+
+// Encode writes b as YAML (two-space indent) to w, after header written as # comment lines.
+// Every writer of bundle files (the exporter, the synthetic corpus) goes through it, so their
+// files have the shape Parse reads.
+func Encode(w io.Writer, header string, b *Bundle) error {
+	for _, line := range strings.Split(header, "\n") {
+		if line == "" {
+			continue
+		}
+		if _, err := fmt.Fprintf(w, "# %s\n", line); err != nil {
+			return err
+		}
+	}
+	enc := yaml.NewEncoder(w)
+	enc.SetIndent(2)
+	if err := enc.Encode(b); err != nil {
+		return fmt.Errorf("bundle %s: %w", b.Document.ID, err)
+	}
+	return enc.Close()
+}

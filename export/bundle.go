@@ -13,8 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/policygraph/policygraph/bundle"
 	"github.com/policygraph/policygraph/fault"
 	"github.com/policygraph/policygraph/model"
@@ -421,15 +419,10 @@ func writeDocBundle(out sink, stem string, dn store.Node, d *docBundle, passages
 		Entities: d.entities, Relations: d.relations, Quantities: d.quantities,
 	}
 	var buf bytes.Buffer
-	fmt.Fprintf(&buf, "# Curated bundle exported by policygraph from the graph (document %s).\n", dn.ID)
-	fmt.Fprintf(&buf, "# Anchors are spans of %s.txt, the document's normalised text; ingest checks each quote.\n", stem)
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(b); err != nil {
+	header := fmt.Sprintf("Curated bundle exported by policygraph from the graph (document %s).\n"+
+		"Anchors are spans of %s.txt, the document's normalised text; ingest checks each quote.", dn.ID, stem)
+	if err := bundle.Encode(&buf, header, &b); err != nil {
 		return fmt.Errorf("document %s: %w", dn.ID, err)
-	}
-	if err := enc.Close(); err != nil {
-		return err
 	}
 	w, err := out.create(stem + ".yaml")
 	if err != nil {
