@@ -177,6 +177,7 @@ func columns(page string) string {
 		kind        byte // 's' split, 'l' left only, 'r' right only, 'b' blank, 'f' full width, 't' table row
 		left, right string
 		full        bool // a split line whose left part fills its column
+		at          int  // rune column where the right part starts
 	}
 	cuts := make([]cut, len(lines))
 	for i, l := range lines {
@@ -190,7 +191,7 @@ func columns(page string) string {
 			cuts[i] = cut{kind: 'b'}
 			continue
 		case lead*10 >= w*4:
-			cuts[i] = cut{kind: 'r', right: string(r[lead:])}
+			cuts[i] = cut{kind: 'r', right: string(r[lead:]), at: lead}
 			continue
 		case len(r)*10 <= w*6:
 			cuts[i] = cut{kind: 'l', left: string(r)}
@@ -226,7 +227,7 @@ func columns(page string) string {
 			continue
 		}
 		if len(gaps) == 1 && gaps[0][1]*20 >= w*7 && gaps[0][1]*20 <= w*15 {
-			cuts[i] = cut{kind: 's', left: string(r[:gaps[0][0]]), right: string(r[gaps[0][1]:]), full: gaps[0][0]*10 >= w*3}
+			cuts[i] = cut{kind: 's', left: string(r[:gaps[0][0]]), right: string(r[gaps[0][1]:]), full: gaps[0][0]*10 >= w*3, at: gaps[0][1]}
 		}
 	}
 	var out []string
@@ -247,6 +248,20 @@ func columns(page string) string {
 			}
 			return
 		}
+		// The right column starts where most of its lines start; a line starting further
+		// right is a paragraph's indented first line.
+		starts := map[int]int{}
+		for _, i := range block {
+			if c := cuts[i]; c.kind == 's' || c.kind == 'r' {
+				starts[c.at]++
+			}
+		}
+		col, most := 0, 0
+		for at, n := range starts {
+			if n > most || n == most && at < col {
+				col, most = at, n
+			}
+		}
 		var left, right []string
 		for _, i := range block {
 			c := cuts[i]
@@ -254,6 +269,9 @@ func columns(page string) string {
 				left = append(left, c.left)
 			}
 			if c.kind == 's' || c.kind == 'r' {
+				if c.at > col {
+					c.right = "  " + c.right
+				}
 				right = append(right, c.right)
 			}
 		}
@@ -281,8 +299,8 @@ func columns(page string) string {
 	return strings.Join(out, "\n")
 }
 
-// columnParagraphs joins the lines of one column into paragraphs, one per line, a blank line
-// after each: the page's text width does not apply to a column, so textnorm could not tell
+// columnParagraphs joins the lines of one column into paragraphs, one per line (textnorm
+// takes a line far longer than the text width for a paragraph): the page's text width does not apply to a column, so textnorm could not tell
 // a column's full lines from short ones. A line continues the one before unless that one is
 // more than two characters short of the column's width (the 75th percentile of its line
 // widths) or this one is indented.
@@ -302,7 +320,7 @@ func columnParagraphs(lines []string) []string {
 	var cur strings.Builder
 	end := func() {
 		if cur.Len() > 0 {
-			out = append(out, cur.String(), "")
+			out = append(out, cur.String())
 			cur.Reset()
 		}
 	}
