@@ -15,8 +15,27 @@ import (
 )
 
 // readPDF reads a PDF's text layer with poppler's pdftotext (a subprocess; poppler-data
-// decodes CJK fonts without a ToUnicode map). Measured on the Changning reply printed by
-// Chromium (8 pages, 1.0 MB): pdftotext 0.15 s wall, correct CJK and reading order.
+// decodes CJK fonts without a ToUnicode map).
+//
+// The extractor was chosen by measurement (bench/pdfx, its own module so that the losers
+// are no dependency: cd bench/pdfx && go run . KNOWN.txt FILE.pdf). Character error rate
+// against the known text (whitespace ignored; the known text has no running header or page
+// number, so 0.031 on the notice is its header and footer), wall time on a loaded 2-core
+// machine:
+//
+//	fixture (producer)                  pdftotext -layout  pdftotext (raw)   ledongthuc/pdf   go-pdfium v1.21.5 (wasm)
+//	notice: 2 pp, 2 columns (LibreOffice) 0.496*  68 ms    0.031  19 ms      0.031   3 ms     0.031 (+10–25 s start)
+//	columns: CSS columns (Chromium)     0.763*  104 ms     0.000  45 ms      0.997  12 ms     0.000 (+ start)
+//	Changning reply, 7 pp (Chromium)    0.000  375 ms      0.000 401 ms      0.962 166 ms     0.000 (+ start)
+//	peak RSS                            13 MB (pdftotext)                    163 MB (go run)   327 MB (wazero + PDFium)
+//	install weight                      poppler-utils 0.7 MB + libpoppler126 4.6 MB + poppler-data 13 MB installed
+//	                                                                         pure Go, small   +15.9 MB binary (PDFium .wasm)
+//
+// * -layout lays the columns side by side (the rate counts that as wrong order); readPDF
+// puts them back (columns below), so its goldens read them in order. ledongthuc/pdf cannot
+// decode Chromium's Identity-H CJK fonts (its text is garbage); go-pdfium reads as well as
+// pdftotext but compiles PDFium's WebAssembly at every process start (10–25 s here) and
+// holds 300 MB. Decision: pdftotext, with -layout for the reason below.
 // -layout because the default mode joins "10-" + "40" across a line break into "1040"
 // (dehyphenation); -layout keeps the hyphen but lays two columns side by side.
 // Running headers and footers (the first or last line of a page repeated, digits aside, on
