@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/policygraph/policygraph/bundle"
 	"github.com/policygraph/policygraph/extract"
 	"github.com/policygraph/policygraph/ingest"
 	"github.com/policygraph/policygraph/model"
@@ -72,8 +73,8 @@ func ingestOne(ctx context.Context, w ingest.Writer, dir, name string, gz *extra
 		return outcome{name, "failed", err.Error()}, ingest.Report{}
 	}
 	// document.path is read inside the bundle's folder: the bundle stands beside the file.
-	b := res.Bundle(ingest.DocumentSpec{Path: filepath.Base(path), Title: title, Props: map[string]any{"docType": docType(title)}})
-	rep, err := ingest.RunBundles(ctx, w, []*ingest.Bundle{b.WithSource(path)}, opts)
+	b := res.Bundle(bundle.DocumentSpec{Path: filepath.Base(path), Title: title, Props: map[string]any{"docType": docType(title)}})
+	rep, err := ingest.RunBundles(ctx, w, []*bundle.Bundle{b.WithSource(path)}, opts)
 	if err != nil {
 		msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; ")
 		return outcome{name, "failed", strings.ReplaceAll(msg, path+":", "")}, ingest.Report{}

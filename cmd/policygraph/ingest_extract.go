@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/policygraph/policygraph/bundle"
 	"github.com/policygraph/policygraph/extract"
 	"github.com/policygraph/policygraph/ingest"
 	"github.com/policygraph/policygraph/model"
@@ -15,8 +16,8 @@ import (
 // extractBundles runs the extractor over raw texts and returns one bundle per file, ready
 // for ingest: every fact keeps its rule:NAME method and confidence. Names of gz are
 // recognised as known entities.
-func extractBundles(ctx context.Context, files []string, gz *extract.Gazetteer) ([]*ingest.Bundle, error) {
-	var out []*ingest.Bundle
+func extractBundles(ctx context.Context, files []string, gz *extract.Gazetteer) ([]*bundle.Bundle, error) {
+	var out []*bundle.Bundle
 	for _, f := range files {
 		abs, err := filepath.Abs(f)
 		if err != nil {
@@ -29,7 +30,7 @@ func extractBundles(ctx context.Context, files []string, gz *extract.Gazetteer) 
 		title := documentTitle(src, abs)
 		// document.path is read inside the bundle's folder (safepath): name the text by its
 		// base name, beside the (virtual) bundle file.
-		spec := ingest.DocumentSpec{Path: filepath.Base(abs), Title: title}
+		spec := bundle.DocumentSpec{Path: filepath.Base(abs), Title: title}
 		docID := model.EntityID(model.KindDocument, title)
 		res, err := extract.Extract(ctx, docID, src.Doc, extract.Options{Gazetteer: gz})
 		if err != nil {

@@ -13,7 +13,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
-	"github.com/policygraph/policygraph/graph/model"
+	"github.com/policygraph/policygraph/graph/gqlmodel"
 	"github.com/policygraph/policygraph/graph/scalar"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -45,7 +45,7 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
-	RequiresRole func(ctx context.Context, obj any, next graphql.Resolver, role model.Role) (res any, err error)
+	RequiresRole func(ctx context.Context, obj any, next graphql.Resolver, role gqlmodel.Role) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -54,27 +54,27 @@ type ComplexityRoot struct {
 		Conditions       func(childComplexity int) int
 		Confidence       func(childComplexity int) int
 		Description      func(childComplexity int) int
-		EstablishedBy    func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		EstablishedBy    func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		FoundedOn        func(childComplexity int) int
 		ID               func(childComplexity int) int
 		Kind             func(childComplexity int) int
 		Level            func(childComplexity int) int
-		LocatedIn        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		LocatedIn        func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		MemberCount      func(childComplexity int) int
-		Members          func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Members          func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
-		Operators        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Operators        func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Properties       func(childComplexity int) int
 		Quantities       func(childComplexity int, includeRetracted *bool) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
+		Relations        func(childComplexity int, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
 		Review           func(childComplexity int) int
 		Sources          func(childComplexity int) int
 		StipInstruments  func(childComplexity int) int
 		StipTargetGroups func(childComplexity int) int
-		SupportedBy      func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		SupportedBy      func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 	}
 
 	AuditConnection struct {
@@ -150,27 +150,27 @@ type ComplexityRoot struct {
 		Description      func(childComplexity int) int
 		DocType          func(childComplexity int) int
 		ID               func(childComplexity int) int
-		IssuedBy         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		IssuedBy         func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Issuer           func(childComplexity int) int
 		Kind             func(childComplexity int) int
 		Level            func(childComplexity int) int
-		Mentions         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Mentions         func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
 		Number           func(childComplexity int) int
 		Path             func(childComplexity int) int
 		Properties       func(childComplexity int) int
-		ProposedBy       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		ProposedBy       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Quantities       func(childComplexity int, includeRetracted *bool) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
-		RespondsTo       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Responses        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Relations        func(childComplexity int, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) int
+		RespondsTo       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Responses        func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Result           func(childComplexity int) int
 		Retracted        func(childComplexity int) int
 		Review           func(childComplexity int) int
 		Sha256           func(childComplexity int) int
-		SignedBy         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		SignedBy         func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Sources          func(childComplexity int) int
 		StipInstruments  func(childComplexity int) int
 		StipTargetGroups func(childComplexity int) int
@@ -183,33 +183,33 @@ type ComplexityRoot struct {
 		Confidence       func(childComplexity int) int
 		Description      func(childComplexity int) int
 		ID               func(childComplexity int) int
-		Industries       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Industries       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		IndustryNames    func(childComplexity int) int
-		IntroducedBy     func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Investments      func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Investors        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		IntroducedBy     func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Investments      func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Investors        func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Kind             func(childComplexity int) int
 		LegalName        func(childComplexity int) int
 		Listed           func(childComplexity int) int
-		LocatedIn        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		MemberOf         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		LocatedIn        func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		MemberOf         func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
-		Operates         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		ParticipatesIn   func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Operates         func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		ParticipatesIn   func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Properties       func(childComplexity int) int
 		Quantities       func(childComplexity int, includeRetracted *bool) int
-		RecognizedBy     func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
+		RecognizedBy     func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Relations        func(childComplexity int, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
 		Review           func(childComplexity int) int
 		Role             func(childComplexity int) int
 		Sources          func(childComplexity int) int
 		StipInstruments  func(childComplexity int) int
 		StipTargetGroups func(childComplexity int) int
-		SupportedBy      func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		TargetedBy       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		SupportedBy      func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		TargetedBy       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 	}
 
 	GraphEdge struct {
@@ -255,22 +255,22 @@ type ComplexityRoot struct {
 		Confidence       func(childComplexity int) int
 		Description      func(childComplexity int) int
 		ID               func(childComplexity int) int
-		Investors        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Investors        func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Kind             func(childComplexity int) int
-		Members          func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Members          func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
 		Properties       func(childComplexity int) int
 		Quantities       func(childComplexity int, includeRetracted *bool) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
+		Relations        func(childComplexity int, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
 		Review           func(childComplexity int) int
 		Sources          func(childComplexity int) int
 		StipInstruments  func(childComplexity int) int
 		StipTargetGroups func(childComplexity int) int
-		SupportedBy      func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		TargetedBy       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		SupportedBy      func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		TargetedBy       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 	}
 
 	IngestResult struct {
@@ -301,14 +301,14 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddQuantity     func(childComplexity int, input model.QuantityInput) int
-		AddRelation     func(childComplexity int, input model.RelationInput) int
-		IngestDocument  func(childComplexity int, input model.IngestInput) int
+		AddQuantity     func(childComplexity int, input gqlmodel.QuantityInput) int
+		AddRelation     func(childComplexity int, input gqlmodel.RelationInput) int
+		IngestDocument  func(childComplexity int, input gqlmodel.IngestInput) int
 		MarkReviewed    func(childComplexity int, id string, note *string) int
 		MergeEntities   func(childComplexity int, keepID string, mergeID string, reason *string) int
 		RetractQuantity func(childComplexity int, id string, reason *string) int
 		RetractRelation func(childComplexity int, id string, reason *string) int
-		UpsertEntity    func(childComplexity int, input model.EntityInput) int
+		UpsertEntity    func(childComplexity int, input gqlmodel.EntityInput) int
 	}
 
 	NodeConnection struct {
@@ -328,22 +328,22 @@ type ComplexityRoot struct {
 		Confidence       func(childComplexity int) int
 		Description      func(childComplexity int) int
 		ID               func(childComplexity int) int
-		Introduced       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Investments      func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Issued           func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Introduced       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Investments      func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Issued           func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Kind             func(childComplexity int) int
 		Level            func(childComplexity int) int
-		LocatedIn        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		MemberOf         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		LocatedIn        func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		MemberOf         func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
-		Operates         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Operates         func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		OrgType          func(childComplexity int) int
-		ParticipatesIn   func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		ParticipatesIn   func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Properties       func(childComplexity int) int
 		Quantities       func(childComplexity int, includeRetracted *bool) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
+		Relations        func(childComplexity int, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
 		Review           func(childComplexity int) int
 		Sources          func(childComplexity int) int
@@ -369,13 +369,13 @@ type ComplexityRoot struct {
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
 		Properties       func(childComplexity int) int
-		Proposed         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Proposed         func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Quantities       func(childComplexity int, includeRetracted *bool) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
+		Relations        func(childComplexity int, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
 		Review           func(childComplexity int) int
 		Role             func(childComplexity int) int
-		Signed           func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Signed           func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Sources          func(childComplexity int) int
 		StipInstruments  func(childComplexity int) int
 		StipTargetGroups func(childComplexity int) int
@@ -385,20 +385,20 @@ type ComplexityRoot struct {
 		Aliases          func(childComplexity int) int
 		Conditions       func(childComplexity int) int
 		Confidence       func(childComplexity int) int
-		Contains         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Contains         func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Description      func(childComplexity int) int
 		ID               func(childComplexity int) int
-		Introduced       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Introduced       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Kind             func(childComplexity int) int
 		Level            func(childComplexity int) int
 		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
-		Operators        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Operators        func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		PlaceType        func(childComplexity int) int
 		Properties       func(childComplexity int) int
 		Quantities       func(childComplexity int, includeRetracted *bool) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
+		Relations        func(childComplexity int, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
 		Review           func(childComplexity int) int
 		Sources          func(childComplexity int) int
@@ -408,45 +408,45 @@ type ComplexityRoot struct {
 
 	Policy struct {
 		Aliases          func(childComplexity int) int
-		AmendedBy        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Amends           func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		AmendedBy        func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Amends           func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Conditions       func(childComplexity int) int
 		Confidence       func(childComplexity int) int
-		Derivations      func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		DerivedFrom      func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Derivations      func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		DerivedFrom      func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Description      func(childComplexity int) int
 		DocNumber        func(childComplexity int) int
 		EffectiveFrom    func(childComplexity int) int
 		EffectiveTo      func(childComplexity int) int
-		Establishes      func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Establishes      func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		ID               func(childComplexity int) int
-		ImplementedBy    func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Implements       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Industries       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		IssuedBy         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		ImplementedBy    func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Implements       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Industries       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		IssuedBy         func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		IssuedOn         func(childComplexity int) int
 		Kind             func(childComplexity int) int
 		Level            func(childComplexity int) int
 		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
-		PartOf           func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Parts            func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		PartOf           func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Parts            func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		PolicyType       func(childComplexity int) int
 		Properties       func(childComplexity int) int
 		Quantities       func(childComplexity int, includeRetracted *bool) int
-		Recognizes       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
+		Recognizes       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Relations        func(childComplexity int, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
 		Review           func(childComplexity int) int
 		Sources          func(childComplexity int) int
 		Status           func(childComplexity int) int
 		StipInstruments  func(childComplexity int) int
 		StipTargetGroups func(childComplexity int) int
-		SupersededBy     func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Supersedes       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Supports         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Targets          func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		SupersededBy     func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Supersedes       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Supports         func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Targets          func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Title            func(childComplexity int) int
 		Version          func(childComplexity int) int
 	}
@@ -467,24 +467,24 @@ type ComplexityRoot struct {
 		Conditions       func(childComplexity int) int
 		Confidence       func(childComplexity int) int
 		Description      func(childComplexity int) int
-		EstablishedBy    func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		EstablishedBy    func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		ID               func(childComplexity int) int
-		Implements       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Industries       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Implements       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Industries       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Kind             func(childComplexity int) int
 		Level            func(childComplexity int) int
-		LocatedIn        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		LocatedIn        func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
-		Operators        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		PartOf           func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Participants     func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Parts            func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Operators        func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		PartOf           func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Participants     func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Parts            func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		ProgramType      func(childComplexity int) int
 		Properties       func(childComplexity int) int
 		Quantities       func(childComplexity int, includeRetracted *bool) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
+		Relations        func(childComplexity int, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
 		Review           func(childComplexity int) int
 		Scope            func(childComplexity int) int
@@ -493,9 +493,9 @@ type ComplexityRoot struct {
 		Status           func(childComplexity int) int
 		StipInstruments  func(childComplexity int) int
 		StipTargetGroups func(childComplexity int) int
-		SupportedBy      func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Supports         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Targets          func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		SupportedBy      func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Supports         func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Targets          func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 	}
 
 	Provenance struct {
@@ -531,13 +531,13 @@ type ComplexityRoot struct {
 		AuditTrail             func(childComplexity int, targetID *string, first *int, after *string) int
 		Conflicts              func(childComplexity int, targetID *string, documentID *string, first *int) int
 		EnterprisesSupportedBy func(childComplexity int, policyID string, maxHops *int, first *int) int
-		Lineage                func(childComplexity int, id string, direction *model.Direction, maxDepth *int) int
-		MatchPolicies          func(childComplexity int, enterprise *model.EnterpriseProfile, person *model.PersonProfile, enterpriseID *string, first *int) int
-		Neighborhood           func(childComplexity int, id string, depth *int, kinds []model.NodeKind, limit *int, includeRetracted *bool) int
+		Lineage                func(childComplexity int, id string, direction *gqlmodel.Direction, maxDepth *int) int
+		MatchPolicies          func(childComplexity int, enterprise *gqlmodel.EnterpriseProfile, person *gqlmodel.PersonProfile, enterpriseID *string, first *int) int
+		Neighborhood           func(childComplexity int, id string, depth *int, kinds []gqlmodel.NodeKind, limit *int, includeRetracted *bool) int
 		Node                   func(childComplexity int, id string, includeRetracted *bool) int
-		Nodes                  func(childComplexity int, kind *model.NodeKind, first *int, after *string) int
+		Nodes                  func(childComplexity int, kind *gqlmodel.NodeKind, first *int, after *string) int
 		PoliciesSupporting     func(childComplexity int, enterpriseID string, maxHops *int, first *int) int
-		Search                 func(childComplexity int, text string, kinds []model.NodeKind, first *int) int
+		Search                 func(childComplexity int, text string, kinds []gqlmodel.NodeKind, first *int) int
 		ShortestPath           func(childComplexity int, fromID string, toID string, maxHops *int) int
 		Stats                  func(childComplexity int) int
 	}
@@ -584,35 +584,35 @@ type ComplexityRoot struct {
 
 	TalentMeasure struct {
 		Aliases          func(childComplexity int) int
-		AmendedBy        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Amends           func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		AmendedBy        func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Amends           func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Category         func(childComplexity int) int
 		Conditions       func(childComplexity int) int
 		Confidence       func(childComplexity int) int
-		DerivedFrom      func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		DerivedFrom      func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Description      func(childComplexity int) int
 		Eligibility      func(childComplexity int) int
-		EstablishedBy    func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		EstablishedBy    func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		ID               func(childComplexity int) int
-		Implements       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Implements       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Kind             func(childComplexity int) int
 		Level            func(childComplexity int) int
 		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
-		PartOf           func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		PartOf           func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Properties       func(childComplexity int) int
 		Quantities       func(childComplexity int, includeRetracted *bool) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
+		Relations        func(childComplexity int, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
 		Review           func(childComplexity int) int
 		Sources          func(childComplexity int) int
 		StipInstruments  func(childComplexity int) int
 		StipTargetGroups func(childComplexity int) int
-		SupersededBy     func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Supersedes       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Supports         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Targets          func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		SupersededBy     func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Supersedes       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Supports         func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Targets          func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 	}
 }
 
@@ -621,167 +621,167 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type AllianceResolver interface {
-	Quantities(ctx context.Context, obj *model.Alliance, includeRetracted *bool) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Alliance, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *gqlmodel.Alliance, includeRetracted *bool) ([]*gqlmodel.Quantity, error)
+	Relations(ctx context.Context, obj *gqlmodel.Alliance, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) (*gqlmodel.RelationConnection, error)
 
-	Members(ctx context.Context, obj *model.Alliance, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Operators(ctx context.Context, obj *model.Alliance, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	SupportedBy(ctx context.Context, obj *model.Alliance, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	EstablishedBy(ctx context.Context, obj *model.Alliance, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	LocatedIn(ctx context.Context, obj *model.Alliance, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Conditions(ctx context.Context, obj *model.Alliance) ([]*model.Condition, error)
+	Members(ctx context.Context, obj *gqlmodel.Alliance, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Operators(ctx context.Context, obj *gqlmodel.Alliance, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	SupportedBy(ctx context.Context, obj *gqlmodel.Alliance, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	EstablishedBy(ctx context.Context, obj *gqlmodel.Alliance, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	LocatedIn(ctx context.Context, obj *gqlmodel.Alliance, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Conditions(ctx context.Context, obj *gqlmodel.Alliance) ([]*gqlmodel.Condition, error)
 }
 type DocumentResolver interface {
-	Quantities(ctx context.Context, obj *model.Document, includeRetracted *bool) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Document, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *gqlmodel.Document, includeRetracted *bool) ([]*gqlmodel.Quantity, error)
+	Relations(ctx context.Context, obj *gqlmodel.Document, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) (*gqlmodel.RelationConnection, error)
 
-	Mentions(ctx context.Context, obj *model.Document, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	IssuedBy(ctx context.Context, obj *model.Document, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	RespondsTo(ctx context.Context, obj *model.Document, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Responses(ctx context.Context, obj *model.Document, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	ProposedBy(ctx context.Context, obj *model.Document, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	SignedBy(ctx context.Context, obj *model.Document, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Conditions(ctx context.Context, obj *model.Document) ([]*model.Condition, error)
+	Mentions(ctx context.Context, obj *gqlmodel.Document, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	IssuedBy(ctx context.Context, obj *gqlmodel.Document, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	RespondsTo(ctx context.Context, obj *gqlmodel.Document, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Responses(ctx context.Context, obj *gqlmodel.Document, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	ProposedBy(ctx context.Context, obj *gqlmodel.Document, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	SignedBy(ctx context.Context, obj *gqlmodel.Document, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Conditions(ctx context.Context, obj *gqlmodel.Document) ([]*gqlmodel.Condition, error)
 }
 type EnterpriseResolver interface {
-	Quantities(ctx context.Context, obj *model.Enterprise, includeRetracted *bool) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Enterprise, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *gqlmodel.Enterprise, includeRetracted *bool) ([]*gqlmodel.Quantity, error)
+	Relations(ctx context.Context, obj *gqlmodel.Enterprise, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) (*gqlmodel.RelationConnection, error)
 
-	SupportedBy(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	RecognizedBy(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	ParticipatesIn(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Industries(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Investors(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Investments(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	MemberOf(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	LocatedIn(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	TargetedBy(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Operates(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	IntroducedBy(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Conditions(ctx context.Context, obj *model.Enterprise) ([]*model.Condition, error)
+	SupportedBy(ctx context.Context, obj *gqlmodel.Enterprise, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	RecognizedBy(ctx context.Context, obj *gqlmodel.Enterprise, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	ParticipatesIn(ctx context.Context, obj *gqlmodel.Enterprise, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Industries(ctx context.Context, obj *gqlmodel.Enterprise, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Investors(ctx context.Context, obj *gqlmodel.Enterprise, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Investments(ctx context.Context, obj *gqlmodel.Enterprise, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	MemberOf(ctx context.Context, obj *gqlmodel.Enterprise, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	LocatedIn(ctx context.Context, obj *gqlmodel.Enterprise, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	TargetedBy(ctx context.Context, obj *gqlmodel.Enterprise, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Operates(ctx context.Context, obj *gqlmodel.Enterprise, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	IntroducedBy(ctx context.Context, obj *gqlmodel.Enterprise, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Conditions(ctx context.Context, obj *gqlmodel.Enterprise) ([]*gqlmodel.Condition, error)
 }
 type IndustryResolver interface {
-	Quantities(ctx context.Context, obj *model.Industry, includeRetracted *bool) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Industry, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
-	Members(ctx context.Context, obj *model.Industry, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	SupportedBy(ctx context.Context, obj *model.Industry, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	TargetedBy(ctx context.Context, obj *model.Industry, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Investors(ctx context.Context, obj *model.Industry, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Conditions(ctx context.Context, obj *model.Industry) ([]*model.Condition, error)
+	Quantities(ctx context.Context, obj *gqlmodel.Industry, includeRetracted *bool) ([]*gqlmodel.Quantity, error)
+	Relations(ctx context.Context, obj *gqlmodel.Industry, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) (*gqlmodel.RelationConnection, error)
+	Members(ctx context.Context, obj *gqlmodel.Industry, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	SupportedBy(ctx context.Context, obj *gqlmodel.Industry, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	TargetedBy(ctx context.Context, obj *gqlmodel.Industry, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Investors(ctx context.Context, obj *gqlmodel.Industry, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Conditions(ctx context.Context, obj *gqlmodel.Industry) ([]*gqlmodel.Condition, error)
 }
 type MutationResolver interface {
-	UpsertEntity(ctx context.Context, input model.EntityInput) (model.Node, error)
-	AddRelation(ctx context.Context, input model.RelationInput) (*model.GraphEdge, error)
-	RetractRelation(ctx context.Context, id string, reason *string) (*model.GraphEdge, error)
-	AddQuantity(ctx context.Context, input model.QuantityInput) (*model.Quantity, error)
-	RetractQuantity(ctx context.Context, id string, reason *string) (*model.Quantity, error)
-	MarkReviewed(ctx context.Context, id string, note *string) (*model.ReviewResult, error)
-	MergeEntities(ctx context.Context, keepID string, mergeID string, reason *string) (*model.MergeResult, error)
-	IngestDocument(ctx context.Context, input model.IngestInput) (*model.IngestResult, error)
+	UpsertEntity(ctx context.Context, input gqlmodel.EntityInput) (gqlmodel.Node, error)
+	AddRelation(ctx context.Context, input gqlmodel.RelationInput) (*gqlmodel.GraphEdge, error)
+	RetractRelation(ctx context.Context, id string, reason *string) (*gqlmodel.GraphEdge, error)
+	AddQuantity(ctx context.Context, input gqlmodel.QuantityInput) (*gqlmodel.Quantity, error)
+	RetractQuantity(ctx context.Context, id string, reason *string) (*gqlmodel.Quantity, error)
+	MarkReviewed(ctx context.Context, id string, note *string) (*gqlmodel.ReviewResult, error)
+	MergeEntities(ctx context.Context, keepID string, mergeID string, reason *string) (*gqlmodel.MergeResult, error)
+	IngestDocument(ctx context.Context, input gqlmodel.IngestInput) (*gqlmodel.IngestResult, error)
 }
 type OrganizationResolver interface {
-	Quantities(ctx context.Context, obj *model.Organization, includeRetracted *bool) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Organization, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *gqlmodel.Organization, includeRetracted *bool) ([]*gqlmodel.Quantity, error)
+	Relations(ctx context.Context, obj *gqlmodel.Organization, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) (*gqlmodel.RelationConnection, error)
 
-	Issued(ctx context.Context, obj *model.Organization, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Operates(ctx context.Context, obj *model.Organization, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	MemberOf(ctx context.Context, obj *model.Organization, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	ParticipatesIn(ctx context.Context, obj *model.Organization, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Investments(ctx context.Context, obj *model.Organization, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Introduced(ctx context.Context, obj *model.Organization, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	LocatedIn(ctx context.Context, obj *model.Organization, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Conditions(ctx context.Context, obj *model.Organization) ([]*model.Condition, error)
+	Issued(ctx context.Context, obj *gqlmodel.Organization, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Operates(ctx context.Context, obj *gqlmodel.Organization, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	MemberOf(ctx context.Context, obj *gqlmodel.Organization, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	ParticipatesIn(ctx context.Context, obj *gqlmodel.Organization, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Investments(ctx context.Context, obj *gqlmodel.Organization, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Introduced(ctx context.Context, obj *gqlmodel.Organization, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	LocatedIn(ctx context.Context, obj *gqlmodel.Organization, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Conditions(ctx context.Context, obj *gqlmodel.Organization) ([]*gqlmodel.Condition, error)
 }
 type PersonResolver interface {
-	Quantities(ctx context.Context, obj *model.Person, includeRetracted *bool) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Person, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *gqlmodel.Person, includeRetracted *bool) ([]*gqlmodel.Quantity, error)
+	Relations(ctx context.Context, obj *gqlmodel.Person, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) (*gqlmodel.RelationConnection, error)
 
-	Proposed(ctx context.Context, obj *model.Person, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Signed(ctx context.Context, obj *model.Person, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Conditions(ctx context.Context, obj *model.Person) ([]*model.Condition, error)
+	Proposed(ctx context.Context, obj *gqlmodel.Person, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Signed(ctx context.Context, obj *gqlmodel.Person, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Conditions(ctx context.Context, obj *gqlmodel.Person) ([]*gqlmodel.Condition, error)
 }
 type PlaceResolver interface {
-	Quantities(ctx context.Context, obj *model.Place, includeRetracted *bool) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Place, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *gqlmodel.Place, includeRetracted *bool) ([]*gqlmodel.Quantity, error)
+	Relations(ctx context.Context, obj *gqlmodel.Place, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) (*gqlmodel.RelationConnection, error)
 
-	Contains(ctx context.Context, obj *model.Place, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Operators(ctx context.Context, obj *model.Place, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Introduced(ctx context.Context, obj *model.Place, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Conditions(ctx context.Context, obj *model.Place) ([]*model.Condition, error)
+	Contains(ctx context.Context, obj *gqlmodel.Place, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Operators(ctx context.Context, obj *gqlmodel.Place, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Introduced(ctx context.Context, obj *gqlmodel.Place, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Conditions(ctx context.Context, obj *gqlmodel.Place) ([]*gqlmodel.Condition, error)
 }
 type PolicyResolver interface {
-	Quantities(ctx context.Context, obj *model.Policy, includeRetracted *bool) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Policy, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *gqlmodel.Policy, includeRetracted *bool) ([]*gqlmodel.Quantity, error)
+	Relations(ctx context.Context, obj *gqlmodel.Policy, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) (*gqlmodel.RelationConnection, error)
 
-	Supports(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Recognizes(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Establishes(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	DerivedFrom(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Derivations(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	PartOf(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Parts(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Implements(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	ImplementedBy(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Amends(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Supersedes(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	AmendedBy(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	SupersededBy(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	IssuedBy(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Targets(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Industries(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Conditions(ctx context.Context, obj *model.Policy) ([]*model.Condition, error)
+	Supports(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Recognizes(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Establishes(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	DerivedFrom(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Derivations(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	PartOf(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Parts(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Implements(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	ImplementedBy(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Amends(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Supersedes(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	AmendedBy(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	SupersededBy(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	IssuedBy(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Targets(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Industries(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Conditions(ctx context.Context, obj *gqlmodel.Policy) ([]*gqlmodel.Condition, error)
 }
 type ProgramResolver interface {
-	Quantities(ctx context.Context, obj *model.Program, includeRetracted *bool) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Program, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *gqlmodel.Program, includeRetracted *bool) ([]*gqlmodel.Quantity, error)
+	Relations(ctx context.Context, obj *gqlmodel.Program, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) (*gqlmodel.RelationConnection, error)
 
-	Participants(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Operators(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	EstablishedBy(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Supports(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	SupportedBy(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Implements(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	PartOf(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Parts(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Targets(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Industries(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	LocatedIn(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Conditions(ctx context.Context, obj *model.Program) ([]*model.Condition, error)
+	Participants(ctx context.Context, obj *gqlmodel.Program, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Operators(ctx context.Context, obj *gqlmodel.Program, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	EstablishedBy(ctx context.Context, obj *gqlmodel.Program, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Supports(ctx context.Context, obj *gqlmodel.Program, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	SupportedBy(ctx context.Context, obj *gqlmodel.Program, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Implements(ctx context.Context, obj *gqlmodel.Program, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	PartOf(ctx context.Context, obj *gqlmodel.Program, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Parts(ctx context.Context, obj *gqlmodel.Program, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Targets(ctx context.Context, obj *gqlmodel.Program, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Industries(ctx context.Context, obj *gqlmodel.Program, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	LocatedIn(ctx context.Context, obj *gqlmodel.Program, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Conditions(ctx context.Context, obj *gqlmodel.Program) ([]*gqlmodel.Condition, error)
 }
 type ProvenanceResolver interface {
-	Document(ctx context.Context, obj *model.Provenance) (*model.Document, error)
+	Document(ctx context.Context, obj *gqlmodel.Provenance) (*gqlmodel.Document, error)
 
-	Page(ctx context.Context, obj *model.Provenance) (*int, error)
+	Page(ctx context.Context, obj *gqlmodel.Provenance) (*int, error)
 }
 type QueryResolver interface {
-	Node(ctx context.Context, id string, includeRetracted *bool) (model.Node, error)
-	Search(ctx context.Context, text string, kinds []model.NodeKind, first *int) ([]*model.SearchHit, error)
-	Nodes(ctx context.Context, kind *model.NodeKind, first *int, after *string) (*model.NodeConnection, error)
-	PoliciesSupporting(ctx context.Context, enterpriseID string, maxHops *int, first *int) ([]*model.SupportPath, error)
-	EnterprisesSupportedBy(ctx context.Context, policyID string, maxHops *int, first *int) ([]*model.SupportPath, error)
-	Lineage(ctx context.Context, id string, direction *model.Direction, maxDepth *int) (*model.GraphView, error)
-	Neighborhood(ctx context.Context, id string, depth *int, kinds []model.NodeKind, limit *int, includeRetracted *bool) (*model.GraphView, error)
-	ShortestPath(ctx context.Context, fromID string, toID string, maxHops *int) (*model.GraphView, error)
-	Stats(ctx context.Context) (*model.GraphStats, error)
-	AuditTrail(ctx context.Context, targetID *string, first *int, after *string) (*model.AuditConnection, error)
-	Conflicts(ctx context.Context, targetID *string, documentID *string, first *int) ([]*model.Conflict, error)
-	MatchPolicies(ctx context.Context, enterprise *model.EnterpriseProfile, person *model.PersonProfile, enterpriseID *string, first *int) ([]*model.PolicyMatch, error)
+	Node(ctx context.Context, id string, includeRetracted *bool) (gqlmodel.Node, error)
+	Nodes(ctx context.Context, kind *gqlmodel.NodeKind, first *int, after *string) (*gqlmodel.NodeConnection, error)
+	Stats(ctx context.Context) (*gqlmodel.GraphStats, error)
+	AuditTrail(ctx context.Context, targetID *string, first *int, after *string) (*gqlmodel.AuditConnection, error)
+	Conflicts(ctx context.Context, targetID *string, documentID *string, first *int) ([]*gqlmodel.Conflict, error)
+	MatchPolicies(ctx context.Context, enterprise *gqlmodel.EnterpriseProfile, person *gqlmodel.PersonProfile, enterpriseID *string, first *int) ([]*gqlmodel.PolicyMatch, error)
+	Lineage(ctx context.Context, id string, direction *gqlmodel.Direction, maxDepth *int) (*gqlmodel.GraphView, error)
+	Search(ctx context.Context, text string, kinds []gqlmodel.NodeKind, first *int) ([]*gqlmodel.SearchHit, error)
+	PoliciesSupporting(ctx context.Context, enterpriseID string, maxHops *int, first *int) ([]*gqlmodel.SupportPath, error)
+	EnterprisesSupportedBy(ctx context.Context, policyID string, maxHops *int, first *int) ([]*gqlmodel.SupportPath, error)
+	Neighborhood(ctx context.Context, id string, depth *int, kinds []gqlmodel.NodeKind, limit *int, includeRetracted *bool) (*gqlmodel.GraphView, error)
+	ShortestPath(ctx context.Context, fromID string, toID string, maxHops *int) (*gqlmodel.GraphView, error)
 }
 type TalentMeasureResolver interface {
-	Quantities(ctx context.Context, obj *model.TalentMeasure, includeRetracted *bool) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.TalentMeasure, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *gqlmodel.TalentMeasure, includeRetracted *bool) ([]*gqlmodel.Quantity, error)
+	Relations(ctx context.Context, obj *gqlmodel.TalentMeasure, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) (*gqlmodel.RelationConnection, error)
 
-	EstablishedBy(ctx context.Context, obj *model.TalentMeasure, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	DerivedFrom(ctx context.Context, obj *model.TalentMeasure, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	PartOf(ctx context.Context, obj *model.TalentMeasure, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Implements(ctx context.Context, obj *model.TalentMeasure, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Targets(ctx context.Context, obj *model.TalentMeasure, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Supports(ctx context.Context, obj *model.TalentMeasure, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Amends(ctx context.Context, obj *model.TalentMeasure, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Supersedes(ctx context.Context, obj *model.TalentMeasure, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	AmendedBy(ctx context.Context, obj *model.TalentMeasure, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	SupersededBy(ctx context.Context, obj *model.TalentMeasure, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Conditions(ctx context.Context, obj *model.TalentMeasure) ([]*model.Condition, error)
+	EstablishedBy(ctx context.Context, obj *gqlmodel.TalentMeasure, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	DerivedFrom(ctx context.Context, obj *gqlmodel.TalentMeasure, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	PartOf(ctx context.Context, obj *gqlmodel.TalentMeasure, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Implements(ctx context.Context, obj *gqlmodel.TalentMeasure, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Targets(ctx context.Context, obj *gqlmodel.TalentMeasure, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Supports(ctx context.Context, obj *gqlmodel.TalentMeasure, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Amends(ctx context.Context, obj *gqlmodel.TalentMeasure, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Supersedes(ctx context.Context, obj *gqlmodel.TalentMeasure, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	AmendedBy(ctx context.Context, obj *gqlmodel.TalentMeasure, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	SupersededBy(ctx context.Context, obj *gqlmodel.TalentMeasure, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Conditions(ctx context.Context, obj *gqlmodel.TalentMeasure) ([]*gqlmodel.Condition, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -836,7 +836,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Alliance.EstablishedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Alliance.EstablishedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Alliance.foundedOn":
 		if e.ComplexityRoot.Alliance.FoundedOn == nil {
 			break
@@ -871,7 +871,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Alliance.LocatedIn(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Alliance.LocatedIn(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Alliance.memberCount":
 		if e.ComplexityRoot.Alliance.MemberCount == nil {
 			break
@@ -888,7 +888,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Alliance.Members(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Alliance.Members(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Alliance.mergedInto":
 		if e.ComplexityRoot.Alliance.MergedInto == nil {
 			break
@@ -917,7 +917,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Alliance.Operators(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Alliance.Operators(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Alliance.properties":
 		if e.ComplexityRoot.Alliance.Properties == nil {
 			break
@@ -945,7 +945,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Alliance.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
+		return e.ComplexityRoot.Alliance.Relations(childComplexity, args["types"].([]gqlmodel.RelationType), args["direction"].(*gqlmodel.RelationDirection), args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Alliance.retracted":
 		if e.ComplexityRoot.Alliance.Retracted == nil {
 			break
@@ -986,7 +986,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Alliance.SupportedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Alliance.SupportedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 
 	case "AuditConnection.edges":
 		if e.ComplexityRoot.AuditConnection.Edges == nil {
@@ -1311,7 +1311,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Document.IssuedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Document.IssuedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Document.issuer":
 		if e.ComplexityRoot.Document.Issuer == nil {
 			break
@@ -1340,7 +1340,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Document.Mentions(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Document.Mentions(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Document.mergedInto":
 		if e.ComplexityRoot.Document.MergedInto == nil {
 			break
@@ -1387,7 +1387,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Document.ProposedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Document.ProposedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Document.quantities":
 		if e.ComplexityRoot.Document.Quantities == nil {
 			break
@@ -1409,7 +1409,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Document.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
+		return e.ComplexityRoot.Document.Relations(childComplexity, args["types"].([]gqlmodel.RelationType), args["direction"].(*gqlmodel.RelationDirection), args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Document.respondsTo":
 		if e.ComplexityRoot.Document.RespondsTo == nil {
 			break
@@ -1420,7 +1420,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Document.RespondsTo(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Document.RespondsTo(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Document.responses":
 		if e.ComplexityRoot.Document.Responses == nil {
 			break
@@ -1431,7 +1431,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Document.Responses(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Document.Responses(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Document.result":
 		if e.ComplexityRoot.Document.Result == nil {
 			break
@@ -1466,7 +1466,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Document.SignedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Document.SignedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Document.sources":
 		if e.ComplexityRoot.Document.Sources == nil {
 			break
@@ -1532,7 +1532,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Enterprise.Industries(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Enterprise.Industries(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Enterprise.industryNames":
 		if e.ComplexityRoot.Enterprise.IndustryNames == nil {
 			break
@@ -1549,7 +1549,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Enterprise.IntroducedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Enterprise.IntroducedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Enterprise.investments":
 		if e.ComplexityRoot.Enterprise.Investments == nil {
 			break
@@ -1560,7 +1560,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Enterprise.Investments(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Enterprise.Investments(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Enterprise.investors":
 		if e.ComplexityRoot.Enterprise.Investors == nil {
 			break
@@ -1571,7 +1571,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Enterprise.Investors(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Enterprise.Investors(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Enterprise.kind":
 		if e.ComplexityRoot.Enterprise.Kind == nil {
 			break
@@ -1600,7 +1600,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Enterprise.LocatedIn(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Enterprise.LocatedIn(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Enterprise.memberOf":
 		if e.ComplexityRoot.Enterprise.MemberOf == nil {
 			break
@@ -1611,7 +1611,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Enterprise.MemberOf(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Enterprise.MemberOf(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Enterprise.mergedInto":
 		if e.ComplexityRoot.Enterprise.MergedInto == nil {
 			break
@@ -1640,7 +1640,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Enterprise.Operates(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Enterprise.Operates(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Enterprise.participatesIn":
 		if e.ComplexityRoot.Enterprise.ParticipatesIn == nil {
 			break
@@ -1651,7 +1651,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Enterprise.ParticipatesIn(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Enterprise.ParticipatesIn(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Enterprise.properties":
 		if e.ComplexityRoot.Enterprise.Properties == nil {
 			break
@@ -1679,7 +1679,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Enterprise.RecognizedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Enterprise.RecognizedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Enterprise.relations":
 		if e.ComplexityRoot.Enterprise.Relations == nil {
 			break
@@ -1690,7 +1690,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Enterprise.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
+		return e.ComplexityRoot.Enterprise.Relations(childComplexity, args["types"].([]gqlmodel.RelationType), args["direction"].(*gqlmodel.RelationDirection), args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Enterprise.retracted":
 		if e.ComplexityRoot.Enterprise.Retracted == nil {
 			break
@@ -1737,7 +1737,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Enterprise.SupportedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Enterprise.SupportedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Enterprise.targetedBy":
 		if e.ComplexityRoot.Enterprise.TargetedBy == nil {
 			break
@@ -1748,7 +1748,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Enterprise.TargetedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Enterprise.TargetedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 
 	case "GraphEdge.confidence":
 		if e.ComplexityRoot.GraphEdge.Confidence == nil {
@@ -1944,7 +1944,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Industry.Investors(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Industry.Investors(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Industry.kind":
 		if e.ComplexityRoot.Industry.Kind == nil {
 			break
@@ -1961,7 +1961,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Industry.Members(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Industry.Members(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Industry.mergedInto":
 		if e.ComplexityRoot.Industry.MergedInto == nil {
 			break
@@ -2007,7 +2007,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Industry.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
+		return e.ComplexityRoot.Industry.Relations(childComplexity, args["types"].([]gqlmodel.RelationType), args["direction"].(*gqlmodel.RelationDirection), args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Industry.retracted":
 		if e.ComplexityRoot.Industry.Retracted == nil {
 			break
@@ -2048,7 +2048,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Industry.SupportedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Industry.SupportedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Industry.targetedBy":
 		if e.ComplexityRoot.Industry.TargetedBy == nil {
 			break
@@ -2059,7 +2059,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Industry.TargetedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Industry.TargetedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 
 	case "IngestResult.changes":
 		if e.ComplexityRoot.IngestResult.Changes == nil {
@@ -2165,7 +2165,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AddQuantity(childComplexity, args["input"].(model.QuantityInput)), true
+		return e.ComplexityRoot.Mutation.AddQuantity(childComplexity, args["input"].(gqlmodel.QuantityInput)), true
 	case "Mutation.addRelation":
 		if e.ComplexityRoot.Mutation.AddRelation == nil {
 			break
@@ -2176,7 +2176,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AddRelation(childComplexity, args["input"].(model.RelationInput)), true
+		return e.ComplexityRoot.Mutation.AddRelation(childComplexity, args["input"].(gqlmodel.RelationInput)), true
 	case "Mutation.ingestDocument":
 		if e.ComplexityRoot.Mutation.IngestDocument == nil {
 			break
@@ -2187,7 +2187,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.IngestDocument(childComplexity, args["input"].(model.IngestInput)), true
+		return e.ComplexityRoot.Mutation.IngestDocument(childComplexity, args["input"].(gqlmodel.IngestInput)), true
 	case "Mutation.markReviewed":
 		if e.ComplexityRoot.Mutation.MarkReviewed == nil {
 			break
@@ -2242,7 +2242,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpsertEntity(childComplexity, args["input"].(model.EntityInput)), true
+		return e.ComplexityRoot.Mutation.UpsertEntity(childComplexity, args["input"].(gqlmodel.EntityInput)), true
 
 	case "NodeConnection.edges":
 		if e.ComplexityRoot.NodeConnection.Edges == nil {
@@ -2316,7 +2316,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Introduced(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Introduced(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Organization.investments":
 		if e.ComplexityRoot.Organization.Investments == nil {
 			break
@@ -2327,7 +2327,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Investments(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Investments(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Organization.issued":
 		if e.ComplexityRoot.Organization.Issued == nil {
 			break
@@ -2338,7 +2338,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Issued(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Issued(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Organization.kind":
 		if e.ComplexityRoot.Organization.Kind == nil {
 			break
@@ -2361,7 +2361,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.LocatedIn(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.LocatedIn(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Organization.memberOf":
 		if e.ComplexityRoot.Organization.MemberOf == nil {
 			break
@@ -2372,7 +2372,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.MemberOf(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.MemberOf(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Organization.mergedInto":
 		if e.ComplexityRoot.Organization.MergedInto == nil {
 			break
@@ -2401,7 +2401,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Operates(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Operates(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Organization.orgType":
 		if e.ComplexityRoot.Organization.OrgType == nil {
 			break
@@ -2418,7 +2418,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.ParticipatesIn(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.ParticipatesIn(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Organization.properties":
 		if e.ComplexityRoot.Organization.Properties == nil {
 			break
@@ -2446,7 +2446,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
+		return e.ComplexityRoot.Organization.Relations(childComplexity, args["types"].([]gqlmodel.RelationType), args["direction"].(*gqlmodel.RelationDirection), args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Organization.retracted":
 		if e.ComplexityRoot.Organization.Retracted == nil {
 			break
@@ -2573,7 +2573,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Proposed(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.Proposed(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Person.quantities":
 		if e.ComplexityRoot.Person.Quantities == nil {
 			break
@@ -2595,7 +2595,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
+		return e.ComplexityRoot.Person.Relations(childComplexity, args["types"].([]gqlmodel.RelationType), args["direction"].(*gqlmodel.RelationDirection), args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Person.retracted":
 		if e.ComplexityRoot.Person.Retracted == nil {
 			break
@@ -2624,7 +2624,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Signed(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.Signed(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Person.sources":
 		if e.ComplexityRoot.Person.Sources == nil {
 			break
@@ -2672,7 +2672,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Place.Contains(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Place.Contains(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Place.description":
 		if e.ComplexityRoot.Place.Description == nil {
 			break
@@ -2695,7 +2695,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Place.Introduced(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Place.Introduced(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Place.kind":
 		if e.ComplexityRoot.Place.Kind == nil {
 			break
@@ -2736,7 +2736,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Place.Operators(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Place.Operators(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Place.placeType":
 		if e.ComplexityRoot.Place.PlaceType == nil {
 			break
@@ -2770,7 +2770,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Place.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
+		return e.ComplexityRoot.Place.Relations(childComplexity, args["types"].([]gqlmodel.RelationType), args["direction"].(*gqlmodel.RelationDirection), args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Place.retracted":
 		if e.ComplexityRoot.Place.Retracted == nil {
 			break
@@ -2818,7 +2818,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.AmendedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.AmendedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.amends":
 		if e.ComplexityRoot.Policy.Amends == nil {
 			break
@@ -2829,7 +2829,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Amends(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.Amends(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.conditions":
 		if e.ComplexityRoot.Policy.Conditions == nil {
 			break
@@ -2852,7 +2852,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Derivations(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.Derivations(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.derivedFrom":
 		if e.ComplexityRoot.Policy.DerivedFrom == nil {
 			break
@@ -2863,7 +2863,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.DerivedFrom(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.DerivedFrom(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.description":
 		if e.ComplexityRoot.Policy.Description == nil {
 			break
@@ -2898,7 +2898,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Establishes(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.Establishes(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.id":
 		if e.ComplexityRoot.Policy.ID == nil {
 			break
@@ -2915,7 +2915,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.ImplementedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.ImplementedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.implements":
 		if e.ComplexityRoot.Policy.Implements == nil {
 			break
@@ -2926,7 +2926,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Implements(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.Implements(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.industries":
 		if e.ComplexityRoot.Policy.Industries == nil {
 			break
@@ -2937,7 +2937,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Industries(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.Industries(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.issuedBy":
 		if e.ComplexityRoot.Policy.IssuedBy == nil {
 			break
@@ -2948,7 +2948,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.IssuedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.IssuedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.issuedOn":
 		if e.ComplexityRoot.Policy.IssuedOn == nil {
 			break
@@ -2995,7 +2995,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.PartOf(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.PartOf(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.parts":
 		if e.ComplexityRoot.Policy.Parts == nil {
 			break
@@ -3006,7 +3006,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Parts(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.Parts(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.policyType":
 		if e.ComplexityRoot.Policy.PolicyType == nil {
 			break
@@ -3040,7 +3040,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Recognizes(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.Recognizes(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.relations":
 		if e.ComplexityRoot.Policy.Relations == nil {
 			break
@@ -3051,7 +3051,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
+		return e.ComplexityRoot.Policy.Relations(childComplexity, args["types"].([]gqlmodel.RelationType), args["direction"].(*gqlmodel.RelationDirection), args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Policy.retracted":
 		if e.ComplexityRoot.Policy.Retracted == nil {
 			break
@@ -3098,7 +3098,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.SupersededBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.SupersededBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.supersedes":
 		if e.ComplexityRoot.Policy.Supersedes == nil {
 			break
@@ -3109,7 +3109,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Supersedes(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.Supersedes(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.supports":
 		if e.ComplexityRoot.Policy.Supports == nil {
 			break
@@ -3120,7 +3120,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Supports(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.Supports(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.targets":
 		if e.ComplexityRoot.Policy.Targets == nil {
 			break
@@ -3131,7 +3131,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Targets(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.Targets(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.title":
 		if e.ComplexityRoot.Policy.Title == nil {
 			break
@@ -3228,7 +3228,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.EstablishedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Program.EstablishedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Program.id":
 		if e.ComplexityRoot.Program.ID == nil {
 			break
@@ -3245,7 +3245,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Implements(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Program.Implements(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Program.industries":
 		if e.ComplexityRoot.Program.Industries == nil {
 			break
@@ -3256,7 +3256,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Industries(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Program.Industries(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Program.kind":
 		if e.ComplexityRoot.Program.Kind == nil {
 			break
@@ -3279,7 +3279,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.LocatedIn(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Program.LocatedIn(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Program.mergedInto":
 		if e.ComplexityRoot.Program.MergedInto == nil {
 			break
@@ -3308,7 +3308,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Operators(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Program.Operators(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Program.partOf":
 		if e.ComplexityRoot.Program.PartOf == nil {
 			break
@@ -3319,7 +3319,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.PartOf(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Program.PartOf(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Program.participants":
 		if e.ComplexityRoot.Program.Participants == nil {
 			break
@@ -3330,7 +3330,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Participants(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Program.Participants(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Program.parts":
 		if e.ComplexityRoot.Program.Parts == nil {
 			break
@@ -3341,7 +3341,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Parts(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Program.Parts(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Program.programType":
 		if e.ComplexityRoot.Program.ProgramType == nil {
 			break
@@ -3375,7 +3375,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
+		return e.ComplexityRoot.Program.Relations(childComplexity, args["types"].([]gqlmodel.RelationType), args["direction"].(*gqlmodel.RelationDirection), args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Program.retracted":
 		if e.ComplexityRoot.Program.Retracted == nil {
 			break
@@ -3434,7 +3434,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.SupportedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Program.SupportedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Program.supports":
 		if e.ComplexityRoot.Program.Supports == nil {
 			break
@@ -3445,7 +3445,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Supports(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Program.Supports(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Program.targets":
 		if e.ComplexityRoot.Program.Targets == nil {
 			break
@@ -3456,7 +3456,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Targets(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Program.Targets(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 
 	case "Provenance.confidence":
 		if e.ComplexityRoot.Provenance.Confidence == nil {
@@ -3642,7 +3642,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Lineage(childComplexity, args["id"].(string), args["direction"].(*model.Direction), args["maxDepth"].(*int)), true
+		return e.ComplexityRoot.Query.Lineage(childComplexity, args["id"].(string), args["direction"].(*gqlmodel.Direction), args["maxDepth"].(*int)), true
 	case "Query.matchPolicies":
 		if e.ComplexityRoot.Query.MatchPolicies == nil {
 			break
@@ -3653,7 +3653,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.MatchPolicies(childComplexity, args["enterprise"].(*model.EnterpriseProfile), args["person"].(*model.PersonProfile), args["enterpriseId"].(*string), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.MatchPolicies(childComplexity, args["enterprise"].(*gqlmodel.EnterpriseProfile), args["person"].(*gqlmodel.PersonProfile), args["enterpriseId"].(*string), args["first"].(*int)), true
 	case "Query.neighborhood":
 		if e.ComplexityRoot.Query.Neighborhood == nil {
 			break
@@ -3664,7 +3664,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["kinds"].([]model.NodeKind), args["limit"].(*int), args["includeRetracted"].(*bool)), true
+		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["kinds"].([]gqlmodel.NodeKind), args["limit"].(*int), args["includeRetracted"].(*bool)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -3686,7 +3686,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Nodes(childComplexity, args["kind"].(*model.NodeKind), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Nodes(childComplexity, args["kind"].(*gqlmodel.NodeKind), args["first"].(*int), args["after"].(*string)), true
 	case "Query.policiesSupporting":
 		if e.ComplexityRoot.Query.PoliciesSupporting == nil {
 			break
@@ -3708,7 +3708,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["kinds"].([]model.NodeKind), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["kinds"].([]gqlmodel.NodeKind), args["first"].(*int)), true
 	case "Query.shortestPath":
 		if e.ComplexityRoot.Query.ShortestPath == nil {
 			break
@@ -3864,7 +3864,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.TalentMeasure.AmendedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.TalentMeasure.AmendedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "TalentMeasure.amends":
 		if e.ComplexityRoot.TalentMeasure.Amends == nil {
 			break
@@ -3875,7 +3875,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.TalentMeasure.Amends(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.TalentMeasure.Amends(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "TalentMeasure.category":
 		if e.ComplexityRoot.TalentMeasure.Category == nil {
 			break
@@ -3904,7 +3904,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.TalentMeasure.DerivedFrom(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.TalentMeasure.DerivedFrom(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "TalentMeasure.description":
 		if e.ComplexityRoot.TalentMeasure.Description == nil {
 			break
@@ -3927,7 +3927,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.TalentMeasure.EstablishedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.TalentMeasure.EstablishedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "TalentMeasure.id":
 		if e.ComplexityRoot.TalentMeasure.ID == nil {
 			break
@@ -3944,7 +3944,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.TalentMeasure.Implements(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.TalentMeasure.Implements(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "TalentMeasure.kind":
 		if e.ComplexityRoot.TalentMeasure.Kind == nil {
 			break
@@ -3985,7 +3985,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.TalentMeasure.PartOf(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.TalentMeasure.PartOf(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "TalentMeasure.properties":
 		if e.ComplexityRoot.TalentMeasure.Properties == nil {
 			break
@@ -4013,7 +4013,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.TalentMeasure.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
+		return e.ComplexityRoot.TalentMeasure.Relations(childComplexity, args["types"].([]gqlmodel.RelationType), args["direction"].(*gqlmodel.RelationDirection), args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "TalentMeasure.retracted":
 		if e.ComplexityRoot.TalentMeasure.Retracted == nil {
 			break
@@ -4054,7 +4054,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.TalentMeasure.SupersededBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.TalentMeasure.SupersededBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "TalentMeasure.supersedes":
 		if e.ComplexityRoot.TalentMeasure.Supersedes == nil {
 			break
@@ -4065,7 +4065,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.TalentMeasure.Supersedes(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.TalentMeasure.Supersedes(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "TalentMeasure.supports":
 		if e.ComplexityRoot.TalentMeasure.Supports == nil {
 			break
@@ -4076,7 +4076,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.TalentMeasure.Supports(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.TalentMeasure.Supports(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "TalentMeasure.targets":
 		if e.ComplexityRoot.TalentMeasure.Targets == nil {
 			break
@@ -4087,7 +4087,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.TalentMeasure.Targets(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.TalentMeasure.Targets(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 
 	}
 	return 0, false
@@ -4183,6 +4183,66 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../schema/audit.graphqls", Input: `# The audit trail of staff and ingest changes, and the conflicts between staff edits and documents.
+
+extend type Query {
+  "Recorded changes about one id (entity, rel:…, qty:… or document) or, without targetId, all changes; newest first. Staff only."
+  auditTrail(targetId: ID, first: Int = 20, after: String): AuditConnection! @requiresRole(role: EDITOR)
+  "Where a document restated a fact other than staff decided (staff's version was kept), about one id and/or from one document; newest first. Staff only."
+  conflicts(targetId: ID, documentId: ID, first: Int = 20): [Conflict!]! @requiresRole(role: EDITOR)
+}
+
+"A page of audit events."
+type AuditConnection {
+  edges: [AuditEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"An audit event with its cursor."
+type AuditEdge {
+  cursor: String!
+  node: AuditEvent!
+}
+
+"One recorded change: who, when, what, and the targets before and after (JSON)."
+type AuditEvent {
+  id: ID!
+  "RFC 3339 time of the change."
+  at: String!
+  "Token subject, apikey:NAME, or ingest for the command line."
+  actor: String!
+  role: String
+  "upsertEntity, addRelation, retractRelation, addQuantity, retractQuantity, markReviewed, mergeEntities or ingestDocument."
+  action: String!
+  targetIds: [ID!]!
+  "JSON of the targets before the change; null when they did not exist."
+  before: String
+  "JSON of the targets after the change."
+  after: String
+  "The reason or note given with the change."
+  note: String
+  requestId: String
+}
+
+"A fact a document restated differently from staff's edit. Staff's version is kept; both are recorded."
+type Conflict {
+  id: ID!
+  at: String!
+  targetId: ID!
+  documentId: ID!
+  "property, name, retracted, merged, endpoint (a relation or figure of an entity staff retracted or merged) or kept (no longer stated, kept because staff changed it)."
+  kind: String!
+  field: String
+  "JSON of staff's version (kept)."
+  staffValue: String
+  "JSON of the document's version (not written)."
+  ingestValue: String
+  staffBy: String
+  staffAt: String
+  ingestedBy: String
+}
+`, BuiltIn: false},
 	{Name: "../schema/conditions.graphqls", Input: `# The policy calculator (issue 21): eligibility conditions of measures, programs and
 # policies, and matchPolicies, which checks an enterprise and a person working there against
 # them. Resolvers in graph/conditions.resolvers.go.
@@ -4282,16 +4342,601 @@ extend interface Node {
   "Eligibility conditions this entity requires (measures, programs, policies; empty for others)."
   conditions: [Condition!]!
 }
-extend type Policy { conditions: [Condition!]! }
-extend type Program { conditions: [Condition!]! }
-extend type Enterprise { conditions: [Condition!]! }
-extend type Alliance { conditions: [Condition!]! }
-extend type TalentMeasure { conditions: [Condition!]! }
-extend type Organization { conditions: [Condition!]! }
-extend type Place { conditions: [Condition!]! }
-extend type Industry { conditions: [Condition!]! }
-extend type Person { conditions: [Condition!]! }
-extend type Document { conditions: [Condition!]! }
+extend type Policy { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type Program { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type Enterprise { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type Alliance { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type TalentMeasure { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type Organization { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type Place { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type Industry { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type Person { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type Document { conditions: [Condition!]! @goField(forceResolver: true) }
+`, BuiltIn: false},
+	{Name: "../schema/curation.graphqls", Input: `# Curation by policy staff: entities, relations and figures with cited sources, reviews, merges.
+
+"""
+Curation by policy staff. Every mutation needs a bearer token (a JWT with a role claim, or an
+API key) of role EDITOR or higher (mergeEntities: ADMIN); without one the answer is
+UNAUTHENTICATED (HTTP 401), with a lower role FORBIDDEN (403). Every change is recorded in the
+audit trail (auditTrail) in the same transaction; nothing is deleted: a retraction hides a fact
+from default answers and includeRetracted shows it.
+"""
+type Mutation {
+  "Create an entity (a source is required) or update one: properties merged (null removes one), aliases added, a new name keeps the old one as an alias."
+  upsertEntity(input: EntityInput!): Node! @requiresRole(role: EDITOR)
+  "Add a relationship between two entities with its source, or a further source to it."
+  addRelation(input: RelationInput!): GraphEdge! @requiresRole(role: EDITOR)
+  "Retract a relationship: hidden from default answers, kept as history (includeRetracted shows it)."
+  retractRelation(id: ID!, reason: String): GraphEdge! @requiresRole(role: EDITOR)
+  "Add a figure about an entity with its source, or a further source to it."
+  addQuantity(input: QuantityInput!): Quantity! @requiresRole(role: EDITOR)
+  "Retract a figure: hidden from default answers, kept as history."
+  retractQuantity(id: ID!, reason: String): Quantity! @requiresRole(role: EDITOR)
+  "Record that a fact (entity id, rel:… or qty:…) was checked, by whom and when."
+  markReviewed(id: ID!, note: String): ReviewResult! @requiresRole(role: EDITOR)
+  "Merge two entities of one kind that are the same: mergeId's relationships, figures, name and aliases move to keepId; mergeId is retracted with mergedInto."
+  mergeEntities(keepId: ID!, mergeId: ID!, reason: String): MergeResult! @requiresRole(role: ADMIN)
+}
+
+"Where a curated fact is read: a document of the graph and a quote that occurs once in it (once in passage when given), or a rune span of its normalised text. The stored quote is always taken from the document."
+input SourceInput {
+  documentId: ID!
+  "A short exact quote of the document."
+  text: String
+  "Paragraph index that narrows text."
+  passage: Int
+  "Rune offset in the normalised text (with end, instead of text)."
+  start: Int
+  end: Int
+}
+
+"An entity to create or update."
+input EntityInput {
+  "Id of an existing entity to update; default the kind and name's id."
+  id: ID
+  kind: NodeKind!
+  name: String!
+  aliases: [String!]
+  "Typed properties of the kind (as in bundles); null removes one."
+  properties: JSON
+  "Required for a new entity."
+  source: SourceInput
+  note: String
+}
+
+"A relationship to add."
+input RelationInput {
+  type: RelationType!
+  fromId: ID!
+  toId: ID!
+  "asOf, since, until, role, note or year."
+  properties: JSON
+  source: SourceInput!
+  note: String
+}
+
+"A figure to add: figure as written (e.g. 最高50万元), or value and unit."
+input QuantityInput {
+  subjectId: ID!
+  what: String!
+  figure: String
+  value: Float
+  unit: String
+  min: Float
+  max: Float
+  "'', '>', '>=', '~', '<=' or '<'."
+  qualifier: String
+  asOf: String
+  source: SourceInput!
+  note: String
+}
+
+"The outcome of markReviewed."
+type ReviewResult {
+  id: ID!
+  review: Review!
+}
+
+"The outcome of mergeEntities."
+type MergeResult {
+  "The entity kept, with the merged one's name among its aliases."
+  node: Node!
+  "The merged entity, now retracted with mergedInto."
+  merged: Node!
+  movedRelations: Int!
+  movedQuantities: Int!
+  "Relationships between the two, retracted rather than turned into self-loops."
+  retractedRelations: Int!
+}
+`, BuiltIn: false},
+	{Name: "../schema/documents.graphqls", Input: `# Uploading documents: a bundle with its text, or a raw text for the extractor.
+
+extend type Mutation {
+  "Ingest an uploaded document: a bundle (YAML or JSON) with its text, a bundle for a document already in the graph, or a raw text for the extractor. Size-limited (INGEST_MAX_BYTES)."
+  ingestDocument(input: IngestInput!): IngestResult! @requiresRole(role: EDITOR)
+}
+
+"Format of an uploaded bundle."
+enum BundleFormat {
+  YAML
+  JSON
+}
+
+"An upload for ingestDocument."
+input IngestInput {
+  "A curated bundle (schema/bundle.schema.json); its document.path is ignored."
+  bundle: String
+  format: BundleFormat = YAML
+  "The document's text (UTF-8); without it a bundle must describe a document already in the graph."
+  text: String
+  "Title of a raw text (no bundle); default its first line."
+  title: String
+  "Validate and report what would change, writing nothing."
+  dryRun: Boolean = false
+  "Replace a document already in the graph (admin only); without it such an upload is refused. Staff-added and staff-changed facts survive."
+  replace: Boolean = false
+}
+
+"What ingestDocument changed."
+type IngestResult {
+  dryRun: Boolean!
+  "Facts created, updated or retracted over all documents."
+  changes: Int!
+  documents: [IngestedDocument!]!
+}
+
+"What one ingested document changed."
+type IngestedDocument {
+  documentId: ID!
+  "The document was already ingested with the same content."
+  unchanged: Boolean!
+  nodes: ChangeCount!
+  relations: ChangeCount!
+  quantities: ChangeCount!
+}
+
+"Counts of one kind of fact."
+type ChangeCount {
+  created: Int!
+  updated: Int!
+  unchanged: Int!
+  retracted: Int!
+}
+`, BuiltIn: false},
+	{Name: "../schema/gqlgen.graphqls", Input: `# Code generation only: gqlgen's goField directive, which marks the fields resolved by a
+# resolver (forceResolver) instead of by a model field. This file and every @goField(…)
+# are left out of the served schema (schema.Concat, schema.Served): clients never see them.
+directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on INPUT_FIELD_DEFINITION | FIELD_DEFINITION
+`, BuiltIn: false},
+	{Name: "../schema/lineage.graphqls", Input: `# Lineage: what an entity derives from, implements, amends or supersedes, and what came of it.
+
+extend type Query {
+  "What this entity derives from, implements, is part of, amends or supersedes (UPSTREAM), or what came of it (DOWNSTREAM), transitively."
+  lineage(id: ID!, direction: Direction = UPSTREAM, maxDepth: Int = 6): GraphView!
+}
+`, BuiltIn: false},
+	{Name: "../schema/nodes.graphqls", Input: `# The concrete node kinds, each implementing Node: their typed properties and relationship
+# fields (read through the dataloaders). Resolvers in graph/nodes.resolvers.go.
+
+"A policy document, plan, list, directive or framework."
+type Policy implements Node {
+  id: ID!
+  kind: NodeKind!
+  name: String!
+  aliases: [String!]!
+  sources: [Provenance!]!
+  method: String!
+  confidence: Float!
+  retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
+  description: String
+  stipInstruments: [String!]!
+  stipTargetGroups: [String!]!
+  properties: JSON
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
+  title: String
+  docNumber: String
+  "measures, opinions, plan, rules, list, framework, strategy, directive or notice."
+  policyType: String
+  level: Level
+  issuedOn: String
+  effectiveFrom: String
+  effectiveTo: String
+  "IN_FORCE, AMENDED, SUPERSEDED, EXPIRED or DRAFT."
+  status: String
+  version: String
+  "What it supports or recognises (SUPPORTS, RECOGNIZES outgoing)."
+  supports(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Enterprises it certified (RECOGNIZES outgoing)."
+  recognizes(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Programs and measures it sets up (ESTABLISHES outgoing)."
+  establishes(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Its basis (DERIVED_FROM outgoing)."
+  derivedFrom(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "What was derived from it (DERIVED_FROM incoming)."
+  derivations(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Frameworks it is part of (PART_OF outgoing)."
+  partOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Its parts (PART_OF incoming)."
+  parts(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Policies it implements (IMPLEMENTS outgoing)."
+  implements(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "What implements it (IMPLEMENTS incoming)."
+  implementedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Older versions it changes (AMENDS outgoing)."
+  amends(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Older versions it replaces (SUPERSEDES outgoing)."
+  supersedes(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Newer versions that change it (AMENDS incoming)."
+  amendedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Newer versions that replace it (SUPERSEDES incoming)."
+  supersededBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Bodies that issued it (ISSUED_BY outgoing)."
+  issuedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Groups, industries or enterprises it is aimed at (TARGETS outgoing)."
+  targets(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Industries it belongs to (IN_INDUSTRY outgoing)."
+  industries(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+}
+
+"A pilot, project, platform, contest, service or event series."
+type Program implements Node {
+  id: ID!
+  kind: NodeKind!
+  name: String!
+  aliases: [String!]!
+  sources: [Provenance!]!
+  method: String!
+  confidence: Float!
+  retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
+  description: String
+  stipInstruments: [String!]!
+  stipTargetGroups: [String!]!
+  properties: JSON
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
+  "pilot, platform, contest, event, service, project, app, initiative, system, window or workstation."
+  programType: String
+  startedOn: String
+  "PLANNED, ACTIVE or COMPLETED."
+  status: String
+  scope: String
+  level: Level
+  "Enterprises and organisations taking part (PARTICIPATES_IN incoming)."
+  participants(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Who runs it (OPERATES incoming)."
+  operators(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Policies that set it up (ESTABLISHES incoming)."
+  establishedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "What it supports (SUPPORTS outgoing)."
+  supports(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "What supports it (SUPPORTS incoming)."
+  supportedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Policies it implements (IMPLEMENTS outgoing)."
+  implements(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "What it is part of (PART_OF outgoing)."
+  partOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Its parts (PART_OF incoming)."
+  parts(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "What it is aimed at (TARGETS outgoing)."
+  targets(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Industries it belongs to (IN_INDUSTRY outgoing)."
+  industries(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Places it is in (LOCATED_IN outgoing)."
+  locatedIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+}
+
+"A company; short and legal names are aliases."
+type Enterprise implements Node {
+  id: ID!
+  kind: NodeKind!
+  name: String!
+  aliases: [String!]!
+  sources: [Provenance!]!
+  method: String!
+  confidence: Float!
+  retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
+  description: String
+  stipInstruments: [String!]!
+  stipTargetGroups: [String!]!
+  properties: JSON
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
+  legalName: String
+  "Industry names as stated in the source (the property); the Industry nodes are in industries."
+  industryNames: [String!]!
+  "龙头, 独角兽 …"
+  role: String
+  listed: Boolean
+  "Policies and programs that support or recognise it (SUPPORTS, RECOGNIZES incoming)."
+  supportedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Policies that certified it (RECOGNIZES incoming)."
+  recognizedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Programs it takes part in (PARTICIPATES_IN outgoing)."
+  participatesIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Industries it belongs to (IN_INDUSTRY outgoing)."
+  industries(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Who invests in it (INVESTS_IN incoming)."
+  investors(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "What it invests in (INVESTS_IN outgoing)."
+  investments(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Alliances it is a member of (MEMBER_OF outgoing)."
+  memberOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Places it is in (LOCATED_IN outgoing)."
+  locatedIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Measures, programs and policies aimed at it (TARGETS incoming)."
+  targetedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Programs, places and platforms it runs (OPERATES outgoing)."
+  operates(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Bodies or places that brought it in (INTRODUCED incoming)."
+  introducedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+}
+
+"An association, alliance or union of members."
+type Alliance implements Node {
+  id: ID!
+  kind: NodeKind!
+  name: String!
+  aliases: [String!]!
+  sources: [Provenance!]!
+  method: String!
+  confidence: Float!
+  retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
+  description: String
+  stipInstruments: [String!]!
+  stipTargetGroups: [String!]!
+  properties: JSON
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
+  foundedOn: String
+  memberCount: Int
+  level: Level
+  "Its members (MEMBER_OF incoming)."
+  members(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Who runs it (OPERATES incoming)."
+  operators(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "What supports it (SUPPORTS incoming)."
+  supportedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Policies that set it up (ESTABLISHES incoming)."
+  establishedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Places it is in (LOCATED_IN outgoing)."
+  locatedIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+}
+
+"A measure for people: hukou, housing, subsidy, training …"
+type TalentMeasure implements Node {
+  id: ID!
+  kind: NodeKind!
+  name: String!
+  aliases: [String!]!
+  sources: [Provenance!]!
+  method: String!
+  confidence: Float!
+  retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
+  description: String
+  stipInstruments: [String!]!
+  stipTargetGroups: [String!]!
+  properties: JSON
+  "Its figures: amounts, caps, counts, durations."
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
+  "hukou, housing, subsidy, funding, training, workstation, service or recruitment."
+  category: String
+  eligibility: String
+  level: Level
+  "Policies that set it up (ESTABLISHES incoming)."
+  establishedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Its basis (DERIVED_FROM outgoing)."
+  derivedFrom(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "What it is part of (PART_OF outgoing)."
+  partOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Policies it implements (IMPLEMENTS outgoing)."
+  implements(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Groups, industries or enterprises it is aimed at (TARGETS outgoing)."
+  targets(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "What it supports (SUPPORTS outgoing)."
+  supports(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Older versions it changes (AMENDS outgoing)."
+  amends(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Older versions it replaces (SUPERSEDES outgoing)."
+  supersedes(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Newer versions that change it (AMENDS incoming)."
+  amendedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Newer versions that replace it (SUPERSEDES incoming)."
+  supersededBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+}
+
+"A government body, institute, university, fund manager or exchange."
+type Organization implements Node {
+  id: ID!
+  kind: NodeKind!
+  name: String!
+  aliases: [String!]!
+  sources: [Provenance!]!
+  method: String!
+  confidence: Float!
+  retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
+  description: String
+  stipInstruments: [String!]!
+  stipTargetGroups: [String!]!
+  properties: JSON
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
+  "government, party, institute, university, fund-manager, exchange, association, incubator, financial, service-center or other."
+  orgType: String
+  level: Level
+  "What it issued (ISSUED_BY incoming)."
+  issued(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Programs, places and platforms it runs (OPERATES outgoing)."
+  operates(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Alliances it is a member of (MEMBER_OF outgoing)."
+  memberOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Programs it takes part in (PARTICIPATES_IN outgoing)."
+  participatesIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "What it invests in (INVESTS_IN outgoing)."
+  investments(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Enterprises and organisations it brought in (INTRODUCED outgoing)."
+  introduced(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Places it is in (LOCATED_IN outgoing)."
+  locatedIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+}
+
+"A park, district or zone."
+type Place implements Node {
+  id: ID!
+  kind: NodeKind!
+  name: String!
+  aliases: [String!]!
+  sources: [Provenance!]!
+  method: String!
+  confidence: Float!
+  retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
+  description: String
+  stipInstruments: [String!]!
+  stipTargetGroups: [String!]!
+  properties: JSON
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
+  "country, city, district, street, park, zone or building."
+  placeType: String
+  level: Level
+  "What is located in it (LOCATED_IN incoming)."
+  contains(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Who runs it (OPERATES incoming)."
+  operators(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Enterprises and organisations it brought in (INTRODUCED outgoing)."
+  introduced(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+}
+
+"A sector: 人工智能, 金融科技, 数字经济 …"
+type Industry implements Node {
+  id: ID!
+  kind: NodeKind!
+  name: String!
+  aliases: [String!]!
+  sources: [Provenance!]!
+  method: String!
+  confidence: Float!
+  retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
+  description: String
+  stipInstruments: [String!]!
+  stipTargetGroups: [String!]!
+  properties: JSON
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
+  "Enterprises, programs and policies in this industry (IN_INDUSTRY incoming)."
+  members(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "What supports it (SUPPORTS incoming)."
+  supportedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Measures, programs and policies aimed at it (TARGETS incoming)."
+  targetedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Who invests in it (INVESTS_IN incoming)."
+  investors(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+}
+
+"A named signer or proposer."
+type Person implements Node {
+  id: ID!
+  kind: NodeKind!
+  name: String!
+  aliases: [String!]!
+  sources: [Provenance!]!
+  method: String!
+  confidence: Float!
+  retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
+  description: String
+  stipInstruments: [String!]!
+  stipTargetGroups: [String!]!
+  properties: JSON
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
+  role: String
+  "Documents this person proposed (PROPOSED_BY incoming)."
+  proposed(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Documents this person signed (SIGNED_BY incoming)."
+  signed(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+}
+
+"A source text."
+type Document implements Node {
+  id: ID!
+  kind: NodeKind!
+  name: String!
+  aliases: [String!]!
+  sources: [Provenance!]!
+  method: String!
+  confidence: Float!
+  retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
+  description: String
+  stipInstruments: [String!]!
+  stipTargetGroups: [String!]!
+  properties: JSON
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
+  title: String
+  number: String
+  issuer: String
+  date: String
+  "reply, proposal, policy, notice, rules, report or other."
+  docType: String
+  result: String
+  sha256: String
+  path: String
+  level: Level
+  "Entities this document mentions (MENTIONED_IN incoming)."
+  mentions(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Bodies that issued it (ISSUED_BY outgoing)."
+  issuedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "The proposal it answers (RESPONDS_TO outgoing)."
+  respondsTo(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Replies to it (RESPONDS_TO incoming)."
+  responses(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Who proposed it (PROPOSED_BY outgoing)."
+  proposedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Who signed it (SIGNED_BY outgoing)."
+  signedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+}
 `, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `# policygraph GraphQL API.
 #
@@ -4300,6 +4945,10 @@ extend type Document { conditions: [Condition!]! }
 # (2023-04-17, 2021-11, 2023-Q1, 2023-H2, 2025) so that they sort and compare as strings.
 # Lists that can be long are Relay connections with a ` + "`" + `first` + "`" + ` capped by the server
 # (GRAPHQL_MAX_FIRST); asking for more is an error with extensions.code BAD_USER_INPUT.
+#
+# The core: scalars and enums, the Node interface and what every node carries (provenance,
+# figures, reviews), connections, counts and the role directive. Each other file here is
+# one domain, and its resolvers are in graph/<file>.resolvers.go.
 
 "Any JSON object: the properties of a node or edge."
 scalar JSON
@@ -4464,12 +5113,12 @@ interface Node {
 
 "Where a fact comes from: a span of a document's normalised text."
 type Provenance {
-  document: Document!
+  document: Document! @goField(forceResolver: true)
   documentId: ID!
   "Paragraph index in the normalised text, 0-based."
   passage: Int
   "1-based page of the passage in the source PDF; null for formats without pages."
-  page: Int
+  page: Int @goField(forceResolver: true)
   "Rune offset in the normalised text."
   start: Int
   "Rune offset, exclusive."
@@ -4505,6 +5154,15 @@ type Quantity {
   retracted: Boolean!
   "The last review of this figure by policy staff, if any."
   review: Review
+}
+
+"Who checked a fact, and when."
+type Review {
+  "Subject of the reviewer's token (or apikey:NAME)."
+  by: String!
+  "RFC 3339 time of the review."
+  at: String!
+  note: String
 }
 
 "Paging state of a connection."
@@ -4544,10 +5202,68 @@ type RelationEdge {
   node: Node!
 }
 
+"A count of nodes of one kind."
+type KindCount {
+  kind: NodeKind!
+  count: Int!
+}
+
+"A count of relationships of one type."
+type RelationTypeCount {
+  type: String!
+  count: Int!
+}
+
+"Counts by kind and by relationship type."
+type GraphStats {
+  nodes: Int!
+  relationships: Int!
+  quantities: Int!
+  documents: Int!
+  retractedFacts: Int!
+  byKind: [KindCount!]!
+  byRelationType: [RelationTypeCount!]!
+}
+
+"Marks a field that needs a caller of at least this role."
+directive @requiresRole(role: Role!) on FIELD_DEFINITION
+
+"Roles of bearer tokens and API keys, lowest first."
+enum Role {
+  READER
+  EDITOR
+  ADMIN
+}
+
+type Query {
+  "The entity with this id, or null; with includeRetracted a retracted (or merged) entity too, flagged retracted."
+  node(id: ID!, includeRetracted: Boolean = false): Node
+  "Entities of one kind (or all) in id order, as a Relay connection."
+  nodes(kind: NodeKind, first: Int = 50, after: String): NodeConnection!
+  "Counts by kind and by relationship type."
+  stats: GraphStats!
+}
+`, BuiltIn: false},
+	{Name: "../schema/search.graphqls", Input: `# Full-text search over names and aliases.
+
+extend type Query {
+  "Full-text search over names and aliases (cjk analyzer); exact name and alias matches rank first."
+  search(text: String!, kinds: [NodeKind!], first: Int = 20): [SearchHit!]!
+}
+
 "One full-text search result."
 type SearchHit {
   node: Node!
   score: Float!
+}
+`, BuiltIn: false},
+	{Name: "../schema/support.graphqls", Input: `# Support paths: which policies support an enterprise, and which enterprises a policy supports.
+
+extend type Query {
+  "Every policy that supports the enterprise within maxHops, one path per policy, shortest first, then by name; the first first of them (all, up to 1000, when first is not given)."
+  policiesSupporting(enterpriseId: ID!, maxHops: Int = 3, first: Int): [SupportPath!]!
+  "Every enterprise the policy supports within maxHops, one path per enterprise, shortest first, then by name; the first first of them (all, up to 1000, when first is not given)."
+  enterprisesSupportedBy(policyId: ID!, maxHops: Int = 3, first: Int): [SupportPath!]!
 }
 
 "How a policy supports an enterprise: the path from the policy to the enterprise."
@@ -4557,6 +5273,21 @@ type SupportPath {
   hops: Int!
   "Nodes and edges in path order; each edge carries its provenance."
   path: GraphView!
+}
+`, BuiltIn: false},
+	{Name: "../schema/upload.graphqls", Input: `extend input IngestInput {
+  "The document file itself, base64 (standard encoding): PDF, DOCX, HTML or text in UTF-8, GB18030, Big5 or UTF-16, recognised by its content; instead of text. Counts against the upload limit (INGEST_MAX_BYTES) decoded."
+  file: String
+}
+`, BuiltIn: false},
+	{Name: "../schema/views.graphqls", Input: `# Graph views: a set of nodes and edges shaped for the graph libraries, the neighbourhood of
+# an entity and a shortest path between two.
+
+extend type Query {
+  "The subgraph within depth hops of id, at most limit nodes; kinds keeps only those kinds besides the root. includeRetracted also walks retracted facts, flagged retracted."
+  neighborhood(id: ID!, depth: Int = 1, kinds: [NodeKind!], limit: Int = 200, includeRetracted: Boolean = false): GraphView!
+  "A shortest path of at most maxHops between two entities, in either direction over every fact type; null when there is none. From an entity to itself: that node alone."
+  shortestPath(fromId: ID!, toId: ID!, maxHops: Int = 6): GraphView
 }
 
 "A set of nodes and the edges among them, shaped for Cytoscape.js, vis-network or sigma.js."
@@ -4598,692 +5329,6 @@ type GraphEdge {
   retracted: Boolean!
   "The last review of this relationship by policy staff, if any."
   review: Review
-}
-
-"A count of nodes of one kind."
-type KindCount {
-  kind: NodeKind!
-  count: Int!
-}
-
-"A count of relationships of one type."
-type RelationTypeCount {
-  type: String!
-  count: Int!
-}
-
-"Counts by kind and by relationship type."
-type GraphStats {
-  nodes: Int!
-  relationships: Int!
-  quantities: Int!
-  documents: Int!
-  retractedFacts: Int!
-  byKind: [KindCount!]!
-  byRelationType: [RelationTypeCount!]!
-}
-
-type Query {
-  "The entity with this id, or null; with includeRetracted a retracted (or merged) entity too, flagged retracted."
-  node(id: ID!, includeRetracted: Boolean = false): Node
-  "Full-text search over names and aliases (cjk analyzer); exact name and alias matches rank first."
-  search(text: String!, kinds: [NodeKind!], first: Int = 20): [SearchHit!]!
-  "Entities of one kind (or all) in id order, as a Relay connection."
-  nodes(kind: NodeKind, first: Int = 50, after: String): NodeConnection!
-  "Every policy that supports the enterprise within maxHops, one path per policy, shortest first, then by name; the first first of them (all, up to 1000, when first is not given)."
-  policiesSupporting(enterpriseId: ID!, maxHops: Int = 3, first: Int): [SupportPath!]!
-  "Every enterprise the policy supports within maxHops, one path per enterprise, shortest first, then by name; the first first of them (all, up to 1000, when first is not given)."
-  enterprisesSupportedBy(policyId: ID!, maxHops: Int = 3, first: Int): [SupportPath!]!
-  "What this entity derives from, implements, is part of, amends or supersedes (UPSTREAM), or what came of it (DOWNSTREAM), transitively."
-  lineage(id: ID!, direction: Direction = UPSTREAM, maxDepth: Int = 6): GraphView!
-  "The subgraph within depth hops of id, at most limit nodes; kinds keeps only those kinds besides the root. includeRetracted also walks retracted facts, flagged retracted."
-  neighborhood(id: ID!, depth: Int = 1, kinds: [NodeKind!], limit: Int = 200, includeRetracted: Boolean = false): GraphView!
-  "A shortest path of at most maxHops between two entities, in either direction over every fact type; null when there is none. From an entity to itself: that node alone."
-  shortestPath(fromId: ID!, toId: ID!, maxHops: Int = 6): GraphView
-  "Counts by kind and by relationship type."
-  stats: GraphStats!
-  "Recorded changes about one id (entity, rel:…, qty:… or document) or, without targetId, all changes; newest first. Staff only."
-  auditTrail(targetId: ID, first: Int = 20, after: String): AuditConnection! @requiresRole(role: EDITOR)
-  "Where a document restated a fact other than staff decided (staff's version was kept), about one id and/or from one document; newest first. Staff only."
-  conflicts(targetId: ID, documentId: ID, first: Int = 20): [Conflict!]! @requiresRole(role: EDITOR)
-}
-
-"A fact a document restated differently from staff's edit. Staff's version is kept; both are recorded."
-type Conflict {
-  id: ID!
-  at: String!
-  targetId: ID!
-  documentId: ID!
-  "property, name, retracted, merged, endpoint (a relation or figure of an entity staff retracted or merged) or kept (no longer stated, kept because staff changed it)."
-  kind: String!
-  field: String
-  "JSON of staff's version (kept)."
-  staffValue: String
-  "JSON of the document's version (not written)."
-  ingestValue: String
-  staffBy: String
-  staffAt: String
-  ingestedBy: String
-}
-
-"""
-Curation by policy staff. Every mutation needs a bearer token (a JWT with a role claim, or an
-API key) of role EDITOR or higher (mergeEntities: ADMIN); without one the answer is
-UNAUTHENTICATED (HTTP 401), with a lower role FORBIDDEN (403). Every change is recorded in the
-audit trail (auditTrail) in the same transaction; nothing is deleted: a retraction hides a fact
-from default answers and includeRetracted shows it.
-"""
-type Mutation {
-  "Create an entity (a source is required) or update one: properties merged (null removes one), aliases added, a new name keeps the old one as an alias."
-  upsertEntity(input: EntityInput!): Node! @requiresRole(role: EDITOR)
-  "Add a relationship between two entities with its source, or a further source to it."
-  addRelation(input: RelationInput!): GraphEdge! @requiresRole(role: EDITOR)
-  "Retract a relationship: hidden from default answers, kept as history (includeRetracted shows it)."
-  retractRelation(id: ID!, reason: String): GraphEdge! @requiresRole(role: EDITOR)
-  "Add a figure about an entity with its source, or a further source to it."
-  addQuantity(input: QuantityInput!): Quantity! @requiresRole(role: EDITOR)
-  "Retract a figure: hidden from default answers, kept as history."
-  retractQuantity(id: ID!, reason: String): Quantity! @requiresRole(role: EDITOR)
-  "Record that a fact (entity id, rel:… or qty:…) was checked, by whom and when."
-  markReviewed(id: ID!, note: String): ReviewResult! @requiresRole(role: EDITOR)
-  "Merge two entities of one kind that are the same: mergeId's relationships, figures, name and aliases move to keepId; mergeId is retracted with mergedInto."
-  mergeEntities(keepId: ID!, mergeId: ID!, reason: String): MergeResult! @requiresRole(role: ADMIN)
-  "Ingest an uploaded document: a bundle (YAML or JSON) with its text, a bundle for a document already in the graph, or a raw text for the extractor. Size-limited (INGEST_MAX_BYTES)."
-  ingestDocument(input: IngestInput!): IngestResult! @requiresRole(role: EDITOR)
-}
-
-"Marks a field that needs a caller of at least this role."
-directive @requiresRole(role: Role!) on FIELD_DEFINITION
-
-"Roles of bearer tokens and API keys, lowest first."
-enum Role {
-  READER
-  EDITOR
-  ADMIN
-}
-
-"Who checked a fact, and when."
-type Review {
-  "Subject of the reviewer's token (or apikey:NAME)."
-  by: String!
-  "RFC 3339 time of the review."
-  at: String!
-  note: String
-}
-
-"The outcome of markReviewed."
-type ReviewResult {
-  id: ID!
-  review: Review!
-}
-
-"Where a curated fact is read: a document of the graph and a quote that occurs once in it (once in passage when given), or a rune span of its normalised text. The stored quote is always taken from the document."
-input SourceInput {
-  documentId: ID!
-  "A short exact quote of the document."
-  text: String
-  "Paragraph index that narrows text."
-  passage: Int
-  "Rune offset in the normalised text (with end, instead of text)."
-  start: Int
-  end: Int
-}
-
-"An entity to create or update."
-input EntityInput {
-  "Id of an existing entity to update; default the kind and name's id."
-  id: ID
-  kind: NodeKind!
-  name: String!
-  aliases: [String!]
-  "Typed properties of the kind (as in bundles); null removes one."
-  properties: JSON
-  "Required for a new entity."
-  source: SourceInput
-  note: String
-}
-
-"A relationship to add."
-input RelationInput {
-  type: RelationType!
-  fromId: ID!
-  toId: ID!
-  "asOf, since, until, role, note or year."
-  properties: JSON
-  source: SourceInput!
-  note: String
-}
-
-"A figure to add: figure as written (e.g. 最高50万元), or value and unit."
-input QuantityInput {
-  subjectId: ID!
-  what: String!
-  figure: String
-  value: Float
-  unit: String
-  min: Float
-  max: Float
-  "'', '>', '>=', '~', '<=' or '<'."
-  qualifier: String
-  asOf: String
-  source: SourceInput!
-  note: String
-}
-
-"Format of an uploaded bundle."
-enum BundleFormat {
-  YAML
-  JSON
-}
-
-"An upload for ingestDocument."
-input IngestInput {
-  "A curated bundle (schema/bundle.schema.json); its document.path is ignored."
-  bundle: String
-  format: BundleFormat = YAML
-  "The document's text (UTF-8); without it a bundle must describe a document already in the graph."
-  text: String
-  "Title of a raw text (no bundle); default its first line."
-  title: String
-  "Validate and report what would change, writing nothing."
-  dryRun: Boolean = false
-  "Replace a document already in the graph (admin only); without it such an upload is refused. Staff-added and staff-changed facts survive."
-  replace: Boolean = false
-}
-
-"What ingestDocument changed."
-type IngestResult {
-  dryRun: Boolean!
-  "Facts created, updated or retracted over all documents."
-  changes: Int!
-  documents: [IngestedDocument!]!
-}
-
-"What one ingested document changed."
-type IngestedDocument {
-  documentId: ID!
-  "The document was already ingested with the same content."
-  unchanged: Boolean!
-  nodes: ChangeCount!
-  relations: ChangeCount!
-  quantities: ChangeCount!
-}
-
-"Counts of one kind of fact."
-type ChangeCount {
-  created: Int!
-  updated: Int!
-  unchanged: Int!
-  retracted: Int!
-}
-
-"The outcome of mergeEntities."
-type MergeResult {
-  "The entity kept, with the merged one's name among its aliases."
-  node: Node!
-  "The merged entity, now retracted with mergedInto."
-  merged: Node!
-  movedRelations: Int!
-  movedQuantities: Int!
-  "Relationships between the two, retracted rather than turned into self-loops."
-  retractedRelations: Int!
-}
-
-"A page of audit events."
-type AuditConnection {
-  edges: [AuditEdge!]!
-  pageInfo: PageInfo!
-  totalCount: Int!
-}
-
-"An audit event with its cursor."
-type AuditEdge {
-  cursor: String!
-  node: AuditEvent!
-}
-
-"One recorded change: who, when, what, and the targets before and after (JSON)."
-type AuditEvent {
-  id: ID!
-  "RFC 3339 time of the change."
-  at: String!
-  "Token subject, apikey:NAME, or ingest for the command line."
-  actor: String!
-  role: String
-  "upsertEntity, addRelation, retractRelation, addQuantity, retractQuantity, markReviewed, mergeEntities or ingestDocument."
-  action: String!
-  targetIds: [ID!]!
-  "JSON of the targets before the change; null when they did not exist."
-  before: String
-  "JSON of the targets after the change."
-  after: String
-  "The reason or note given with the change."
-  note: String
-  requestId: String
-}
-
-"A policy document, plan, list, directive or framework."
-type Policy implements Node {
-  id: ID!
-  kind: NodeKind!
-  name: String!
-  aliases: [String!]!
-  sources: [Provenance!]!
-  method: String!
-  confidence: Float!
-  retracted: Boolean!
-  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
-  mergedInto: ID
-  "The last review of this entity by policy staff, if any."
-  review: Review
-  description: String
-  stipInstruments: [String!]!
-  stipTargetGroups: [String!]!
-  properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
-  title: String
-  docNumber: String
-  "measures, opinions, plan, rules, list, framework, strategy, directive or notice."
-  policyType: String
-  level: Level
-  issuedOn: String
-  effectiveFrom: String
-  effectiveTo: String
-  "IN_FORCE, AMENDED, SUPERSEDED, EXPIRED or DRAFT."
-  status: String
-  version: String
-  "What it supports or recognises (SUPPORTS, RECOGNIZES outgoing)."
-  supports(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Enterprises it certified (RECOGNIZES outgoing)."
-  recognizes(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Programs and measures it sets up (ESTABLISHES outgoing)."
-  establishes(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Its basis (DERIVED_FROM outgoing)."
-  derivedFrom(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "What was derived from it (DERIVED_FROM incoming)."
-  derivations(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Frameworks it is part of (PART_OF outgoing)."
-  partOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Its parts (PART_OF incoming)."
-  parts(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Policies it implements (IMPLEMENTS outgoing)."
-  implements(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "What implements it (IMPLEMENTS incoming)."
-  implementedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Older versions it changes (AMENDS outgoing)."
-  amends(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Older versions it replaces (SUPERSEDES outgoing)."
-  supersedes(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Newer versions that change it (AMENDS incoming)."
-  amendedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Newer versions that replace it (SUPERSEDES incoming)."
-  supersededBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Bodies that issued it (ISSUED_BY outgoing)."
-  issuedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Groups, industries or enterprises it is aimed at (TARGETS outgoing)."
-  targets(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Industries it belongs to (IN_INDUSTRY outgoing)."
-  industries(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-}
-
-"A pilot, project, platform, contest, service or event series."
-type Program implements Node {
-  id: ID!
-  kind: NodeKind!
-  name: String!
-  aliases: [String!]!
-  sources: [Provenance!]!
-  method: String!
-  confidence: Float!
-  retracted: Boolean!
-  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
-  mergedInto: ID
-  "The last review of this entity by policy staff, if any."
-  review: Review
-  description: String
-  stipInstruments: [String!]!
-  stipTargetGroups: [String!]!
-  properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
-  "pilot, platform, contest, event, service, project, app, initiative, system, window or workstation."
-  programType: String
-  startedOn: String
-  "PLANNED, ACTIVE or COMPLETED."
-  status: String
-  scope: String
-  level: Level
-  "Enterprises and organisations taking part (PARTICIPATES_IN incoming)."
-  participants(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Who runs it (OPERATES incoming)."
-  operators(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Policies that set it up (ESTABLISHES incoming)."
-  establishedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "What it supports (SUPPORTS outgoing)."
-  supports(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "What supports it (SUPPORTS incoming)."
-  supportedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Policies it implements (IMPLEMENTS outgoing)."
-  implements(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "What it is part of (PART_OF outgoing)."
-  partOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Its parts (PART_OF incoming)."
-  parts(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "What it is aimed at (TARGETS outgoing)."
-  targets(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Industries it belongs to (IN_INDUSTRY outgoing)."
-  industries(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Places it is in (LOCATED_IN outgoing)."
-  locatedIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-}
-
-"A company; short and legal names are aliases."
-type Enterprise implements Node {
-  id: ID!
-  kind: NodeKind!
-  name: String!
-  aliases: [String!]!
-  sources: [Provenance!]!
-  method: String!
-  confidence: Float!
-  retracted: Boolean!
-  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
-  mergedInto: ID
-  "The last review of this entity by policy staff, if any."
-  review: Review
-  description: String
-  stipInstruments: [String!]!
-  stipTargetGroups: [String!]!
-  properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
-  legalName: String
-  "Industry names as stated in the source (the property); the Industry nodes are in industries."
-  industryNames: [String!]!
-  "龙头, 独角兽 …"
-  role: String
-  listed: Boolean
-  "Policies and programs that support or recognise it (SUPPORTS, RECOGNIZES incoming)."
-  supportedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Policies that certified it (RECOGNIZES incoming)."
-  recognizedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Programs it takes part in (PARTICIPATES_IN outgoing)."
-  participatesIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Industries it belongs to (IN_INDUSTRY outgoing)."
-  industries(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Who invests in it (INVESTS_IN incoming)."
-  investors(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "What it invests in (INVESTS_IN outgoing)."
-  investments(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Alliances it is a member of (MEMBER_OF outgoing)."
-  memberOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Places it is in (LOCATED_IN outgoing)."
-  locatedIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Measures, programs and policies aimed at it (TARGETS incoming)."
-  targetedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Programs, places and platforms it runs (OPERATES outgoing)."
-  operates(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Bodies or places that brought it in (INTRODUCED incoming)."
-  introducedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-}
-
-"An association, alliance or union of members."
-type Alliance implements Node {
-  id: ID!
-  kind: NodeKind!
-  name: String!
-  aliases: [String!]!
-  sources: [Provenance!]!
-  method: String!
-  confidence: Float!
-  retracted: Boolean!
-  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
-  mergedInto: ID
-  "The last review of this entity by policy staff, if any."
-  review: Review
-  description: String
-  stipInstruments: [String!]!
-  stipTargetGroups: [String!]!
-  properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
-  foundedOn: String
-  memberCount: Int
-  level: Level
-  "Its members (MEMBER_OF incoming)."
-  members(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Who runs it (OPERATES incoming)."
-  operators(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "What supports it (SUPPORTS incoming)."
-  supportedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Policies that set it up (ESTABLISHES incoming)."
-  establishedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Places it is in (LOCATED_IN outgoing)."
-  locatedIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-}
-
-"A measure for people: hukou, housing, subsidy, training …"
-type TalentMeasure implements Node {
-  id: ID!
-  kind: NodeKind!
-  name: String!
-  aliases: [String!]!
-  sources: [Provenance!]!
-  method: String!
-  confidence: Float!
-  retracted: Boolean!
-  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
-  mergedInto: ID
-  "The last review of this entity by policy staff, if any."
-  review: Review
-  description: String
-  stipInstruments: [String!]!
-  stipTargetGroups: [String!]!
-  properties: JSON
-  "Its figures: amounts, caps, counts, durations."
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
-  "hukou, housing, subsidy, funding, training, workstation, service or recruitment."
-  category: String
-  eligibility: String
-  level: Level
-  "Policies that set it up (ESTABLISHES incoming)."
-  establishedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Its basis (DERIVED_FROM outgoing)."
-  derivedFrom(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "What it is part of (PART_OF outgoing)."
-  partOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Policies it implements (IMPLEMENTS outgoing)."
-  implements(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Groups, industries or enterprises it is aimed at (TARGETS outgoing)."
-  targets(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "What it supports (SUPPORTS outgoing)."
-  supports(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Older versions it changes (AMENDS outgoing)."
-  amends(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Older versions it replaces (SUPERSEDES outgoing)."
-  supersedes(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Newer versions that change it (AMENDS incoming)."
-  amendedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Newer versions that replace it (SUPERSEDES incoming)."
-  supersededBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-}
-
-"A government body, institute, university, fund manager or exchange."
-type Organization implements Node {
-  id: ID!
-  kind: NodeKind!
-  name: String!
-  aliases: [String!]!
-  sources: [Provenance!]!
-  method: String!
-  confidence: Float!
-  retracted: Boolean!
-  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
-  mergedInto: ID
-  "The last review of this entity by policy staff, if any."
-  review: Review
-  description: String
-  stipInstruments: [String!]!
-  stipTargetGroups: [String!]!
-  properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
-  "government, party, institute, university, fund-manager, exchange, association, incubator, financial, service-center or other."
-  orgType: String
-  level: Level
-  "What it issued (ISSUED_BY incoming)."
-  issued(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Programs, places and platforms it runs (OPERATES outgoing)."
-  operates(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Alliances it is a member of (MEMBER_OF outgoing)."
-  memberOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Programs it takes part in (PARTICIPATES_IN outgoing)."
-  participatesIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "What it invests in (INVESTS_IN outgoing)."
-  investments(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Enterprises and organisations it brought in (INTRODUCED outgoing)."
-  introduced(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Places it is in (LOCATED_IN outgoing)."
-  locatedIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-}
-
-"A park, district or zone."
-type Place implements Node {
-  id: ID!
-  kind: NodeKind!
-  name: String!
-  aliases: [String!]!
-  sources: [Provenance!]!
-  method: String!
-  confidence: Float!
-  retracted: Boolean!
-  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
-  mergedInto: ID
-  "The last review of this entity by policy staff, if any."
-  review: Review
-  description: String
-  stipInstruments: [String!]!
-  stipTargetGroups: [String!]!
-  properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
-  "country, city, district, street, park, zone or building."
-  placeType: String
-  level: Level
-  "What is located in it (LOCATED_IN incoming)."
-  contains(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Who runs it (OPERATES incoming)."
-  operators(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Enterprises and organisations it brought in (INTRODUCED outgoing)."
-  introduced(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-}
-
-"A sector: 人工智能, 金融科技, 数字经济 …"
-type Industry implements Node {
-  id: ID!
-  kind: NodeKind!
-  name: String!
-  aliases: [String!]!
-  sources: [Provenance!]!
-  method: String!
-  confidence: Float!
-  retracted: Boolean!
-  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
-  mergedInto: ID
-  "The last review of this entity by policy staff, if any."
-  review: Review
-  description: String
-  stipInstruments: [String!]!
-  stipTargetGroups: [String!]!
-  properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
-  "Enterprises, programs and policies in this industry (IN_INDUSTRY incoming)."
-  members(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "What supports it (SUPPORTS incoming)."
-  supportedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Measures, programs and policies aimed at it (TARGETS incoming)."
-  targetedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Who invests in it (INVESTS_IN incoming)."
-  investors(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-}
-
-"A named signer or proposer."
-type Person implements Node {
-  id: ID!
-  kind: NodeKind!
-  name: String!
-  aliases: [String!]!
-  sources: [Provenance!]!
-  method: String!
-  confidence: Float!
-  retracted: Boolean!
-  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
-  mergedInto: ID
-  "The last review of this entity by policy staff, if any."
-  review: Review
-  description: String
-  stipInstruments: [String!]!
-  stipTargetGroups: [String!]!
-  properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
-  role: String
-  "Documents this person proposed (PROPOSED_BY incoming)."
-  proposed(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Documents this person signed (SIGNED_BY incoming)."
-  signed(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-}
-
-"A source text."
-type Document implements Node {
-  id: ID!
-  kind: NodeKind!
-  name: String!
-  aliases: [String!]!
-  sources: [Provenance!]!
-  method: String!
-  confidence: Float!
-  retracted: Boolean!
-  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
-  mergedInto: ID
-  "The last review of this entity by policy staff, if any."
-  review: Review
-  description: String
-  stipInstruments: [String!]!
-  stipTargetGroups: [String!]!
-  properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
-  title: String
-  number: String
-  issuer: String
-  date: String
-  "reply, proposal, policy, notice, rules, report or other."
-  docType: String
-  result: String
-  sha256: String
-  path: String
-  level: Level
-  "Entities this document mentions (MENTIONED_IN incoming)."
-  mentions(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Bodies that issued it (ISSUED_BY outgoing)."
-  issuedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "The proposal it answers (RESPONDS_TO outgoing)."
-  respondsTo(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Replies to it (RESPONDS_TO incoming)."
-  responses(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Who proposed it (PROPOSED_BY outgoing)."
-  proposedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Who signed it (SIGNED_BY outgoing)."
-  signedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-}
-`, BuiltIn: false},
-	{Name: "../schema/upload.graphqls", Input: `extend input IngestInput {
-  "The document file itself, base64 (standard encoding): PDF, DOCX, HTML or text in UTF-8, GB18030, Big5 or UTF-16, recognised by its content; instead of text. Counts against the upload limit (INGEST_MAX_BYTES) decoded."
-  file: String
 }
 `, BuiltIn: false},
 }
@@ -5937,8 +5982,8 @@ func (ec *executionContext) dir_requiresRole_args(ctx context.Context, rawArgs m
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "role",
-		func(ctx context.Context, v any) (model.Role, error) {
-			return ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, v)
+		func(ctx context.Context, v any) (gqlmodel.Role, error) {
+			return ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5951,16 +5996,16 @@ func (ec *executionContext) field_Alliance_establishedBy_args(ctx context.Contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5989,16 +6034,16 @@ func (ec *executionContext) field_Alliance_locatedIn_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6027,16 +6072,16 @@ func (ec *executionContext) field_Alliance_members_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6065,16 +6110,16 @@ func (ec *executionContext) field_Alliance_operators_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6117,32 +6162,32 @@ func (ec *executionContext) field_Alliance_relations_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]gqlmodel.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["types"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.RelationDirection, error) {
-			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationDirection(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationDirection, error) {
+			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6179,16 +6224,16 @@ func (ec *executionContext) field_Alliance_supportedBy_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6217,16 +6262,16 @@ func (ec *executionContext) field_Document_issuedBy_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6255,16 +6300,16 @@ func (ec *executionContext) field_Document_mentions_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6293,16 +6338,16 @@ func (ec *executionContext) field_Document_proposedBy_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6345,32 +6390,32 @@ func (ec *executionContext) field_Document_relations_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]gqlmodel.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["types"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.RelationDirection, error) {
-			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationDirection(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationDirection, error) {
+			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6407,16 +6452,16 @@ func (ec *executionContext) field_Document_respondsTo_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6445,16 +6490,16 @@ func (ec *executionContext) field_Document_responses_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6483,16 +6528,16 @@ func (ec *executionContext) field_Document_signedBy_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6521,16 +6566,16 @@ func (ec *executionContext) field_Enterprise_industries_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6559,16 +6604,16 @@ func (ec *executionContext) field_Enterprise_introducedBy_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6597,16 +6642,16 @@ func (ec *executionContext) field_Enterprise_investments_args(ctx context.Contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6635,16 +6680,16 @@ func (ec *executionContext) field_Enterprise_investors_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6673,16 +6718,16 @@ func (ec *executionContext) field_Enterprise_locatedIn_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6711,16 +6756,16 @@ func (ec *executionContext) field_Enterprise_memberOf_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6749,16 +6794,16 @@ func (ec *executionContext) field_Enterprise_operates_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6787,16 +6832,16 @@ func (ec *executionContext) field_Enterprise_participatesIn_args(ctx context.Con
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6839,16 +6884,16 @@ func (ec *executionContext) field_Enterprise_recognizedBy_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6877,32 +6922,32 @@ func (ec *executionContext) field_Enterprise_relations_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]gqlmodel.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["types"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.RelationDirection, error) {
-			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationDirection(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationDirection, error) {
+			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6939,16 +6984,16 @@ func (ec *executionContext) field_Enterprise_supportedBy_args(ctx context.Contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6977,16 +7022,16 @@ func (ec *executionContext) field_Enterprise_targetedBy_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7015,16 +7060,16 @@ func (ec *executionContext) field_Industry_investors_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7053,16 +7098,16 @@ func (ec *executionContext) field_Industry_members_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7105,32 +7150,32 @@ func (ec *executionContext) field_Industry_relations_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]gqlmodel.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["types"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.RelationDirection, error) {
-			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationDirection(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationDirection, error) {
+			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7167,16 +7212,16 @@ func (ec *executionContext) field_Industry_supportedBy_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7205,16 +7250,16 @@ func (ec *executionContext) field_Industry_targetedBy_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7243,8 +7288,8 @@ func (ec *executionContext) field_Mutation_addQuantity_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.QuantityInput, error) {
-			return ec.unmarshalNQuantityInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityInput(ctx, v)
+		func(ctx context.Context, v any) (gqlmodel.QuantityInput, error) {
+			return ec.unmarshalNQuantityInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7257,8 +7302,8 @@ func (ec *executionContext) field_Mutation_addRelation_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.RelationInput, error) {
-			return ec.unmarshalNRelationInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationInput(ctx, v)
+		func(ctx context.Context, v any) (gqlmodel.RelationInput, error) {
+			return ec.unmarshalNRelationInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7271,8 +7316,8 @@ func (ec *executionContext) field_Mutation_ingestDocument_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.IngestInput, error) {
-			return ec.unmarshalNIngestInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐIngestInput(ctx, v)
+		func(ctx context.Context, v any) (gqlmodel.IngestInput, error) {
+			return ec.unmarshalNIngestInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐIngestInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7381,8 +7426,8 @@ func (ec *executionContext) field_Mutation_upsertEntity_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.EntityInput, error) {
-			return ec.unmarshalNEntityInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐEntityInput(ctx, v)
+		func(ctx context.Context, v any) (gqlmodel.EntityInput, error) {
+			return ec.unmarshalNEntityInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐEntityInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7395,16 +7440,16 @@ func (ec *executionContext) field_Organization_introduced_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7433,16 +7478,16 @@ func (ec *executionContext) field_Organization_investments_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7471,16 +7516,16 @@ func (ec *executionContext) field_Organization_issued_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7509,16 +7554,16 @@ func (ec *executionContext) field_Organization_locatedIn_args(ctx context.Contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7547,16 +7592,16 @@ func (ec *executionContext) field_Organization_memberOf_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7585,16 +7630,16 @@ func (ec *executionContext) field_Organization_operates_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7623,16 +7668,16 @@ func (ec *executionContext) field_Organization_participatesIn_args(ctx context.C
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7675,32 +7720,32 @@ func (ec *executionContext) field_Organization_relations_args(ctx context.Contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]gqlmodel.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["types"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.RelationDirection, error) {
-			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationDirection(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationDirection, error) {
+			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7737,16 +7782,16 @@ func (ec *executionContext) field_Person_proposed_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7789,32 +7834,32 @@ func (ec *executionContext) field_Person_relations_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]gqlmodel.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["types"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.RelationDirection, error) {
-			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationDirection(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationDirection, error) {
+			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7851,16 +7896,16 @@ func (ec *executionContext) field_Person_signed_args(ctx context.Context, rawArg
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7889,16 +7934,16 @@ func (ec *executionContext) field_Place_contains_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7927,16 +7972,16 @@ func (ec *executionContext) field_Place_introduced_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7965,16 +8010,16 @@ func (ec *executionContext) field_Place_operators_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8017,32 +8062,32 @@ func (ec *executionContext) field_Place_relations_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]gqlmodel.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["types"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.RelationDirection, error) {
-			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationDirection(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationDirection, error) {
+			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8079,16 +8124,16 @@ func (ec *executionContext) field_Policy_amendedBy_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8117,16 +8162,16 @@ func (ec *executionContext) field_Policy_amends_args(ctx context.Context, rawArg
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8155,16 +8200,16 @@ func (ec *executionContext) field_Policy_derivations_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8193,16 +8238,16 @@ func (ec *executionContext) field_Policy_derivedFrom_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8231,16 +8276,16 @@ func (ec *executionContext) field_Policy_establishes_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8269,16 +8314,16 @@ func (ec *executionContext) field_Policy_implementedBy_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8307,16 +8352,16 @@ func (ec *executionContext) field_Policy_implements_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8345,16 +8390,16 @@ func (ec *executionContext) field_Policy_industries_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8383,16 +8428,16 @@ func (ec *executionContext) field_Policy_issuedBy_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8421,16 +8466,16 @@ func (ec *executionContext) field_Policy_partOf_args(ctx context.Context, rawArg
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8459,16 +8504,16 @@ func (ec *executionContext) field_Policy_parts_args(ctx context.Context, rawArgs
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8511,16 +8556,16 @@ func (ec *executionContext) field_Policy_recognizes_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8549,32 +8594,32 @@ func (ec *executionContext) field_Policy_relations_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]gqlmodel.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["types"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.RelationDirection, error) {
-			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationDirection(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationDirection, error) {
+			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8611,16 +8656,16 @@ func (ec *executionContext) field_Policy_supersededBy_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8649,16 +8694,16 @@ func (ec *executionContext) field_Policy_supersedes_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8687,16 +8732,16 @@ func (ec *executionContext) field_Policy_supports_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8725,16 +8770,16 @@ func (ec *executionContext) field_Policy_targets_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8763,16 +8808,16 @@ func (ec *executionContext) field_Program_establishedBy_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8801,16 +8846,16 @@ func (ec *executionContext) field_Program_implements_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8839,16 +8884,16 @@ func (ec *executionContext) field_Program_industries_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8877,16 +8922,16 @@ func (ec *executionContext) field_Program_locatedIn_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8915,16 +8960,16 @@ func (ec *executionContext) field_Program_operators_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8953,16 +8998,16 @@ func (ec *executionContext) field_Program_partOf_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8991,16 +9036,16 @@ func (ec *executionContext) field_Program_participants_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9029,16 +9074,16 @@ func (ec *executionContext) field_Program_parts_args(ctx context.Context, rawArg
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9081,32 +9126,32 @@ func (ec *executionContext) field_Program_relations_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]gqlmodel.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["types"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.RelationDirection, error) {
-			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationDirection(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationDirection, error) {
+			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9143,16 +9188,16 @@ func (ec *executionContext) field_Program_supportedBy_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9181,16 +9226,16 @@ func (ec *executionContext) field_Program_supports_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9219,16 +9264,16 @@ func (ec *executionContext) field_Program_targets_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9369,8 +9414,8 @@ func (ec *executionContext) field_Query_lineage_args(ctx context.Context, rawArg
 	}
 	args["id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.Direction, error) {
+			return ec.unmarshalODirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9391,16 +9436,16 @@ func (ec *executionContext) field_Query_matchPolicies_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "enterprise",
-		func(ctx context.Context, v any) (*model.EnterpriseProfile, error) {
-			return ec.unmarshalOEnterpriseProfile2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐEnterpriseProfile(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.EnterpriseProfile, error) {
+			return ec.unmarshalOEnterpriseProfile2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐEnterpriseProfile(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["enterprise"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "person",
-		func(ctx context.Context, v any) (*model.PersonProfile, error) {
-			return ec.unmarshalOPersonProfile2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPersonProfile(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.PersonProfile, error) {
+			return ec.unmarshalOPersonProfile2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐPersonProfile(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9445,8 +9490,8 @@ func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, r
 	}
 	args["depth"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
-		func(ctx context.Context, v any) ([]model.NodeKind, error) {
-			return ec.unmarshalONodeKind2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKindᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]gqlmodel.NodeKind, error) {
+			return ec.unmarshalONodeKind2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKindᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9497,8 +9542,8 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
-		func(ctx context.Context, v any) (*model.NodeKind, error) {
-			return ec.unmarshalONodeKind2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.NodeKind, error) {
+			return ec.unmarshalONodeKind2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9565,8 +9610,8 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 	}
 	args["text"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
-		func(ctx context.Context, v any) ([]model.NodeKind, error) {
-			return ec.unmarshalONodeKind2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKindᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]gqlmodel.NodeKind, error) {
+			return ec.unmarshalONodeKind2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKindᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9617,16 +9662,16 @@ func (ec *executionContext) field_TalentMeasure_amendedBy_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9655,16 +9700,16 @@ func (ec *executionContext) field_TalentMeasure_amends_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9693,16 +9738,16 @@ func (ec *executionContext) field_TalentMeasure_derivedFrom_args(ctx context.Con
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9731,16 +9776,16 @@ func (ec *executionContext) field_TalentMeasure_establishedBy_args(ctx context.C
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9769,16 +9814,16 @@ func (ec *executionContext) field_TalentMeasure_implements_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9807,16 +9852,16 @@ func (ec *executionContext) field_TalentMeasure_partOf_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9859,32 +9904,32 @@ func (ec *executionContext) field_TalentMeasure_relations_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]gqlmodel.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["types"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.RelationDirection, error) {
-			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationDirection(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationDirection, error) {
+			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9921,16 +9966,16 @@ func (ec *executionContext) field_TalentMeasure_supersededBy_args(ctx context.Co
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9959,16 +10004,16 @@ func (ec *executionContext) field_TalentMeasure_supersedes_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9997,16 +10042,16 @@ func (ec *executionContext) field_TalentMeasure_supports_args(ctx context.Contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10035,16 +10080,16 @@ func (ec *executionContext) field_TalentMeasure_targets_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10143,7 +10188,7 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _Alliance_id(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10166,7 +10211,7 @@ func (ec *executionContext) fieldContext_Alliance_id(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Alliance_kind(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10178,8 +10223,8 @@ func (ec *executionContext) _Alliance_kind(ctx context.Context, field graphql.Co
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
-			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10189,7 +10234,7 @@ func (ec *executionContext) fieldContext_Alliance_kind(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "NodeKind")
 }
 
-func (ec *executionContext) _Alliance_name(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_name(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10212,7 +10257,7 @@ func (ec *executionContext) fieldContext_Alliance_name(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "String")
 }
 
-func (ec *executionContext) _Alliance_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_aliases(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10235,7 +10280,7 @@ func (ec *executionContext) fieldContext_Alliance_aliases(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "String")
 }
 
-func (ec *executionContext) _Alliance_sources(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10247,8 +10292,8 @@ func (ec *executionContext) _Alliance_sources(ctx context.Context, field graphql
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10267,7 +10312,7 @@ func (ec *executionContext) fieldContext_Alliance_sources(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Alliance_method(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10290,7 +10335,7 @@ func (ec *executionContext) fieldContext_Alliance_method(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "String")
 }
 
-func (ec *executionContext) _Alliance_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10313,7 +10358,7 @@ func (ec *executionContext) fieldContext_Alliance_confidence(_ context.Context, 
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Alliance_retracted(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10336,7 +10381,7 @@ func (ec *executionContext) fieldContext_Alliance_retracted(_ context.Context, f
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Alliance_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_mergedInto(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10359,7 +10404,7 @@ func (ec *executionContext) fieldContext_Alliance_mergedInto(_ context.Context, 
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Alliance_review(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_review(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10371,8 +10416,8 @@ func (ec *executionContext) _Alliance_review(ctx context.Context, field graphql.
 			return obj.Review, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx, selections, v)
 		},
 		true,
 		false,
@@ -10391,7 +10436,7 @@ func (ec *executionContext) fieldContext_Alliance_review(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Alliance_description(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_description(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10414,7 +10459,7 @@ func (ec *executionContext) fieldContext_Alliance_description(_ context.Context,
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "String")
 }
 
-func (ec *executionContext) _Alliance_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10437,7 +10482,7 @@ func (ec *executionContext) fieldContext_Alliance_stipInstruments(_ context.Cont
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "String")
 }
 
-func (ec *executionContext) _Alliance_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10460,7 +10505,7 @@ func (ec *executionContext) fieldContext_Alliance_stipTargetGroups(_ context.Con
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "String")
 }
 
-func (ec *executionContext) _Alliance_properties(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_properties(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10483,7 +10528,7 @@ func (ec *executionContext) fieldContext_Alliance_properties(_ context.Context, 
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _Alliance_quantities(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_quantities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10496,8 +10541,8 @@ func (ec *executionContext) _Alliance_quantities(ctx context.Context, field grap
 			return ec.Resolvers.Alliance().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10527,7 +10572,7 @@ func (ec *executionContext) fieldContext_Alliance_quantities(ctx context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Alliance_relations(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_relations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10537,11 +10582,11 @@ func (ec *executionContext) _Alliance_relations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Alliance().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
+			return ec.Resolvers.Alliance().Relations(ctx, obj, fc.Args["types"].([]gqlmodel.RelationType), fc.Args["direction"].(*gqlmodel.RelationDirection), fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10571,7 +10616,7 @@ func (ec *executionContext) fieldContext_Alliance_relations(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Alliance_foundedOn(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_foundedOn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10594,7 +10639,7 @@ func (ec *executionContext) fieldContext_Alliance_foundedOn(_ context.Context, f
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "String")
 }
 
-func (ec *executionContext) _Alliance_memberCount(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_memberCount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10617,7 +10662,7 @@ func (ec *executionContext) fieldContext_Alliance_memberCount(_ context.Context,
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Alliance_level(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_level(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10629,8 +10674,8 @@ func (ec *executionContext) _Alliance_level(ctx context.Context, field graphql.C
 			return obj.Level, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Level) graphql.Marshaler {
-			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐLevel(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Level) graphql.Marshaler {
+			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐLevel(ctx, selections, v)
 		},
 		true,
 		false,
@@ -10640,7 +10685,7 @@ func (ec *executionContext) fieldContext_Alliance_level(_ context.Context, field
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "Level")
 }
 
-func (ec *executionContext) _Alliance_members(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_members(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10650,11 +10695,11 @@ func (ec *executionContext) _Alliance_members(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Alliance().Members(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Alliance().Members(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10684,7 +10729,7 @@ func (ec *executionContext) fieldContext_Alliance_members(ctx context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Alliance_operators(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_operators(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10694,11 +10739,11 @@ func (ec *executionContext) _Alliance_operators(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Alliance().Operators(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Alliance().Operators(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10728,7 +10773,7 @@ func (ec *executionContext) fieldContext_Alliance_operators(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Alliance_supportedBy(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_supportedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10738,11 +10783,11 @@ func (ec *executionContext) _Alliance_supportedBy(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Alliance().SupportedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Alliance().SupportedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10772,7 +10817,7 @@ func (ec *executionContext) fieldContext_Alliance_supportedBy(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Alliance_establishedBy(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_establishedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10782,11 +10827,11 @@ func (ec *executionContext) _Alliance_establishedBy(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Alliance().EstablishedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Alliance().EstablishedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10816,7 +10861,7 @@ func (ec *executionContext) fieldContext_Alliance_establishedBy(ctx context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _Alliance_locatedIn(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_locatedIn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10826,11 +10871,11 @@ func (ec *executionContext) _Alliance_locatedIn(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Alliance().LocatedIn(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Alliance().LocatedIn(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10860,7 +10905,7 @@ func (ec *executionContext) fieldContext_Alliance_locatedIn(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Alliance_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_conditions(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10872,8 +10917,8 @@ func (ec *executionContext) _Alliance_conditions(ctx context.Context, field grap
 			return ec.Resolvers.Alliance().Conditions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
-			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10892,7 +10937,7 @@ func (ec *executionContext) fieldContext_Alliance_conditions(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _AuditConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AuditConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10904,8 +10949,8 @@ func (ec *executionContext) _AuditConnection_edges(ctx context.Context, field gr
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuditEdge) graphql.Marshaler {
-			return ec.marshalNAuditEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐAuditEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.AuditEdge) graphql.Marshaler {
+			return ec.marshalNAuditEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐAuditEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10924,7 +10969,7 @@ func (ec *executionContext) fieldContext_AuditConnection_edges(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _AuditConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AuditConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10936,8 +10981,8 @@ func (ec *executionContext) _AuditConnection_pageInfo(ctx context.Context, field
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10956,7 +11001,7 @@ func (ec *executionContext) fieldContext_AuditConnection_pageInfo(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _AuditConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AuditConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10979,7 +11024,7 @@ func (ec *executionContext) fieldContext_AuditConnection_totalCount(_ context.Co
 	return graphql.NewScalarFieldContext("AuditConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _AuditEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AuditEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11002,7 +11047,7 @@ func (ec *executionContext) fieldContext_AuditEdge_cursor(_ context.Context, fie
 	return graphql.NewScalarFieldContext("AuditEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _AuditEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AuditEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11014,8 +11059,8 @@ func (ec *executionContext) _AuditEdge_node(ctx context.Context, field graphql.C
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditEvent) graphql.Marshaler {
-			return ec.marshalNAuditEvent2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐAuditEvent(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.AuditEvent) graphql.Marshaler {
+			return ec.marshalNAuditEvent2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐAuditEvent(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11034,7 +11079,7 @@ func (ec *executionContext) fieldContext_AuditEdge_node(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _AuditEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11057,7 +11102,7 @@ func (ec *executionContext) fieldContext_AuditEvent_id(_ context.Context, field 
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "ID")
 }
 
-func (ec *executionContext) _AuditEvent_at(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_at(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11080,7 +11125,7 @@ func (ec *executionContext) fieldContext_AuditEvent_at(_ context.Context, field 
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
-func (ec *executionContext) _AuditEvent_actor(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_actor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11103,7 +11148,7 @@ func (ec *executionContext) fieldContext_AuditEvent_actor(_ context.Context, fie
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
-func (ec *executionContext) _AuditEvent_role(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_role(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11126,7 +11171,7 @@ func (ec *executionContext) fieldContext_AuditEvent_role(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
-func (ec *executionContext) _AuditEvent_action(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_action(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11149,7 +11194,7 @@ func (ec *executionContext) fieldContext_AuditEvent_action(_ context.Context, fi
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
-func (ec *executionContext) _AuditEvent_targetIds(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_targetIds(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11172,7 +11217,7 @@ func (ec *executionContext) fieldContext_AuditEvent_targetIds(_ context.Context,
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "ID")
 }
 
-func (ec *executionContext) _AuditEvent_before(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_before(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11195,7 +11240,7 @@ func (ec *executionContext) fieldContext_AuditEvent_before(_ context.Context, fi
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
-func (ec *executionContext) _AuditEvent_after(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_after(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11218,7 +11263,7 @@ func (ec *executionContext) fieldContext_AuditEvent_after(_ context.Context, fie
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
-func (ec *executionContext) _AuditEvent_note(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_note(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11241,7 +11286,7 @@ func (ec *executionContext) fieldContext_AuditEvent_note(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
-func (ec *executionContext) _AuditEvent_requestId(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_requestId(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11264,7 +11309,7 @@ func (ec *executionContext) fieldContext_AuditEvent_requestId(_ context.Context,
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
-func (ec *executionContext) _ChangeCount_created(ctx context.Context, field graphql.CollectedField, obj *model.ChangeCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChangeCount_created(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ChangeCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11287,7 +11332,7 @@ func (ec *executionContext) fieldContext_ChangeCount_created(_ context.Context, 
 	return graphql.NewScalarFieldContext("ChangeCount", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ChangeCount_updated(ctx context.Context, field graphql.CollectedField, obj *model.ChangeCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChangeCount_updated(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ChangeCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11310,7 +11355,7 @@ func (ec *executionContext) fieldContext_ChangeCount_updated(_ context.Context, 
 	return graphql.NewScalarFieldContext("ChangeCount", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ChangeCount_unchanged(ctx context.Context, field graphql.CollectedField, obj *model.ChangeCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChangeCount_unchanged(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ChangeCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11333,7 +11378,7 @@ func (ec *executionContext) fieldContext_ChangeCount_unchanged(_ context.Context
 	return graphql.NewScalarFieldContext("ChangeCount", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ChangeCount_retracted(ctx context.Context, field graphql.CollectedField, obj *model.ChangeCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChangeCount_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ChangeCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11356,7 +11401,7 @@ func (ec *executionContext) fieldContext_ChangeCount_retracted(_ context.Context
 	return graphql.NewScalarFieldContext("ChangeCount", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Condition_id(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Condition_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Condition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11379,7 +11424,7 @@ func (ec *executionContext) fieldContext_Condition_id(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Condition", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Condition_appliesTo(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Condition_appliesTo(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Condition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11402,7 +11447,7 @@ func (ec *executionContext) fieldContext_Condition_appliesTo(_ context.Context, 
 	return graphql.NewScalarFieldContext("Condition", field, false, false, "String")
 }
 
-func (ec *executionContext) _Condition_attribute(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Condition_attribute(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Condition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11425,7 +11470,7 @@ func (ec *executionContext) fieldContext_Condition_attribute(_ context.Context, 
 	return graphql.NewScalarFieldContext("Condition", field, false, false, "String")
 }
 
-func (ec *executionContext) _Condition_operator(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Condition_operator(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Condition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11448,7 +11493,7 @@ func (ec *executionContext) fieldContext_Condition_operator(_ context.Context, f
 	return graphql.NewScalarFieldContext("Condition", field, false, false, "String")
 }
 
-func (ec *executionContext) _Condition_values(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Condition_values(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Condition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11471,7 +11516,7 @@ func (ec *executionContext) fieldContext_Condition_values(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Condition", field, false, false, "String")
 }
 
-func (ec *executionContext) _Condition_unit(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Condition_unit(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Condition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11494,7 +11539,7 @@ func (ec *executionContext) fieldContext_Condition_unit(_ context.Context, field
 	return graphql.NewScalarFieldContext("Condition", field, false, false, "String")
 }
 
-func (ec *executionContext) _Condition_group(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Condition_group(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Condition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11517,7 +11562,7 @@ func (ec *executionContext) fieldContext_Condition_group(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Condition", field, false, false, "String")
 }
 
-func (ec *executionContext) _Condition_text(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Condition_text(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Condition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11540,7 +11585,7 @@ func (ec *executionContext) fieldContext_Condition_text(_ context.Context, field
 	return graphql.NewScalarFieldContext("Condition", field, false, false, "String")
 }
 
-func (ec *executionContext) _Condition_sources(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Condition_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Condition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11552,8 +11597,8 @@ func (ec *executionContext) _Condition_sources(ctx context.Context, field graphq
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11572,7 +11617,7 @@ func (ec *executionContext) fieldContext_Condition_sources(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Condition_method(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Condition_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Condition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11595,7 +11640,7 @@ func (ec *executionContext) fieldContext_Condition_method(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Condition", field, false, false, "String")
 }
 
-func (ec *executionContext) _Condition_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Condition_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Condition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11618,7 +11663,7 @@ func (ec *executionContext) fieldContext_Condition_confidence(_ context.Context,
 	return graphql.NewScalarFieldContext("Condition", field, false, false, "Float")
 }
 
-func (ec *executionContext) _ConditionCheck_condition(ctx context.Context, field graphql.CollectedField, obj *model.ConditionCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _ConditionCheck_condition(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ConditionCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11630,8 +11675,8 @@ func (ec *executionContext) _ConditionCheck_condition(ctx context.Context, field
 			return obj.Condition, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Condition) graphql.Marshaler {
-			return ec.marshalNCondition2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐCondition(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐCondition(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11650,7 +11695,7 @@ func (ec *executionContext) fieldContext_ConditionCheck_condition(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _ConditionCheck_given(ctx context.Context, field graphql.CollectedField, obj *model.ConditionCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _ConditionCheck_given(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ConditionCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11673,7 +11718,7 @@ func (ec *executionContext) fieldContext_ConditionCheck_given(_ context.Context,
 	return graphql.NewScalarFieldContext("ConditionCheck", field, false, false, "String")
 }
 
-func (ec *executionContext) _ConditionCheck_sources(ctx context.Context, field graphql.CollectedField, obj *model.ConditionCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _ConditionCheck_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ConditionCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11685,8 +11730,8 @@ func (ec *executionContext) _ConditionCheck_sources(ctx context.Context, field g
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11705,7 +11750,7 @@ func (ec *executionContext) fieldContext_ConditionCheck_sources(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Conflict_id(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conflict_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Conflict) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11728,7 +11773,7 @@ func (ec *executionContext) fieldContext_Conflict_id(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Conflict", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Conflict_at(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conflict_at(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Conflict) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11751,7 +11796,7 @@ func (ec *executionContext) fieldContext_Conflict_at(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Conflict", field, false, false, "String")
 }
 
-func (ec *executionContext) _Conflict_targetId(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conflict_targetId(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Conflict) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11774,7 +11819,7 @@ func (ec *executionContext) fieldContext_Conflict_targetId(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Conflict", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Conflict_documentId(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conflict_documentId(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Conflict) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11797,7 +11842,7 @@ func (ec *executionContext) fieldContext_Conflict_documentId(_ context.Context, 
 	return graphql.NewScalarFieldContext("Conflict", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Conflict_kind(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conflict_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Conflict) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11820,7 +11865,7 @@ func (ec *executionContext) fieldContext_Conflict_kind(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Conflict", field, false, false, "String")
 }
 
-func (ec *executionContext) _Conflict_field(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conflict_field(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Conflict) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11843,7 +11888,7 @@ func (ec *executionContext) fieldContext_Conflict_field(_ context.Context, field
 	return graphql.NewScalarFieldContext("Conflict", field, false, false, "String")
 }
 
-func (ec *executionContext) _Conflict_staffValue(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conflict_staffValue(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Conflict) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11866,7 +11911,7 @@ func (ec *executionContext) fieldContext_Conflict_staffValue(_ context.Context, 
 	return graphql.NewScalarFieldContext("Conflict", field, false, false, "String")
 }
 
-func (ec *executionContext) _Conflict_ingestValue(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conflict_ingestValue(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Conflict) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11889,7 +11934,7 @@ func (ec *executionContext) fieldContext_Conflict_ingestValue(_ context.Context,
 	return graphql.NewScalarFieldContext("Conflict", field, false, false, "String")
 }
 
-func (ec *executionContext) _Conflict_staffBy(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conflict_staffBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Conflict) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11912,7 +11957,7 @@ func (ec *executionContext) fieldContext_Conflict_staffBy(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Conflict", field, false, false, "String")
 }
 
-func (ec *executionContext) _Conflict_staffAt(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conflict_staffAt(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Conflict) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11935,7 +11980,7 @@ func (ec *executionContext) fieldContext_Conflict_staffAt(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Conflict", field, false, false, "String")
 }
 
-func (ec *executionContext) _Conflict_ingestedBy(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conflict_ingestedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Conflict) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11958,7 +12003,7 @@ func (ec *executionContext) fieldContext_Conflict_ingestedBy(_ context.Context, 
 	return graphql.NewScalarFieldContext("Conflict", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_id(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11981,7 +12026,7 @@ func (ec *executionContext) fieldContext_Document_id(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Document", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Document_kind(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11993,8 +12038,8 @@ func (ec *executionContext) _Document_kind(ctx context.Context, field graphql.Co
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
-			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12004,7 +12049,7 @@ func (ec *executionContext) fieldContext_Document_kind(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Document", field, false, false, "NodeKind")
 }
 
-func (ec *executionContext) _Document_name(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_name(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12027,7 +12072,7 @@ func (ec *executionContext) fieldContext_Document_name(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_aliases(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12050,7 +12095,7 @@ func (ec *executionContext) fieldContext_Document_aliases(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_sources(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12062,8 +12107,8 @@ func (ec *executionContext) _Document_sources(ctx context.Context, field graphql
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12082,7 +12127,7 @@ func (ec *executionContext) fieldContext_Document_sources(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Document_method(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12105,7 +12150,7 @@ func (ec *executionContext) fieldContext_Document_method(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12128,7 +12173,7 @@ func (ec *executionContext) fieldContext_Document_confidence(_ context.Context, 
 	return graphql.NewScalarFieldContext("Document", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Document_retracted(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12151,7 +12196,7 @@ func (ec *executionContext) fieldContext_Document_retracted(_ context.Context, f
 	return graphql.NewScalarFieldContext("Document", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Document_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_mergedInto(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12174,7 +12219,7 @@ func (ec *executionContext) fieldContext_Document_mergedInto(_ context.Context, 
 	return graphql.NewScalarFieldContext("Document", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Document_review(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_review(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12186,8 +12231,8 @@ func (ec *executionContext) _Document_review(ctx context.Context, field graphql.
 			return obj.Review, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx, selections, v)
 		},
 		true,
 		false,
@@ -12206,7 +12251,7 @@ func (ec *executionContext) fieldContext_Document_review(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Document_description(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_description(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12229,7 +12274,7 @@ func (ec *executionContext) fieldContext_Document_description(_ context.Context,
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12252,7 +12297,7 @@ func (ec *executionContext) fieldContext_Document_stipInstruments(_ context.Cont
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12275,7 +12320,7 @@ func (ec *executionContext) fieldContext_Document_stipTargetGroups(_ context.Con
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_properties(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_properties(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12298,7 +12343,7 @@ func (ec *executionContext) fieldContext_Document_properties(_ context.Context, 
 	return graphql.NewScalarFieldContext("Document", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _Document_quantities(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_quantities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12311,8 +12356,8 @@ func (ec *executionContext) _Document_quantities(ctx context.Context, field grap
 			return ec.Resolvers.Document().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12342,7 +12387,7 @@ func (ec *executionContext) fieldContext_Document_quantities(ctx context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Document_relations(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_relations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12352,11 +12397,11 @@ func (ec *executionContext) _Document_relations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Document().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
+			return ec.Resolvers.Document().Relations(ctx, obj, fc.Args["types"].([]gqlmodel.RelationType), fc.Args["direction"].(*gqlmodel.RelationDirection), fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12386,7 +12431,7 @@ func (ec *executionContext) fieldContext_Document_relations(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Document_title(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_title(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12409,7 +12454,7 @@ func (ec *executionContext) fieldContext_Document_title(_ context.Context, field
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_number(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_number(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12432,7 +12477,7 @@ func (ec *executionContext) fieldContext_Document_number(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_issuer(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_issuer(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12455,7 +12500,7 @@ func (ec *executionContext) fieldContext_Document_issuer(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_date(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_date(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12478,7 +12523,7 @@ func (ec *executionContext) fieldContext_Document_date(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_docType(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_docType(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12501,7 +12546,7 @@ func (ec *executionContext) fieldContext_Document_docType(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_result(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_result(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12524,7 +12569,7 @@ func (ec *executionContext) fieldContext_Document_result(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_sha256(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_sha256(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12547,7 +12592,7 @@ func (ec *executionContext) fieldContext_Document_sha256(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_path(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_path(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12570,7 +12615,7 @@ func (ec *executionContext) fieldContext_Document_path(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_level(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_level(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12582,8 +12627,8 @@ func (ec *executionContext) _Document_level(ctx context.Context, field graphql.C
 			return obj.Level, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Level) graphql.Marshaler {
-			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐLevel(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Level) graphql.Marshaler {
+			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐLevel(ctx, selections, v)
 		},
 		true,
 		false,
@@ -12593,7 +12638,7 @@ func (ec *executionContext) fieldContext_Document_level(_ context.Context, field
 	return graphql.NewScalarFieldContext("Document", field, false, false, "Level")
 }
 
-func (ec *executionContext) _Document_mentions(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_mentions(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12603,11 +12648,11 @@ func (ec *executionContext) _Document_mentions(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Document().Mentions(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Document().Mentions(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12637,7 +12682,7 @@ func (ec *executionContext) fieldContext_Document_mentions(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Document_issuedBy(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_issuedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12647,11 +12692,11 @@ func (ec *executionContext) _Document_issuedBy(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Document().IssuedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Document().IssuedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12681,7 +12726,7 @@ func (ec *executionContext) fieldContext_Document_issuedBy(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Document_respondsTo(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_respondsTo(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12691,11 +12736,11 @@ func (ec *executionContext) _Document_respondsTo(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Document().RespondsTo(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Document().RespondsTo(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12725,7 +12770,7 @@ func (ec *executionContext) fieldContext_Document_respondsTo(ctx context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Document_responses(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_responses(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12735,11 +12780,11 @@ func (ec *executionContext) _Document_responses(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Document().Responses(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Document().Responses(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12769,7 +12814,7 @@ func (ec *executionContext) fieldContext_Document_responses(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Document_proposedBy(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_proposedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12779,11 +12824,11 @@ func (ec *executionContext) _Document_proposedBy(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Document().ProposedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Document().ProposedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12813,7 +12858,7 @@ func (ec *executionContext) fieldContext_Document_proposedBy(ctx context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Document_signedBy(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_signedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12823,11 +12868,11 @@ func (ec *executionContext) _Document_signedBy(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Document().SignedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Document().SignedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12857,7 +12902,7 @@ func (ec *executionContext) fieldContext_Document_signedBy(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Document_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_conditions(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12869,8 +12914,8 @@ func (ec *executionContext) _Document_conditions(ctx context.Context, field grap
 			return ec.Resolvers.Document().Conditions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
-			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12889,7 +12934,7 @@ func (ec *executionContext) fieldContext_Document_conditions(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_id(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12912,7 +12957,7 @@ func (ec *executionContext) fieldContext_Enterprise_id(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Enterprise_kind(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12924,8 +12969,8 @@ func (ec *executionContext) _Enterprise_kind(ctx context.Context, field graphql.
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
-			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12935,7 +12980,7 @@ func (ec *executionContext) fieldContext_Enterprise_kind(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "NodeKind")
 }
 
-func (ec *executionContext) _Enterprise_name(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_name(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12958,7 +13003,7 @@ func (ec *executionContext) fieldContext_Enterprise_name(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "String")
 }
 
-func (ec *executionContext) _Enterprise_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_aliases(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12981,7 +13026,7 @@ func (ec *executionContext) fieldContext_Enterprise_aliases(_ context.Context, f
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "String")
 }
 
-func (ec *executionContext) _Enterprise_sources(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12993,8 +13038,8 @@ func (ec *executionContext) _Enterprise_sources(ctx context.Context, field graph
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13013,7 +13058,7 @@ func (ec *executionContext) fieldContext_Enterprise_sources(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_method(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13036,7 +13081,7 @@ func (ec *executionContext) fieldContext_Enterprise_method(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "String")
 }
 
-func (ec *executionContext) _Enterprise_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13059,7 +13104,7 @@ func (ec *executionContext) fieldContext_Enterprise_confidence(_ context.Context
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Enterprise_retracted(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13082,7 +13127,7 @@ func (ec *executionContext) fieldContext_Enterprise_retracted(_ context.Context,
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Enterprise_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_mergedInto(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13105,7 +13150,7 @@ func (ec *executionContext) fieldContext_Enterprise_mergedInto(_ context.Context
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Enterprise_review(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_review(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13117,8 +13162,8 @@ func (ec *executionContext) _Enterprise_review(ctx context.Context, field graphq
 			return obj.Review, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx, selections, v)
 		},
 		true,
 		false,
@@ -13137,7 +13182,7 @@ func (ec *executionContext) fieldContext_Enterprise_review(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_description(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_description(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13160,7 +13205,7 @@ func (ec *executionContext) fieldContext_Enterprise_description(_ context.Contex
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "String")
 }
 
-func (ec *executionContext) _Enterprise_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13183,7 +13228,7 @@ func (ec *executionContext) fieldContext_Enterprise_stipInstruments(_ context.Co
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "String")
 }
 
-func (ec *executionContext) _Enterprise_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13206,7 +13251,7 @@ func (ec *executionContext) fieldContext_Enterprise_stipTargetGroups(_ context.C
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "String")
 }
 
-func (ec *executionContext) _Enterprise_properties(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_properties(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13229,7 +13274,7 @@ func (ec *executionContext) fieldContext_Enterprise_properties(_ context.Context
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _Enterprise_quantities(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_quantities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13242,8 +13287,8 @@ func (ec *executionContext) _Enterprise_quantities(ctx context.Context, field gr
 			return ec.Resolvers.Enterprise().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13273,7 +13318,7 @@ func (ec *executionContext) fieldContext_Enterprise_quantities(ctx context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_relations(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_relations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13283,11 +13328,11 @@ func (ec *executionContext) _Enterprise_relations(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Enterprise().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
+			return ec.Resolvers.Enterprise().Relations(ctx, obj, fc.Args["types"].([]gqlmodel.RelationType), fc.Args["direction"].(*gqlmodel.RelationDirection), fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13317,7 +13362,7 @@ func (ec *executionContext) fieldContext_Enterprise_relations(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_legalName(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_legalName(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13340,7 +13385,7 @@ func (ec *executionContext) fieldContext_Enterprise_legalName(_ context.Context,
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "String")
 }
 
-func (ec *executionContext) _Enterprise_industryNames(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_industryNames(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13363,7 +13408,7 @@ func (ec *executionContext) fieldContext_Enterprise_industryNames(_ context.Cont
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "String")
 }
 
-func (ec *executionContext) _Enterprise_role(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_role(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13386,7 +13431,7 @@ func (ec *executionContext) fieldContext_Enterprise_role(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "String")
 }
 
-func (ec *executionContext) _Enterprise_listed(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_listed(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13409,7 +13454,7 @@ func (ec *executionContext) fieldContext_Enterprise_listed(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Enterprise_supportedBy(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_supportedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13419,11 +13464,11 @@ func (ec *executionContext) _Enterprise_supportedBy(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Enterprise().SupportedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Enterprise().SupportedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13453,7 +13498,7 @@ func (ec *executionContext) fieldContext_Enterprise_supportedBy(ctx context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_recognizedBy(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_recognizedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13463,11 +13508,11 @@ func (ec *executionContext) _Enterprise_recognizedBy(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Enterprise().RecognizedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Enterprise().RecognizedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13497,7 +13542,7 @@ func (ec *executionContext) fieldContext_Enterprise_recognizedBy(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_participatesIn(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_participatesIn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13507,11 +13552,11 @@ func (ec *executionContext) _Enterprise_participatesIn(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Enterprise().ParticipatesIn(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Enterprise().ParticipatesIn(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13541,7 +13586,7 @@ func (ec *executionContext) fieldContext_Enterprise_participatesIn(ctx context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_industries(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_industries(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13551,11 +13596,11 @@ func (ec *executionContext) _Enterprise_industries(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Enterprise().Industries(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Enterprise().Industries(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13585,7 +13630,7 @@ func (ec *executionContext) fieldContext_Enterprise_industries(ctx context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_investors(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_investors(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13595,11 +13640,11 @@ func (ec *executionContext) _Enterprise_investors(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Enterprise().Investors(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Enterprise().Investors(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13629,7 +13674,7 @@ func (ec *executionContext) fieldContext_Enterprise_investors(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_investments(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_investments(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13639,11 +13684,11 @@ func (ec *executionContext) _Enterprise_investments(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Enterprise().Investments(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Enterprise().Investments(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13673,7 +13718,7 @@ func (ec *executionContext) fieldContext_Enterprise_investments(ctx context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_memberOf(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_memberOf(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13683,11 +13728,11 @@ func (ec *executionContext) _Enterprise_memberOf(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Enterprise().MemberOf(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Enterprise().MemberOf(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13717,7 +13762,7 @@ func (ec *executionContext) fieldContext_Enterprise_memberOf(ctx context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_locatedIn(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_locatedIn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13727,11 +13772,11 @@ func (ec *executionContext) _Enterprise_locatedIn(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Enterprise().LocatedIn(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Enterprise().LocatedIn(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13761,7 +13806,7 @@ func (ec *executionContext) fieldContext_Enterprise_locatedIn(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_targetedBy(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_targetedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13771,11 +13816,11 @@ func (ec *executionContext) _Enterprise_targetedBy(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Enterprise().TargetedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Enterprise().TargetedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13805,7 +13850,7 @@ func (ec *executionContext) fieldContext_Enterprise_targetedBy(ctx context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_operates(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_operates(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13815,11 +13860,11 @@ func (ec *executionContext) _Enterprise_operates(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Enterprise().Operates(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Enterprise().Operates(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13849,7 +13894,7 @@ func (ec *executionContext) fieldContext_Enterprise_operates(ctx context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_introducedBy(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_introducedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13859,11 +13904,11 @@ func (ec *executionContext) _Enterprise_introducedBy(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Enterprise().IntroducedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Enterprise().IntroducedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13893,7 +13938,7 @@ func (ec *executionContext) fieldContext_Enterprise_introducedBy(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_conditions(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13905,8 +13950,8 @@ func (ec *executionContext) _Enterprise_conditions(ctx context.Context, field gr
 			return ec.Resolvers.Enterprise().Conditions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
-			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13925,7 +13970,7 @@ func (ec *executionContext) fieldContext_Enterprise_conditions(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _GraphEdge_id(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphEdge_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13948,7 +13993,7 @@ func (ec *executionContext) fieldContext_GraphEdge_id(_ context.Context, field g
 	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "ID")
 }
 
-func (ec *executionContext) _GraphEdge_type(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphEdge_type(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13971,7 +14016,7 @@ func (ec *executionContext) fieldContext_GraphEdge_type(_ context.Context, field
 	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _GraphEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphEdge_source(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13994,7 +14039,7 @@ func (ec *executionContext) fieldContext_GraphEdge_source(_ context.Context, fie
 	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "ID")
 }
 
-func (ec *executionContext) _GraphEdge_target(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphEdge_target(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14017,7 +14062,7 @@ func (ec *executionContext) fieldContext_GraphEdge_target(_ context.Context, fie
 	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "ID")
 }
 
-func (ec *executionContext) _GraphEdge_properties(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphEdge_properties(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14040,7 +14085,7 @@ func (ec *executionContext) fieldContext_GraphEdge_properties(_ context.Context,
 	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _GraphEdge_sources(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphEdge_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14052,8 +14097,8 @@ func (ec *executionContext) _GraphEdge_sources(ctx context.Context, field graphq
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14072,7 +14117,7 @@ func (ec *executionContext) fieldContext_GraphEdge_sources(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _GraphEdge_method(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphEdge_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14095,7 +14140,7 @@ func (ec *executionContext) fieldContext_GraphEdge_method(_ context.Context, fie
 	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _GraphEdge_confidence(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphEdge_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14118,7 +14163,7 @@ func (ec *executionContext) fieldContext_GraphEdge_confidence(_ context.Context,
 	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "Float")
 }
 
-func (ec *executionContext) _GraphEdge_retracted(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphEdge_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14141,7 +14186,7 @@ func (ec *executionContext) fieldContext_GraphEdge_retracted(_ context.Context, 
 	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _GraphEdge_review(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphEdge_review(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14153,8 +14198,8 @@ func (ec *executionContext) _GraphEdge_review(ctx context.Context, field graphql
 			return obj.Review, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx, selections, v)
 		},
 		true,
 		false,
@@ -14173,7 +14218,7 @@ func (ec *executionContext) fieldContext_GraphEdge_review(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _GraphNode_id(ctx context.Context, field graphql.CollectedField, obj *model.GraphNode) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphNode_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphNode) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14196,7 +14241,7 @@ func (ec *executionContext) fieldContext_GraphNode_id(_ context.Context, field g
 	return graphql.NewScalarFieldContext("GraphNode", field, false, false, "ID")
 }
 
-func (ec *executionContext) _GraphNode_kind(ctx context.Context, field graphql.CollectedField, obj *model.GraphNode) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphNode_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphNode) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14208,8 +14253,8 @@ func (ec *executionContext) _GraphNode_kind(ctx context.Context, field graphql.C
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
-			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14219,7 +14264,7 @@ func (ec *executionContext) fieldContext_GraphNode_kind(_ context.Context, field
 	return graphql.NewScalarFieldContext("GraphNode", field, false, false, "NodeKind")
 }
 
-func (ec *executionContext) _GraphNode_label(ctx context.Context, field graphql.CollectedField, obj *model.GraphNode) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphNode_label(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphNode) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14242,7 +14287,7 @@ func (ec *executionContext) fieldContext_GraphNode_label(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("GraphNode", field, false, false, "String")
 }
 
-func (ec *executionContext) _GraphNode_properties(ctx context.Context, field graphql.CollectedField, obj *model.GraphNode) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphNode_properties(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphNode) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14265,7 +14310,7 @@ func (ec *executionContext) fieldContext_GraphNode_properties(_ context.Context,
 	return graphql.NewScalarFieldContext("GraphNode", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _GraphNode_node(ctx context.Context, field graphql.CollectedField, obj *model.GraphNode) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphNode_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphNode) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14277,8 +14322,8 @@ func (ec *executionContext) _GraphNode_node(ctx context.Context, field graphql.C
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14297,7 +14342,7 @@ func (ec *executionContext) fieldContext_GraphNode_node(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _GraphStats_nodes(ctx context.Context, field graphql.CollectedField, obj *model.GraphStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphStats_nodes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14320,7 +14365,7 @@ func (ec *executionContext) fieldContext_GraphStats_nodes(_ context.Context, fie
 	return graphql.NewScalarFieldContext("GraphStats", field, false, false, "Int")
 }
 
-func (ec *executionContext) _GraphStats_relationships(ctx context.Context, field graphql.CollectedField, obj *model.GraphStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphStats_relationships(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14343,7 +14388,7 @@ func (ec *executionContext) fieldContext_GraphStats_relationships(_ context.Cont
 	return graphql.NewScalarFieldContext("GraphStats", field, false, false, "Int")
 }
 
-func (ec *executionContext) _GraphStats_quantities(ctx context.Context, field graphql.CollectedField, obj *model.GraphStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphStats_quantities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14366,7 +14411,7 @@ func (ec *executionContext) fieldContext_GraphStats_quantities(_ context.Context
 	return graphql.NewScalarFieldContext("GraphStats", field, false, false, "Int")
 }
 
-func (ec *executionContext) _GraphStats_documents(ctx context.Context, field graphql.CollectedField, obj *model.GraphStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphStats_documents(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14389,7 +14434,7 @@ func (ec *executionContext) fieldContext_GraphStats_documents(_ context.Context,
 	return graphql.NewScalarFieldContext("GraphStats", field, false, false, "Int")
 }
 
-func (ec *executionContext) _GraphStats_retractedFacts(ctx context.Context, field graphql.CollectedField, obj *model.GraphStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphStats_retractedFacts(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14412,7 +14457,7 @@ func (ec *executionContext) fieldContext_GraphStats_retractedFacts(_ context.Con
 	return graphql.NewScalarFieldContext("GraphStats", field, false, false, "Int")
 }
 
-func (ec *executionContext) _GraphStats_byKind(ctx context.Context, field graphql.CollectedField, obj *model.GraphStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphStats_byKind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14424,8 +14469,8 @@ func (ec *executionContext) _GraphStats_byKind(ctx context.Context, field graphq
 			return obj.ByKind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.KindCount) graphql.Marshaler {
-			return ec.marshalNKindCount2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐKindCountᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.KindCount) graphql.Marshaler {
+			return ec.marshalNKindCount2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐKindCountᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14444,7 +14489,7 @@ func (ec *executionContext) fieldContext_GraphStats_byKind(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _GraphStats_byRelationType(ctx context.Context, field graphql.CollectedField, obj *model.GraphStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphStats_byRelationType(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14456,8 +14501,8 @@ func (ec *executionContext) _GraphStats_byRelationType(ctx context.Context, fiel
 			return obj.ByRelationType, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelationTypeCount) graphql.Marshaler {
-			return ec.marshalNRelationTypeCount2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeCountᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.RelationTypeCount) graphql.Marshaler {
+			return ec.marshalNRelationTypeCount2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeCountᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14476,7 +14521,7 @@ func (ec *executionContext) fieldContext_GraphStats_byRelationType(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _GraphView_nodes(ctx context.Context, field graphql.CollectedField, obj *model.GraphView) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphView_nodes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14488,8 +14533,8 @@ func (ec *executionContext) _GraphView_nodes(ctx context.Context, field graphql.
 			return obj.Nodes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.GraphNode) graphql.Marshaler {
-			return ec.marshalNGraphNode2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphNodeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.GraphNode) graphql.Marshaler {
+			return ec.marshalNGraphNode2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphNodeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14508,7 +14553,7 @@ func (ec *executionContext) fieldContext_GraphView_nodes(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _GraphView_edges(ctx context.Context, field graphql.CollectedField, obj *model.GraphView) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphView_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14520,8 +14565,8 @@ func (ec *executionContext) _GraphView_edges(ctx context.Context, field graphql.
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.GraphEdge) graphql.Marshaler {
-			return ec.marshalNGraphEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.GraphEdge) graphql.Marshaler {
+			return ec.marshalNGraphEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14540,7 +14585,7 @@ func (ec *executionContext) fieldContext_GraphView_edges(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _GraphView_truncated(ctx context.Context, field graphql.CollectedField, obj *model.GraphView) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphView_truncated(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14563,7 +14608,7 @@ func (ec *executionContext) fieldContext_GraphView_truncated(_ context.Context, 
 	return graphql.NewScalarFieldContext("GraphView", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Industry_id(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14586,7 +14631,7 @@ func (ec *executionContext) fieldContext_Industry_id(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Industry", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Industry_kind(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14598,8 +14643,8 @@ func (ec *executionContext) _Industry_kind(ctx context.Context, field graphql.Co
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
-			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14609,7 +14654,7 @@ func (ec *executionContext) fieldContext_Industry_kind(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Industry", field, false, false, "NodeKind")
 }
 
-func (ec *executionContext) _Industry_name(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_name(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14632,7 +14677,7 @@ func (ec *executionContext) fieldContext_Industry_name(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Industry", field, false, false, "String")
 }
 
-func (ec *executionContext) _Industry_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_aliases(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14655,7 +14700,7 @@ func (ec *executionContext) fieldContext_Industry_aliases(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Industry", field, false, false, "String")
 }
 
-func (ec *executionContext) _Industry_sources(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14667,8 +14712,8 @@ func (ec *executionContext) _Industry_sources(ctx context.Context, field graphql
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14687,7 +14732,7 @@ func (ec *executionContext) fieldContext_Industry_sources(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Industry_method(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14710,7 +14755,7 @@ func (ec *executionContext) fieldContext_Industry_method(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Industry", field, false, false, "String")
 }
 
-func (ec *executionContext) _Industry_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14733,7 +14778,7 @@ func (ec *executionContext) fieldContext_Industry_confidence(_ context.Context, 
 	return graphql.NewScalarFieldContext("Industry", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Industry_retracted(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14756,7 +14801,7 @@ func (ec *executionContext) fieldContext_Industry_retracted(_ context.Context, f
 	return graphql.NewScalarFieldContext("Industry", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Industry_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_mergedInto(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14779,7 +14824,7 @@ func (ec *executionContext) fieldContext_Industry_mergedInto(_ context.Context, 
 	return graphql.NewScalarFieldContext("Industry", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Industry_review(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_review(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14791,8 +14836,8 @@ func (ec *executionContext) _Industry_review(ctx context.Context, field graphql.
 			return obj.Review, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx, selections, v)
 		},
 		true,
 		false,
@@ -14811,7 +14856,7 @@ func (ec *executionContext) fieldContext_Industry_review(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Industry_description(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_description(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14834,7 +14879,7 @@ func (ec *executionContext) fieldContext_Industry_description(_ context.Context,
 	return graphql.NewScalarFieldContext("Industry", field, false, false, "String")
 }
 
-func (ec *executionContext) _Industry_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14857,7 +14902,7 @@ func (ec *executionContext) fieldContext_Industry_stipInstruments(_ context.Cont
 	return graphql.NewScalarFieldContext("Industry", field, false, false, "String")
 }
 
-func (ec *executionContext) _Industry_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14880,7 +14925,7 @@ func (ec *executionContext) fieldContext_Industry_stipTargetGroups(_ context.Con
 	return graphql.NewScalarFieldContext("Industry", field, false, false, "String")
 }
 
-func (ec *executionContext) _Industry_properties(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_properties(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14903,7 +14948,7 @@ func (ec *executionContext) fieldContext_Industry_properties(_ context.Context, 
 	return graphql.NewScalarFieldContext("Industry", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _Industry_quantities(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_quantities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14916,8 +14961,8 @@ func (ec *executionContext) _Industry_quantities(ctx context.Context, field grap
 			return ec.Resolvers.Industry().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14947,7 +14992,7 @@ func (ec *executionContext) fieldContext_Industry_quantities(ctx context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Industry_relations(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_relations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14957,11 +15002,11 @@ func (ec *executionContext) _Industry_relations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Industry().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
+			return ec.Resolvers.Industry().Relations(ctx, obj, fc.Args["types"].([]gqlmodel.RelationType), fc.Args["direction"].(*gqlmodel.RelationDirection), fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14991,7 +15036,7 @@ func (ec *executionContext) fieldContext_Industry_relations(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Industry_members(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_members(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15001,11 +15046,11 @@ func (ec *executionContext) _Industry_members(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Industry().Members(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Industry().Members(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15035,7 +15080,7 @@ func (ec *executionContext) fieldContext_Industry_members(ctx context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Industry_supportedBy(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_supportedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15045,11 +15090,11 @@ func (ec *executionContext) _Industry_supportedBy(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Industry().SupportedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Industry().SupportedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15079,7 +15124,7 @@ func (ec *executionContext) fieldContext_Industry_supportedBy(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Industry_targetedBy(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_targetedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15089,11 +15134,11 @@ func (ec *executionContext) _Industry_targetedBy(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Industry().TargetedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Industry().TargetedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15123,7 +15168,7 @@ func (ec *executionContext) fieldContext_Industry_targetedBy(ctx context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Industry_investors(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_investors(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15133,11 +15178,11 @@ func (ec *executionContext) _Industry_investors(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Industry().Investors(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Industry().Investors(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15167,7 +15212,7 @@ func (ec *executionContext) fieldContext_Industry_investors(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Industry_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_conditions(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15179,8 +15224,8 @@ func (ec *executionContext) _Industry_conditions(ctx context.Context, field grap
 			return ec.Resolvers.Industry().Conditions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
-			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15199,7 +15244,7 @@ func (ec *executionContext) fieldContext_Industry_conditions(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _IngestResult_dryRun(ctx context.Context, field graphql.CollectedField, obj *model.IngestResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _IngestResult_dryRun(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.IngestResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15222,7 +15267,7 @@ func (ec *executionContext) fieldContext_IngestResult_dryRun(_ context.Context, 
 	return graphql.NewScalarFieldContext("IngestResult", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _IngestResult_changes(ctx context.Context, field graphql.CollectedField, obj *model.IngestResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _IngestResult_changes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.IngestResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15245,7 +15290,7 @@ func (ec *executionContext) fieldContext_IngestResult_changes(_ context.Context,
 	return graphql.NewScalarFieldContext("IngestResult", field, false, false, "Int")
 }
 
-func (ec *executionContext) _IngestResult_documents(ctx context.Context, field graphql.CollectedField, obj *model.IngestResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _IngestResult_documents(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.IngestResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15257,8 +15302,8 @@ func (ec *executionContext) _IngestResult_documents(ctx context.Context, field g
 			return obj.Documents, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.IngestedDocument) graphql.Marshaler {
-			return ec.marshalNIngestedDocument2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐIngestedDocumentᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.IngestedDocument) graphql.Marshaler {
+			return ec.marshalNIngestedDocument2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐIngestedDocumentᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15277,7 +15322,7 @@ func (ec *executionContext) fieldContext_IngestResult_documents(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _IngestedDocument_documentId(ctx context.Context, field graphql.CollectedField, obj *model.IngestedDocument) (ret graphql.Marshaler) {
+func (ec *executionContext) _IngestedDocument_documentId(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.IngestedDocument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15300,7 +15345,7 @@ func (ec *executionContext) fieldContext_IngestedDocument_documentId(_ context.C
 	return graphql.NewScalarFieldContext("IngestedDocument", field, false, false, "ID")
 }
 
-func (ec *executionContext) _IngestedDocument_unchanged(ctx context.Context, field graphql.CollectedField, obj *model.IngestedDocument) (ret graphql.Marshaler) {
+func (ec *executionContext) _IngestedDocument_unchanged(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.IngestedDocument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15323,7 +15368,7 @@ func (ec *executionContext) fieldContext_IngestedDocument_unchanged(_ context.Co
 	return graphql.NewScalarFieldContext("IngestedDocument", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _IngestedDocument_nodes(ctx context.Context, field graphql.CollectedField, obj *model.IngestedDocument) (ret graphql.Marshaler) {
+func (ec *executionContext) _IngestedDocument_nodes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.IngestedDocument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15335,8 +15380,8 @@ func (ec *executionContext) _IngestedDocument_nodes(ctx context.Context, field g
 			return obj.Nodes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeCount) graphql.Marshaler {
-			return ec.marshalNChangeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐChangeCount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeCount) graphql.Marshaler {
+			return ec.marshalNChangeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐChangeCount(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15355,7 +15400,7 @@ func (ec *executionContext) fieldContext_IngestedDocument_nodes(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _IngestedDocument_relations(ctx context.Context, field graphql.CollectedField, obj *model.IngestedDocument) (ret graphql.Marshaler) {
+func (ec *executionContext) _IngestedDocument_relations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.IngestedDocument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15367,8 +15412,8 @@ func (ec *executionContext) _IngestedDocument_relations(ctx context.Context, fie
 			return obj.Relations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeCount) graphql.Marshaler {
-			return ec.marshalNChangeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐChangeCount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeCount) graphql.Marshaler {
+			return ec.marshalNChangeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐChangeCount(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15387,7 +15432,7 @@ func (ec *executionContext) fieldContext_IngestedDocument_relations(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _IngestedDocument_quantities(ctx context.Context, field graphql.CollectedField, obj *model.IngestedDocument) (ret graphql.Marshaler) {
+func (ec *executionContext) _IngestedDocument_quantities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.IngestedDocument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15399,8 +15444,8 @@ func (ec *executionContext) _IngestedDocument_quantities(ctx context.Context, fi
 			return obj.Quantities, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeCount) graphql.Marshaler {
-			return ec.marshalNChangeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐChangeCount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeCount) graphql.Marshaler {
+			return ec.marshalNChangeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐChangeCount(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15419,7 +15464,7 @@ func (ec *executionContext) fieldContext_IngestedDocument_quantities(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.KindCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.KindCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15431,8 +15476,8 @@ func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.C
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
-			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15442,7 +15487,7 @@ func (ec *executionContext) fieldContext_KindCount_kind(_ context.Context, field
 	return graphql.NewScalarFieldContext("KindCount", field, false, false, "NodeKind")
 }
 
-func (ec *executionContext) _KindCount_count(ctx context.Context, field graphql.CollectedField, obj *model.KindCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _KindCount_count(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.KindCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15465,7 +15510,7 @@ func (ec *executionContext) fieldContext_KindCount_count(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("KindCount", field, false, false, "Int")
 }
 
-func (ec *executionContext) _MergeResult_node(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _MergeResult_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MergeResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15477,8 +15522,8 @@ func (ec *executionContext) _MergeResult_node(ctx context.Context, field graphql
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15497,7 +15542,7 @@ func (ec *executionContext) fieldContext_MergeResult_node(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _MergeResult_merged(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _MergeResult_merged(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MergeResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15509,8 +15554,8 @@ func (ec *executionContext) _MergeResult_merged(ctx context.Context, field graph
 			return obj.Merged, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15529,7 +15574,7 @@ func (ec *executionContext) fieldContext_MergeResult_merged(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _MergeResult_movedRelations(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _MergeResult_movedRelations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MergeResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15552,7 +15597,7 @@ func (ec *executionContext) fieldContext_MergeResult_movedRelations(_ context.Co
 	return graphql.NewScalarFieldContext("MergeResult", field, false, false, "Int")
 }
 
-func (ec *executionContext) _MergeResult_movedQuantities(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _MergeResult_movedQuantities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MergeResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15575,7 +15620,7 @@ func (ec *executionContext) fieldContext_MergeResult_movedQuantities(_ context.C
 	return graphql.NewScalarFieldContext("MergeResult", field, false, false, "Int")
 }
 
-func (ec *executionContext) _MergeResult_retractedRelations(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _MergeResult_retractedRelations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MergeResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15608,19 +15653,19 @@ func (ec *executionContext) _Mutation_upsertEntity(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpsertEntity(ctx, fc.Args["input"].(model.EntityInput))
+			return ec.Resolvers.Mutation().UpsertEntity(ctx, fc.Args["input"].(gqlmodel.EntityInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "EDITOR")
 				if err != nil {
-					var zeroVal model.Node
+					var zeroVal gqlmodel.Node
 					return zeroVal, err
 				}
 				if ec.Directives.RequiresRole == nil {
-					var zeroVal model.Node
+					var zeroVal gqlmodel.Node
 					return zeroVal, errors.New("directive requiresRole is not implemented")
 				}
 				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
@@ -15629,8 +15674,8 @@ func (ec *executionContext) _Mutation_upsertEntity(ctx context.Context, field gr
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15670,19 +15715,19 @@ func (ec *executionContext) _Mutation_addRelation(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AddRelation(ctx, fc.Args["input"].(model.RelationInput))
+			return ec.Resolvers.Mutation().AddRelation(ctx, fc.Args["input"].(gqlmodel.RelationInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "EDITOR")
 				if err != nil {
-					var zeroVal *model.GraphEdge
+					var zeroVal *gqlmodel.GraphEdge
 					return zeroVal, err
 				}
 				if ec.Directives.RequiresRole == nil {
-					var zeroVal *model.GraphEdge
+					var zeroVal *gqlmodel.GraphEdge
 					return zeroVal, errors.New("directive requiresRole is not implemented")
 				}
 				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
@@ -15691,8 +15736,8 @@ func (ec *executionContext) _Mutation_addRelation(ctx context.Context, field gra
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphEdge) graphql.Marshaler {
-			return ec.marshalNGraphEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphEdge(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.GraphEdge) graphql.Marshaler {
+			return ec.marshalNGraphEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphEdge(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15738,13 +15783,13 @@ func (ec *executionContext) _Mutation_retractRelation(ctx context.Context, field
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "EDITOR")
 				if err != nil {
-					var zeroVal *model.GraphEdge
+					var zeroVal *gqlmodel.GraphEdge
 					return zeroVal, err
 				}
 				if ec.Directives.RequiresRole == nil {
-					var zeroVal *model.GraphEdge
+					var zeroVal *gqlmodel.GraphEdge
 					return zeroVal, errors.New("directive requiresRole is not implemented")
 				}
 				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
@@ -15753,8 +15798,8 @@ func (ec *executionContext) _Mutation_retractRelation(ctx context.Context, field
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphEdge) graphql.Marshaler {
-			return ec.marshalNGraphEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphEdge(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.GraphEdge) graphql.Marshaler {
+			return ec.marshalNGraphEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphEdge(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15794,19 +15839,19 @@ func (ec *executionContext) _Mutation_addQuantity(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AddQuantity(ctx, fc.Args["input"].(model.QuantityInput))
+			return ec.Resolvers.Mutation().AddQuantity(ctx, fc.Args["input"].(gqlmodel.QuantityInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "EDITOR")
 				if err != nil {
-					var zeroVal *model.Quantity
+					var zeroVal *gqlmodel.Quantity
 					return zeroVal, err
 				}
 				if ec.Directives.RequiresRole == nil {
-					var zeroVal *model.Quantity
+					var zeroVal *gqlmodel.Quantity
 					return zeroVal, errors.New("directive requiresRole is not implemented")
 				}
 				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
@@ -15815,8 +15860,8 @@ func (ec *executionContext) _Mutation_addQuantity(ctx context.Context, field gra
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantity(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantity(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15862,13 +15907,13 @@ func (ec *executionContext) _Mutation_retractQuantity(ctx context.Context, field
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "EDITOR")
 				if err != nil {
-					var zeroVal *model.Quantity
+					var zeroVal *gqlmodel.Quantity
 					return zeroVal, err
 				}
 				if ec.Directives.RequiresRole == nil {
-					var zeroVal *model.Quantity
+					var zeroVal *gqlmodel.Quantity
 					return zeroVal, errors.New("directive requiresRole is not implemented")
 				}
 				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
@@ -15877,8 +15922,8 @@ func (ec *executionContext) _Mutation_retractQuantity(ctx context.Context, field
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantity(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantity(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15924,13 +15969,13 @@ func (ec *executionContext) _Mutation_markReviewed(ctx context.Context, field gr
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "EDITOR")
 				if err != nil {
-					var zeroVal *model.ReviewResult
+					var zeroVal *gqlmodel.ReviewResult
 					return zeroVal, err
 				}
 				if ec.Directives.RequiresRole == nil {
-					var zeroVal *model.ReviewResult
+					var zeroVal *gqlmodel.ReviewResult
 					return zeroVal, errors.New("directive requiresRole is not implemented")
 				}
 				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
@@ -15939,8 +15984,8 @@ func (ec *executionContext) _Mutation_markReviewed(ctx context.Context, field gr
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ReviewResult) graphql.Marshaler {
-			return ec.marshalNReviewResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReviewResult(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ReviewResult) graphql.Marshaler {
+			return ec.marshalNReviewResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReviewResult(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15986,13 +16031,13 @@ func (ec *executionContext) _Mutation_mergeEntities(ctx context.Context, field g
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "ADMIN")
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "ADMIN")
 				if err != nil {
-					var zeroVal *model.MergeResult
+					var zeroVal *gqlmodel.MergeResult
 					return zeroVal, err
 				}
 				if ec.Directives.RequiresRole == nil {
-					var zeroVal *model.MergeResult
+					var zeroVal *gqlmodel.MergeResult
 					return zeroVal, errors.New("directive requiresRole is not implemented")
 				}
 				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
@@ -16001,8 +16046,8 @@ func (ec *executionContext) _Mutation_mergeEntities(ctx context.Context, field g
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.MergeResult) graphql.Marshaler {
-			return ec.marshalNMergeResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐMergeResult(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.MergeResult) graphql.Marshaler {
+			return ec.marshalNMergeResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐMergeResult(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16042,19 +16087,19 @@ func (ec *executionContext) _Mutation_ingestDocument(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().IngestDocument(ctx, fc.Args["input"].(model.IngestInput))
+			return ec.Resolvers.Mutation().IngestDocument(ctx, fc.Args["input"].(gqlmodel.IngestInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "EDITOR")
 				if err != nil {
-					var zeroVal *model.IngestResult
+					var zeroVal *gqlmodel.IngestResult
 					return zeroVal, err
 				}
 				if ec.Directives.RequiresRole == nil {
-					var zeroVal *model.IngestResult
+					var zeroVal *gqlmodel.IngestResult
 					return zeroVal, errors.New("directive requiresRole is not implemented")
 				}
 				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
@@ -16063,8 +16108,8 @@ func (ec *executionContext) _Mutation_ingestDocument(ctx context.Context, field 
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.IngestResult) graphql.Marshaler {
-			return ec.marshalNIngestResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐIngestResult(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.IngestResult) graphql.Marshaler {
+			return ec.marshalNIngestResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐIngestResult(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16094,7 +16139,7 @@ func (ec *executionContext) fieldContext_Mutation_ingestDocument(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _NodeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.NodeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _NodeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NodeConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16106,8 +16151,8 @@ func (ec *executionContext) _NodeConnection_edges(ctx context.Context, field gra
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.NodeEdge) graphql.Marshaler {
-			return ec.marshalNNodeEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.NodeEdge) graphql.Marshaler {
+			return ec.marshalNNodeEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16126,7 +16171,7 @@ func (ec *executionContext) fieldContext_NodeConnection_edges(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _NodeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.NodeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _NodeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NodeConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16138,8 +16183,8 @@ func (ec *executionContext) _NodeConnection_pageInfo(ctx context.Context, field 
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16158,7 +16203,7 @@ func (ec *executionContext) fieldContext_NodeConnection_pageInfo(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _NodeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.NodeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _NodeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NodeConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16181,7 +16226,7 @@ func (ec *executionContext) fieldContext_NodeConnection_totalCount(_ context.Con
 	return graphql.NewScalarFieldContext("NodeConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _NodeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.NodeEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _NodeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NodeEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16204,7 +16249,7 @@ func (ec *executionContext) fieldContext_NodeEdge_cursor(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("NodeEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _NodeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.NodeEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _NodeEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NodeEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16216,8 +16261,8 @@ func (ec *executionContext) _NodeEdge_node(ctx context.Context, field graphql.Co
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16236,7 +16281,7 @@ func (ec *executionContext) fieldContext_NodeEdge_node(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16259,7 +16304,7 @@ func (ec *executionContext) fieldContext_Organization_id(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Organization_kind(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16271,8 +16316,8 @@ func (ec *executionContext) _Organization_kind(ctx context.Context, field graphq
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
-			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16282,7 +16327,7 @@ func (ec *executionContext) fieldContext_Organization_kind(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "NodeKind")
 }
 
-func (ec *executionContext) _Organization_name(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_name(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16305,7 +16350,7 @@ func (ec *executionContext) fieldContext_Organization_name(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
 }
 
-func (ec *executionContext) _Organization_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_aliases(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16328,7 +16373,7 @@ func (ec *executionContext) fieldContext_Organization_aliases(_ context.Context,
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
 }
 
-func (ec *executionContext) _Organization_sources(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16340,8 +16385,8 @@ func (ec *executionContext) _Organization_sources(ctx context.Context, field gra
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16360,7 +16405,7 @@ func (ec *executionContext) fieldContext_Organization_sources(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Organization_method(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16383,7 +16428,7 @@ func (ec *executionContext) fieldContext_Organization_method(_ context.Context, 
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
 }
 
-func (ec *executionContext) _Organization_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16406,7 +16451,7 @@ func (ec *executionContext) fieldContext_Organization_confidence(_ context.Conte
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Organization_retracted(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16429,7 +16474,7 @@ func (ec *executionContext) fieldContext_Organization_retracted(_ context.Contex
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Organization_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_mergedInto(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16452,7 +16497,7 @@ func (ec *executionContext) fieldContext_Organization_mergedInto(_ context.Conte
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Organization_review(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_review(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16464,8 +16509,8 @@ func (ec *executionContext) _Organization_review(ctx context.Context, field grap
 			return obj.Review, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx, selections, v)
 		},
 		true,
 		false,
@@ -16484,7 +16529,7 @@ func (ec *executionContext) fieldContext_Organization_review(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Organization_description(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_description(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16507,7 +16552,7 @@ func (ec *executionContext) fieldContext_Organization_description(_ context.Cont
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
 }
 
-func (ec *executionContext) _Organization_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16530,7 +16575,7 @@ func (ec *executionContext) fieldContext_Organization_stipInstruments(_ context.
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
 }
 
-func (ec *executionContext) _Organization_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16553,7 +16598,7 @@ func (ec *executionContext) fieldContext_Organization_stipTargetGroups(_ context
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
 }
 
-func (ec *executionContext) _Organization_properties(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_properties(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16576,7 +16621,7 @@ func (ec *executionContext) fieldContext_Organization_properties(_ context.Conte
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _Organization_quantities(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_quantities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16589,8 +16634,8 @@ func (ec *executionContext) _Organization_quantities(ctx context.Context, field 
 			return ec.Resolvers.Organization().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16620,7 +16665,7 @@ func (ec *executionContext) fieldContext_Organization_quantities(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _Organization_relations(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_relations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16630,11 +16675,11 @@ func (ec *executionContext) _Organization_relations(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
+			return ec.Resolvers.Organization().Relations(ctx, obj, fc.Args["types"].([]gqlmodel.RelationType), fc.Args["direction"].(*gqlmodel.RelationDirection), fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16664,7 +16709,7 @@ func (ec *executionContext) fieldContext_Organization_relations(ctx context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _Organization_orgType(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_orgType(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16687,7 +16732,7 @@ func (ec *executionContext) fieldContext_Organization_orgType(_ context.Context,
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
 }
 
-func (ec *executionContext) _Organization_level(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_level(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16699,8 +16744,8 @@ func (ec *executionContext) _Organization_level(ctx context.Context, field graph
 			return obj.Level, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Level) graphql.Marshaler {
-			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐLevel(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Level) graphql.Marshaler {
+			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐLevel(ctx, selections, v)
 		},
 		true,
 		false,
@@ -16710,7 +16755,7 @@ func (ec *executionContext) fieldContext_Organization_level(_ context.Context, f
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "Level")
 }
 
-func (ec *executionContext) _Organization_issued(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_issued(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16720,11 +16765,11 @@ func (ec *executionContext) _Organization_issued(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Issued(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().Issued(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16754,7 +16799,7 @@ func (ec *executionContext) fieldContext_Organization_issued(ctx context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Organization_operates(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_operates(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16764,11 +16809,11 @@ func (ec *executionContext) _Organization_operates(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Operates(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().Operates(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16798,7 +16843,7 @@ func (ec *executionContext) fieldContext_Organization_operates(ctx context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Organization_memberOf(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_memberOf(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16808,11 +16853,11 @@ func (ec *executionContext) _Organization_memberOf(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().MemberOf(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().MemberOf(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16842,7 +16887,7 @@ func (ec *executionContext) fieldContext_Organization_memberOf(ctx context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Organization_participatesIn(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_participatesIn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16852,11 +16897,11 @@ func (ec *executionContext) _Organization_participatesIn(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().ParticipatesIn(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().ParticipatesIn(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16886,7 +16931,7 @@ func (ec *executionContext) fieldContext_Organization_participatesIn(ctx context
 	return fc, nil
 }
 
-func (ec *executionContext) _Organization_investments(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_investments(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16896,11 +16941,11 @@ func (ec *executionContext) _Organization_investments(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Investments(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().Investments(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16930,7 +16975,7 @@ func (ec *executionContext) fieldContext_Organization_investments(ctx context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _Organization_introduced(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_introduced(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16940,11 +16985,11 @@ func (ec *executionContext) _Organization_introduced(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Introduced(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().Introduced(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16974,7 +17019,7 @@ func (ec *executionContext) fieldContext_Organization_introduced(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _Organization_locatedIn(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_locatedIn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16984,11 +17029,11 @@ func (ec *executionContext) _Organization_locatedIn(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().LocatedIn(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().LocatedIn(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17018,7 +17063,7 @@ func (ec *executionContext) fieldContext_Organization_locatedIn(ctx context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _Organization_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_conditions(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17030,8 +17075,8 @@ func (ec *executionContext) _Organization_conditions(ctx context.Context, field 
 			return ec.Resolvers.Organization().Conditions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
-			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17050,7 +17095,7 @@ func (ec *executionContext) fieldContext_Organization_conditions(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17073,7 +17118,7 @@ func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context,
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17096,7 +17141,7 @@ func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Cont
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17119,7 +17164,7 @@ func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context,
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
-func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17142,7 +17187,7 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
-func (ec *executionContext) _Person_id(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17165,7 +17210,7 @@ func (ec *executionContext) fieldContext_Person_id(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Person", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Person_kind(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17177,8 +17222,8 @@ func (ec *executionContext) _Person_kind(ctx context.Context, field graphql.Coll
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
-			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17188,7 +17233,7 @@ func (ec *executionContext) fieldContext_Person_kind(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Person", field, false, false, "NodeKind")
 }
 
-func (ec *executionContext) _Person_name(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_name(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17211,7 +17256,7 @@ func (ec *executionContext) fieldContext_Person_name(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
 }
 
-func (ec *executionContext) _Person_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_aliases(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17234,7 +17279,7 @@ func (ec *executionContext) fieldContext_Person_aliases(_ context.Context, field
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
 }
 
-func (ec *executionContext) _Person_sources(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17246,8 +17291,8 @@ func (ec *executionContext) _Person_sources(ctx context.Context, field graphql.C
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17266,7 +17311,7 @@ func (ec *executionContext) fieldContext_Person_sources(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Person_method(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17289,7 +17334,7 @@ func (ec *executionContext) fieldContext_Person_method(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
 }
 
-func (ec *executionContext) _Person_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17312,7 +17357,7 @@ func (ec *executionContext) fieldContext_Person_confidence(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Person", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Person_retracted(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17335,7 +17380,7 @@ func (ec *executionContext) fieldContext_Person_retracted(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Person", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Person_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_mergedInto(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17358,7 +17403,7 @@ func (ec *executionContext) fieldContext_Person_mergedInto(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Person", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Person_review(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_review(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17370,8 +17415,8 @@ func (ec *executionContext) _Person_review(ctx context.Context, field graphql.Co
 			return obj.Review, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx, selections, v)
 		},
 		true,
 		false,
@@ -17390,7 +17435,7 @@ func (ec *executionContext) fieldContext_Person_review(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Person_description(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_description(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17413,7 +17458,7 @@ func (ec *executionContext) fieldContext_Person_description(_ context.Context, f
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
 }
 
-func (ec *executionContext) _Person_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17436,7 +17481,7 @@ func (ec *executionContext) fieldContext_Person_stipInstruments(_ context.Contex
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
 }
 
-func (ec *executionContext) _Person_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17459,7 +17504,7 @@ func (ec *executionContext) fieldContext_Person_stipTargetGroups(_ context.Conte
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
 }
 
-func (ec *executionContext) _Person_properties(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_properties(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17482,7 +17527,7 @@ func (ec *executionContext) fieldContext_Person_properties(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Person", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _Person_quantities(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_quantities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17495,8 +17540,8 @@ func (ec *executionContext) _Person_quantities(ctx context.Context, field graphq
 			return ec.Resolvers.Person().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17526,7 +17571,7 @@ func (ec *executionContext) fieldContext_Person_quantities(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Person_relations(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_relations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17536,11 +17581,11 @@ func (ec *executionContext) _Person_relations(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
+			return ec.Resolvers.Person().Relations(ctx, obj, fc.Args["types"].([]gqlmodel.RelationType), fc.Args["direction"].(*gqlmodel.RelationDirection), fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17570,7 +17615,7 @@ func (ec *executionContext) fieldContext_Person_relations(ctx context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Person_role(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_role(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17593,7 +17638,7 @@ func (ec *executionContext) fieldContext_Person_role(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
 }
 
-func (ec *executionContext) _Person_proposed(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_proposed(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17603,11 +17648,11 @@ func (ec *executionContext) _Person_proposed(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Proposed(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Person().Proposed(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17637,7 +17682,7 @@ func (ec *executionContext) fieldContext_Person_proposed(ctx context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Person_signed(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_signed(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17647,11 +17692,11 @@ func (ec *executionContext) _Person_signed(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Signed(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Person().Signed(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17681,7 +17726,7 @@ func (ec *executionContext) fieldContext_Person_signed(ctx context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Person_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_conditions(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17693,8 +17738,8 @@ func (ec *executionContext) _Person_conditions(ctx context.Context, field graphq
 			return ec.Resolvers.Person().Conditions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
-			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17713,7 +17758,7 @@ func (ec *executionContext) fieldContext_Person_conditions(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Place_id(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17736,7 +17781,7 @@ func (ec *executionContext) fieldContext_Place_id(_ context.Context, field graph
 	return graphql.NewScalarFieldContext("Place", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Place_kind(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17748,8 +17793,8 @@ func (ec *executionContext) _Place_kind(ctx context.Context, field graphql.Colle
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
-			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17759,7 +17804,7 @@ func (ec *executionContext) fieldContext_Place_kind(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Place", field, false, false, "NodeKind")
 }
 
-func (ec *executionContext) _Place_name(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_name(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17782,7 +17827,7 @@ func (ec *executionContext) fieldContext_Place_name(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Place", field, false, false, "String")
 }
 
-func (ec *executionContext) _Place_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_aliases(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17805,7 +17850,7 @@ func (ec *executionContext) fieldContext_Place_aliases(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Place", field, false, false, "String")
 }
 
-func (ec *executionContext) _Place_sources(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17817,8 +17862,8 @@ func (ec *executionContext) _Place_sources(ctx context.Context, field graphql.Co
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17837,7 +17882,7 @@ func (ec *executionContext) fieldContext_Place_sources(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Place_method(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17860,7 +17905,7 @@ func (ec *executionContext) fieldContext_Place_method(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Place", field, false, false, "String")
 }
 
-func (ec *executionContext) _Place_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17883,7 +17928,7 @@ func (ec *executionContext) fieldContext_Place_confidence(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Place", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Place_retracted(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17906,7 +17951,7 @@ func (ec *executionContext) fieldContext_Place_retracted(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Place", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Place_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_mergedInto(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17929,7 +17974,7 @@ func (ec *executionContext) fieldContext_Place_mergedInto(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Place", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Place_review(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_review(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17941,8 +17986,8 @@ func (ec *executionContext) _Place_review(ctx context.Context, field graphql.Col
 			return obj.Review, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx, selections, v)
 		},
 		true,
 		false,
@@ -17961,7 +18006,7 @@ func (ec *executionContext) fieldContext_Place_review(_ context.Context, field g
 	return fc, nil
 }
 
-func (ec *executionContext) _Place_description(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_description(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17984,7 +18029,7 @@ func (ec *executionContext) fieldContext_Place_description(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Place", field, false, false, "String")
 }
 
-func (ec *executionContext) _Place_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18007,7 +18052,7 @@ func (ec *executionContext) fieldContext_Place_stipInstruments(_ context.Context
 	return graphql.NewScalarFieldContext("Place", field, false, false, "String")
 }
 
-func (ec *executionContext) _Place_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18030,7 +18075,7 @@ func (ec *executionContext) fieldContext_Place_stipTargetGroups(_ context.Contex
 	return graphql.NewScalarFieldContext("Place", field, false, false, "String")
 }
 
-func (ec *executionContext) _Place_properties(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_properties(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18053,7 +18098,7 @@ func (ec *executionContext) fieldContext_Place_properties(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Place", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _Place_quantities(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_quantities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18066,8 +18111,8 @@ func (ec *executionContext) _Place_quantities(ctx context.Context, field graphql
 			return ec.Resolvers.Place().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18097,7 +18142,7 @@ func (ec *executionContext) fieldContext_Place_quantities(ctx context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Place_relations(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_relations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18107,11 +18152,11 @@ func (ec *executionContext) _Place_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Place().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
+			return ec.Resolvers.Place().Relations(ctx, obj, fc.Args["types"].([]gqlmodel.RelationType), fc.Args["direction"].(*gqlmodel.RelationDirection), fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18141,7 +18186,7 @@ func (ec *executionContext) fieldContext_Place_relations(ctx context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Place_placeType(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_placeType(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18164,7 +18209,7 @@ func (ec *executionContext) fieldContext_Place_placeType(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Place", field, false, false, "String")
 }
 
-func (ec *executionContext) _Place_level(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_level(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18176,8 +18221,8 @@ func (ec *executionContext) _Place_level(ctx context.Context, field graphql.Coll
 			return obj.Level, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Level) graphql.Marshaler {
-			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐLevel(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Level) graphql.Marshaler {
+			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐLevel(ctx, selections, v)
 		},
 		true,
 		false,
@@ -18187,7 +18232,7 @@ func (ec *executionContext) fieldContext_Place_level(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Place", field, false, false, "Level")
 }
 
-func (ec *executionContext) _Place_contains(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_contains(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18197,11 +18242,11 @@ func (ec *executionContext) _Place_contains(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Place().Contains(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Place().Contains(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18231,7 +18276,7 @@ func (ec *executionContext) fieldContext_Place_contains(ctx context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Place_operators(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_operators(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18241,11 +18286,11 @@ func (ec *executionContext) _Place_operators(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Place().Operators(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Place().Operators(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18275,7 +18320,7 @@ func (ec *executionContext) fieldContext_Place_operators(ctx context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Place_introduced(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_introduced(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18285,11 +18330,11 @@ func (ec *executionContext) _Place_introduced(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Place().Introduced(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Place().Introduced(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18319,7 +18364,7 @@ func (ec *executionContext) fieldContext_Place_introduced(ctx context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Place_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_conditions(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18331,8 +18376,8 @@ func (ec *executionContext) _Place_conditions(ctx context.Context, field graphql
 			return ec.Resolvers.Place().Conditions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
-			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18351,7 +18396,7 @@ func (ec *executionContext) fieldContext_Place_conditions(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_id(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18374,7 +18419,7 @@ func (ec *executionContext) fieldContext_Policy_id(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Policy_kind(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18386,8 +18431,8 @@ func (ec *executionContext) _Policy_kind(ctx context.Context, field graphql.Coll
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
-			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18397,7 +18442,7 @@ func (ec *executionContext) fieldContext_Policy_kind(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "NodeKind")
 }
 
-func (ec *executionContext) _Policy_name(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_name(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18420,7 +18465,7 @@ func (ec *executionContext) fieldContext_Policy_name(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_aliases(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18443,7 +18488,7 @@ func (ec *executionContext) fieldContext_Policy_aliases(_ context.Context, field
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_sources(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18455,8 +18500,8 @@ func (ec *executionContext) _Policy_sources(ctx context.Context, field graphql.C
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18475,7 +18520,7 @@ func (ec *executionContext) fieldContext_Policy_sources(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_method(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18498,7 +18543,7 @@ func (ec *executionContext) fieldContext_Policy_method(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18521,7 +18566,7 @@ func (ec *executionContext) fieldContext_Policy_confidence(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Policy_retracted(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18544,7 +18589,7 @@ func (ec *executionContext) fieldContext_Policy_retracted(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Policy_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_mergedInto(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18567,7 +18612,7 @@ func (ec *executionContext) fieldContext_Policy_mergedInto(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Policy_review(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_review(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18579,8 +18624,8 @@ func (ec *executionContext) _Policy_review(ctx context.Context, field graphql.Co
 			return obj.Review, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx, selections, v)
 		},
 		true,
 		false,
@@ -18599,7 +18644,7 @@ func (ec *executionContext) fieldContext_Policy_review(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_description(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_description(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18622,7 +18667,7 @@ func (ec *executionContext) fieldContext_Policy_description(_ context.Context, f
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18645,7 +18690,7 @@ func (ec *executionContext) fieldContext_Policy_stipInstruments(_ context.Contex
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18668,7 +18713,7 @@ func (ec *executionContext) fieldContext_Policy_stipTargetGroups(_ context.Conte
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_properties(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_properties(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18691,7 +18736,7 @@ func (ec *executionContext) fieldContext_Policy_properties(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _Policy_quantities(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_quantities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18704,8 +18749,8 @@ func (ec *executionContext) _Policy_quantities(ctx context.Context, field graphq
 			return ec.Resolvers.Policy().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18735,7 +18780,7 @@ func (ec *executionContext) fieldContext_Policy_quantities(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_relations(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_relations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18745,11 +18790,11 @@ func (ec *executionContext) _Policy_relations(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
+			return ec.Resolvers.Policy().Relations(ctx, obj, fc.Args["types"].([]gqlmodel.RelationType), fc.Args["direction"].(*gqlmodel.RelationDirection), fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18779,7 +18824,7 @@ func (ec *executionContext) fieldContext_Policy_relations(ctx context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_title(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_title(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18802,7 +18847,7 @@ func (ec *executionContext) fieldContext_Policy_title(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_docNumber(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_docNumber(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18825,7 +18870,7 @@ func (ec *executionContext) fieldContext_Policy_docNumber(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_policyType(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_policyType(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18848,7 +18893,7 @@ func (ec *executionContext) fieldContext_Policy_policyType(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_level(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_level(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18860,8 +18905,8 @@ func (ec *executionContext) _Policy_level(ctx context.Context, field graphql.Col
 			return obj.Level, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Level) graphql.Marshaler {
-			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐLevel(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Level) graphql.Marshaler {
+			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐLevel(ctx, selections, v)
 		},
 		true,
 		false,
@@ -18871,7 +18916,7 @@ func (ec *executionContext) fieldContext_Policy_level(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "Level")
 }
 
-func (ec *executionContext) _Policy_issuedOn(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_issuedOn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18894,7 +18939,7 @@ func (ec *executionContext) fieldContext_Policy_issuedOn(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_effectiveFrom(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_effectiveFrom(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18917,7 +18962,7 @@ func (ec *executionContext) fieldContext_Policy_effectiveFrom(_ context.Context,
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_effectiveTo(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_effectiveTo(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18940,7 +18985,7 @@ func (ec *executionContext) fieldContext_Policy_effectiveTo(_ context.Context, f
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_status(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_status(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18963,7 +19008,7 @@ func (ec *executionContext) fieldContext_Policy_status(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_version(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_version(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18986,7 +19031,7 @@ func (ec *executionContext) fieldContext_Policy_version(_ context.Context, field
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_supports(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_supports(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18996,11 +19041,11 @@ func (ec *executionContext) _Policy_supports(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Supports(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().Supports(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19030,7 +19075,7 @@ func (ec *executionContext) fieldContext_Policy_supports(ctx context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_recognizes(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_recognizes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19040,11 +19085,11 @@ func (ec *executionContext) _Policy_recognizes(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Recognizes(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().Recognizes(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19074,7 +19119,7 @@ func (ec *executionContext) fieldContext_Policy_recognizes(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_establishes(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_establishes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19084,11 +19129,11 @@ func (ec *executionContext) _Policy_establishes(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Establishes(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().Establishes(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19118,7 +19163,7 @@ func (ec *executionContext) fieldContext_Policy_establishes(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_derivedFrom(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_derivedFrom(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19128,11 +19173,11 @@ func (ec *executionContext) _Policy_derivedFrom(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().DerivedFrom(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().DerivedFrom(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19162,7 +19207,7 @@ func (ec *executionContext) fieldContext_Policy_derivedFrom(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_derivations(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_derivations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19172,11 +19217,11 @@ func (ec *executionContext) _Policy_derivations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Derivations(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().Derivations(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19206,7 +19251,7 @@ func (ec *executionContext) fieldContext_Policy_derivations(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_partOf(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_partOf(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19216,11 +19261,11 @@ func (ec *executionContext) _Policy_partOf(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().PartOf(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().PartOf(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19250,7 +19295,7 @@ func (ec *executionContext) fieldContext_Policy_partOf(ctx context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_parts(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_parts(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19260,11 +19305,11 @@ func (ec *executionContext) _Policy_parts(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Parts(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().Parts(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19294,7 +19339,7 @@ func (ec *executionContext) fieldContext_Policy_parts(ctx context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_implements(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_implements(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19304,11 +19349,11 @@ func (ec *executionContext) _Policy_implements(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Implements(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().Implements(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19338,7 +19383,7 @@ func (ec *executionContext) fieldContext_Policy_implements(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_implementedBy(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_implementedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19348,11 +19393,11 @@ func (ec *executionContext) _Policy_implementedBy(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().ImplementedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().ImplementedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19382,7 +19427,7 @@ func (ec *executionContext) fieldContext_Policy_implementedBy(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_amends(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_amends(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19392,11 +19437,11 @@ func (ec *executionContext) _Policy_amends(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Amends(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().Amends(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19426,7 +19471,7 @@ func (ec *executionContext) fieldContext_Policy_amends(ctx context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_supersedes(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_supersedes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19436,11 +19481,11 @@ func (ec *executionContext) _Policy_supersedes(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Supersedes(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().Supersedes(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19470,7 +19515,7 @@ func (ec *executionContext) fieldContext_Policy_supersedes(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_amendedBy(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_amendedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19480,11 +19525,11 @@ func (ec *executionContext) _Policy_amendedBy(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().AmendedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().AmendedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19514,7 +19559,7 @@ func (ec *executionContext) fieldContext_Policy_amendedBy(ctx context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_supersededBy(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_supersededBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19524,11 +19569,11 @@ func (ec *executionContext) _Policy_supersededBy(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().SupersededBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().SupersededBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19558,7 +19603,7 @@ func (ec *executionContext) fieldContext_Policy_supersededBy(ctx context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_issuedBy(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_issuedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19568,11 +19613,11 @@ func (ec *executionContext) _Policy_issuedBy(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().IssuedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().IssuedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19602,7 +19647,7 @@ func (ec *executionContext) fieldContext_Policy_issuedBy(ctx context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_targets(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_targets(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19612,11 +19657,11 @@ func (ec *executionContext) _Policy_targets(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Targets(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().Targets(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19646,7 +19691,7 @@ func (ec *executionContext) fieldContext_Policy_targets(ctx context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_industries(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_industries(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19656,11 +19701,11 @@ func (ec *executionContext) _Policy_industries(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Industries(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().Industries(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19690,7 +19735,7 @@ func (ec *executionContext) fieldContext_Policy_industries(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_conditions(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19702,8 +19747,8 @@ func (ec *executionContext) _Policy_conditions(ctx context.Context, field graphq
 			return ec.Resolvers.Policy().Conditions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
-			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19722,7 +19767,7 @@ func (ec *executionContext) fieldContext_Policy_conditions(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _PolicyMatch_measure(ctx context.Context, field graphql.CollectedField, obj *model.PolicyMatch) (ret graphql.Marshaler) {
+func (ec *executionContext) _PolicyMatch_measure(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PolicyMatch) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19734,8 +19779,8 @@ func (ec *executionContext) _PolicyMatch_measure(ctx context.Context, field grap
 			return obj.Measure, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19754,7 +19799,7 @@ func (ec *executionContext) fieldContext_PolicyMatch_measure(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _PolicyMatch_policy(ctx context.Context, field graphql.CollectedField, obj *model.PolicyMatch) (ret graphql.Marshaler) {
+func (ec *executionContext) _PolicyMatch_policy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PolicyMatch) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19766,8 +19811,8 @@ func (ec *executionContext) _PolicyMatch_policy(ctx context.Context, field graph
 			return obj.Policy, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalONode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		false,
@@ -19786,7 +19831,7 @@ func (ec *executionContext) fieldContext_PolicyMatch_policy(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _PolicyMatch_status(ctx context.Context, field graphql.CollectedField, obj *model.PolicyMatch) (ret graphql.Marshaler) {
+func (ec *executionContext) _PolicyMatch_status(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PolicyMatch) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19798,8 +19843,8 @@ func (ec *executionContext) _PolicyMatch_status(ctx context.Context, field graph
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.MatchStatus) graphql.Marshaler {
-			return ec.marshalNMatchStatus2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐMatchStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.MatchStatus) graphql.Marshaler {
+			return ec.marshalNMatchStatus2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐMatchStatus(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19809,7 +19854,7 @@ func (ec *executionContext) fieldContext_PolicyMatch_status(_ context.Context, f
 	return graphql.NewScalarFieldContext("PolicyMatch", field, false, false, "MatchStatus")
 }
 
-func (ec *executionContext) _PolicyMatch_met(ctx context.Context, field graphql.CollectedField, obj *model.PolicyMatch) (ret graphql.Marshaler) {
+func (ec *executionContext) _PolicyMatch_met(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PolicyMatch) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19821,8 +19866,8 @@ func (ec *executionContext) _PolicyMatch_met(ctx context.Context, field graphql.
 			return obj.Met, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ConditionCheck) graphql.Marshaler {
-			return ec.marshalNConditionCheck2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionCheckᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.ConditionCheck) graphql.Marshaler {
+			return ec.marshalNConditionCheck2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionCheckᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19841,7 +19886,7 @@ func (ec *executionContext) fieldContext_PolicyMatch_met(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _PolicyMatch_unmet(ctx context.Context, field graphql.CollectedField, obj *model.PolicyMatch) (ret graphql.Marshaler) {
+func (ec *executionContext) _PolicyMatch_unmet(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PolicyMatch) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19853,8 +19898,8 @@ func (ec *executionContext) _PolicyMatch_unmet(ctx context.Context, field graphq
 			return obj.Unmet, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ConditionCheck) graphql.Marshaler {
-			return ec.marshalNConditionCheck2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionCheckᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.ConditionCheck) graphql.Marshaler {
+			return ec.marshalNConditionCheck2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionCheckᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19873,7 +19918,7 @@ func (ec *executionContext) fieldContext_PolicyMatch_unmet(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _PolicyMatch_unknown(ctx context.Context, field graphql.CollectedField, obj *model.PolicyMatch) (ret graphql.Marshaler) {
+func (ec *executionContext) _PolicyMatch_unknown(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PolicyMatch) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19885,8 +19930,8 @@ func (ec *executionContext) _PolicyMatch_unknown(ctx context.Context, field grap
 			return obj.Unknown, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ConditionCheck) graphql.Marshaler {
-			return ec.marshalNConditionCheck2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionCheckᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.ConditionCheck) graphql.Marshaler {
+			return ec.marshalNConditionCheck2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionCheckᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19905,7 +19950,7 @@ func (ec *executionContext) fieldContext_PolicyMatch_unknown(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _PolicyMatch_benefits(ctx context.Context, field graphql.CollectedField, obj *model.PolicyMatch) (ret graphql.Marshaler) {
+func (ec *executionContext) _PolicyMatch_benefits(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PolicyMatch) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19917,8 +19962,8 @@ func (ec *executionContext) _PolicyMatch_benefits(ctx context.Context, field gra
 			return obj.Benefits, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19937,7 +19982,7 @@ func (ec *executionContext) fieldContext_PolicyMatch_benefits(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _PolicyMatch_path(ctx context.Context, field graphql.CollectedField, obj *model.PolicyMatch) (ret graphql.Marshaler) {
+func (ec *executionContext) _PolicyMatch_path(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PolicyMatch) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19949,8 +19994,8 @@ func (ec *executionContext) _PolicyMatch_path(ctx context.Context, field graphql
 			return obj.Path, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphView) graphql.Marshaler {
-			return ec.marshalNGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphView(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.GraphView) graphql.Marshaler {
+			return ec.marshalNGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphView(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19969,7 +20014,7 @@ func (ec *executionContext) fieldContext_PolicyMatch_path(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_id(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19992,7 +20037,7 @@ func (ec *executionContext) fieldContext_Program_id(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Program", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Program_kind(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20004,8 +20049,8 @@ func (ec *executionContext) _Program_kind(ctx context.Context, field graphql.Col
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
-			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20015,7 +20060,7 @@ func (ec *executionContext) fieldContext_Program_kind(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Program", field, false, false, "NodeKind")
 }
 
-func (ec *executionContext) _Program_name(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_name(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20038,7 +20083,7 @@ func (ec *executionContext) fieldContext_Program_name(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Program", field, false, false, "String")
 }
 
-func (ec *executionContext) _Program_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_aliases(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20061,7 +20106,7 @@ func (ec *executionContext) fieldContext_Program_aliases(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Program", field, false, false, "String")
 }
 
-func (ec *executionContext) _Program_sources(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20073,8 +20118,8 @@ func (ec *executionContext) _Program_sources(ctx context.Context, field graphql.
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20093,7 +20138,7 @@ func (ec *executionContext) fieldContext_Program_sources(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_method(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20116,7 +20161,7 @@ func (ec *executionContext) fieldContext_Program_method(_ context.Context, field
 	return graphql.NewScalarFieldContext("Program", field, false, false, "String")
 }
 
-func (ec *executionContext) _Program_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20139,7 +20184,7 @@ func (ec *executionContext) fieldContext_Program_confidence(_ context.Context, f
 	return graphql.NewScalarFieldContext("Program", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Program_retracted(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20162,7 +20207,7 @@ func (ec *executionContext) fieldContext_Program_retracted(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Program", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Program_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_mergedInto(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20185,7 +20230,7 @@ func (ec *executionContext) fieldContext_Program_mergedInto(_ context.Context, f
 	return graphql.NewScalarFieldContext("Program", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Program_review(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_review(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20197,8 +20242,8 @@ func (ec *executionContext) _Program_review(ctx context.Context, field graphql.C
 			return obj.Review, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx, selections, v)
 		},
 		true,
 		false,
@@ -20217,7 +20262,7 @@ func (ec *executionContext) fieldContext_Program_review(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_description(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_description(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20240,7 +20285,7 @@ func (ec *executionContext) fieldContext_Program_description(_ context.Context, 
 	return graphql.NewScalarFieldContext("Program", field, false, false, "String")
 }
 
-func (ec *executionContext) _Program_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20263,7 +20308,7 @@ func (ec *executionContext) fieldContext_Program_stipInstruments(_ context.Conte
 	return graphql.NewScalarFieldContext("Program", field, false, false, "String")
 }
 
-func (ec *executionContext) _Program_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20286,7 +20331,7 @@ func (ec *executionContext) fieldContext_Program_stipTargetGroups(_ context.Cont
 	return graphql.NewScalarFieldContext("Program", field, false, false, "String")
 }
 
-func (ec *executionContext) _Program_properties(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_properties(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20309,7 +20354,7 @@ func (ec *executionContext) fieldContext_Program_properties(_ context.Context, f
 	return graphql.NewScalarFieldContext("Program", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _Program_quantities(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_quantities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20322,8 +20367,8 @@ func (ec *executionContext) _Program_quantities(ctx context.Context, field graph
 			return ec.Resolvers.Program().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20353,7 +20398,7 @@ func (ec *executionContext) fieldContext_Program_quantities(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_relations(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_relations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20363,11 +20408,11 @@ func (ec *executionContext) _Program_relations(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
+			return ec.Resolvers.Program().Relations(ctx, obj, fc.Args["types"].([]gqlmodel.RelationType), fc.Args["direction"].(*gqlmodel.RelationDirection), fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20397,7 +20442,7 @@ func (ec *executionContext) fieldContext_Program_relations(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_programType(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_programType(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20420,7 +20465,7 @@ func (ec *executionContext) fieldContext_Program_programType(_ context.Context, 
 	return graphql.NewScalarFieldContext("Program", field, false, false, "String")
 }
 
-func (ec *executionContext) _Program_startedOn(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_startedOn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20443,7 +20488,7 @@ func (ec *executionContext) fieldContext_Program_startedOn(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Program", field, false, false, "String")
 }
 
-func (ec *executionContext) _Program_status(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_status(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20466,7 +20511,7 @@ func (ec *executionContext) fieldContext_Program_status(_ context.Context, field
 	return graphql.NewScalarFieldContext("Program", field, false, false, "String")
 }
 
-func (ec *executionContext) _Program_scope(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_scope(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20489,7 +20534,7 @@ func (ec *executionContext) fieldContext_Program_scope(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Program", field, false, false, "String")
 }
 
-func (ec *executionContext) _Program_level(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_level(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20501,8 +20546,8 @@ func (ec *executionContext) _Program_level(ctx context.Context, field graphql.Co
 			return obj.Level, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Level) graphql.Marshaler {
-			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐLevel(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Level) graphql.Marshaler {
+			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐLevel(ctx, selections, v)
 		},
 		true,
 		false,
@@ -20512,7 +20557,7 @@ func (ec *executionContext) fieldContext_Program_level(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Program", field, false, false, "Level")
 }
 
-func (ec *executionContext) _Program_participants(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_participants(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20522,11 +20567,11 @@ func (ec *executionContext) _Program_participants(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Participants(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Program().Participants(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20556,7 +20601,7 @@ func (ec *executionContext) fieldContext_Program_participants(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_operators(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_operators(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20566,11 +20611,11 @@ func (ec *executionContext) _Program_operators(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Operators(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Program().Operators(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20600,7 +20645,7 @@ func (ec *executionContext) fieldContext_Program_operators(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_establishedBy(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_establishedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20610,11 +20655,11 @@ func (ec *executionContext) _Program_establishedBy(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().EstablishedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Program().EstablishedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20644,7 +20689,7 @@ func (ec *executionContext) fieldContext_Program_establishedBy(ctx context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_supports(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_supports(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20654,11 +20699,11 @@ func (ec *executionContext) _Program_supports(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Supports(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Program().Supports(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20688,7 +20733,7 @@ func (ec *executionContext) fieldContext_Program_supports(ctx context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_supportedBy(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_supportedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20698,11 +20743,11 @@ func (ec *executionContext) _Program_supportedBy(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().SupportedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Program().SupportedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20732,7 +20777,7 @@ func (ec *executionContext) fieldContext_Program_supportedBy(ctx context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_implements(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_implements(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20742,11 +20787,11 @@ func (ec *executionContext) _Program_implements(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Implements(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Program().Implements(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20776,7 +20821,7 @@ func (ec *executionContext) fieldContext_Program_implements(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_partOf(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_partOf(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20786,11 +20831,11 @@ func (ec *executionContext) _Program_partOf(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().PartOf(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Program().PartOf(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20820,7 +20865,7 @@ func (ec *executionContext) fieldContext_Program_partOf(ctx context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_parts(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_parts(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20830,11 +20875,11 @@ func (ec *executionContext) _Program_parts(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Parts(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Program().Parts(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20864,7 +20909,7 @@ func (ec *executionContext) fieldContext_Program_parts(ctx context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_targets(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_targets(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20874,11 +20919,11 @@ func (ec *executionContext) _Program_targets(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Targets(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Program().Targets(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20908,7 +20953,7 @@ func (ec *executionContext) fieldContext_Program_targets(ctx context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_industries(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_industries(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20918,11 +20963,11 @@ func (ec *executionContext) _Program_industries(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Industries(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Program().Industries(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20952,7 +20997,7 @@ func (ec *executionContext) fieldContext_Program_industries(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_locatedIn(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_locatedIn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20962,11 +21007,11 @@ func (ec *executionContext) _Program_locatedIn(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().LocatedIn(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Program().LocatedIn(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20996,7 +21041,7 @@ func (ec *executionContext) fieldContext_Program_locatedIn(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_conditions(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21008,8 +21053,8 @@ func (ec *executionContext) _Program_conditions(ctx context.Context, field graph
 			return ec.Resolvers.Program().Conditions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
-			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21028,7 +21073,7 @@ func (ec *executionContext) fieldContext_Program_conditions(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Provenance_document(ctx context.Context, field graphql.CollectedField, obj *model.Provenance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Provenance_document(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21040,8 +21085,8 @@ func (ec *executionContext) _Provenance_document(ctx context.Context, field grap
 			return ec.Resolvers.Provenance().Document(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Document) graphql.Marshaler {
-			return ec.marshalNDocument2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐDocument(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Document) graphql.Marshaler {
+			return ec.marshalNDocument2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐDocument(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21060,7 +21105,7 @@ func (ec *executionContext) fieldContext_Provenance_document(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Provenance_documentId(ctx context.Context, field graphql.CollectedField, obj *model.Provenance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Provenance_documentId(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21083,7 +21128,7 @@ func (ec *executionContext) fieldContext_Provenance_documentId(_ context.Context
 	return graphql.NewScalarFieldContext("Provenance", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Provenance_passage(ctx context.Context, field graphql.CollectedField, obj *model.Provenance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Provenance_passage(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21106,7 +21151,7 @@ func (ec *executionContext) fieldContext_Provenance_passage(_ context.Context, f
 	return graphql.NewScalarFieldContext("Provenance", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Provenance_page(ctx context.Context, field graphql.CollectedField, obj *model.Provenance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Provenance_page(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21129,7 +21174,7 @@ func (ec *executionContext) fieldContext_Provenance_page(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Provenance", field, true, true, "Int")
 }
 
-func (ec *executionContext) _Provenance_start(ctx context.Context, field graphql.CollectedField, obj *model.Provenance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Provenance_start(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21152,7 +21197,7 @@ func (ec *executionContext) fieldContext_Provenance_start(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Provenance", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Provenance_end(ctx context.Context, field graphql.CollectedField, obj *model.Provenance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Provenance_end(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21175,7 +21220,7 @@ func (ec *executionContext) fieldContext_Provenance_end(_ context.Context, field
 	return graphql.NewScalarFieldContext("Provenance", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Provenance_quote(ctx context.Context, field graphql.CollectedField, obj *model.Provenance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Provenance_quote(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21198,7 +21243,7 @@ func (ec *executionContext) fieldContext_Provenance_quote(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Provenance", field, false, false, "String")
 }
 
-func (ec *executionContext) _Provenance_method(ctx context.Context, field graphql.CollectedField, obj *model.Provenance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Provenance_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21221,7 +21266,7 @@ func (ec *executionContext) fieldContext_Provenance_method(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Provenance", field, false, false, "String")
 }
 
-func (ec *executionContext) _Provenance_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Provenance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Provenance_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21244,7 +21289,7 @@ func (ec *executionContext) fieldContext_Provenance_confidence(_ context.Context
 	return graphql.NewScalarFieldContext("Provenance", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Quantity_id(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21267,7 +21312,7 @@ func (ec *executionContext) fieldContext_Quantity_id(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Quantity_what(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_what(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21290,7 +21335,7 @@ func (ec *executionContext) fieldContext_Quantity_what(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "String")
 }
 
-func (ec *executionContext) _Quantity_value(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_value(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21313,7 +21358,7 @@ func (ec *executionContext) fieldContext_Quantity_value(_ context.Context, field
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Quantity_unit(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_unit(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21336,7 +21381,7 @@ func (ec *executionContext) fieldContext_Quantity_unit(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "String")
 }
 
-func (ec *executionContext) _Quantity_min(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_min(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21359,7 +21404,7 @@ func (ec *executionContext) fieldContext_Quantity_min(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Quantity_max(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_max(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21382,7 +21427,7 @@ func (ec *executionContext) fieldContext_Quantity_max(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Quantity_qualifier(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_qualifier(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21405,7 +21450,7 @@ func (ec *executionContext) fieldContext_Quantity_qualifier(_ context.Context, f
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "String")
 }
 
-func (ec *executionContext) _Quantity_asOf(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_asOf(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21428,7 +21473,7 @@ func (ec *executionContext) fieldContext_Quantity_asOf(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "String")
 }
 
-func (ec *executionContext) _Quantity_raw(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_raw(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21451,7 +21496,7 @@ func (ec *executionContext) fieldContext_Quantity_raw(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "String")
 }
 
-func (ec *executionContext) _Quantity_method(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21474,7 +21519,7 @@ func (ec *executionContext) fieldContext_Quantity_method(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "String")
 }
 
-func (ec *executionContext) _Quantity_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21497,7 +21542,7 @@ func (ec *executionContext) fieldContext_Quantity_confidence(_ context.Context, 
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Quantity_sources(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21509,8 +21554,8 @@ func (ec *executionContext) _Quantity_sources(ctx context.Context, field graphql
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21529,7 +21574,7 @@ func (ec *executionContext) fieldContext_Quantity_sources(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Quantity_retracted(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21552,7 +21597,7 @@ func (ec *executionContext) fieldContext_Quantity_retracted(_ context.Context, f
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Quantity_review(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_review(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21564,8 +21609,8 @@ func (ec *executionContext) _Quantity_review(ctx context.Context, field graphql.
 			return obj.Review, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx, selections, v)
 		},
 		true,
 		false,
@@ -21597,8 +21642,8 @@ func (ec *executionContext) _Query_node(ctx context.Context, field graphql.Colle
 			return ec.Resolvers.Query().Node(ctx, fc.Args["id"].(string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalONode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		false,
@@ -21628,50 +21673,6 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 	return fc, nil
 }
 
-func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_search(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Search(ctx, fc.Args["text"].(string), fc.Args["kinds"].([]model.NodeKind), fc.Args["first"].(*int))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
-			return ec.marshalNSearchHit2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSearchHitᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SearchHit(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21682,11 +21683,11 @@ func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Nodes(ctx, fc.Args["kind"].(*model.NodeKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Nodes(ctx, fc.Args["kind"].(*gqlmodel.NodeKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.NodeConnection) graphql.Marshaler {
-			return ec.marshalNNodeConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.NodeConnection) graphql.Marshaler {
+			return ec.marshalNNodeConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21716,226 +21717,6 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Query_policiesSupporting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_policiesSupporting(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().PoliciesSupporting(ctx, fc.Args["enterpriseId"].(string), fc.Args["maxHops"].(*int), fc.Args["first"].(*int))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.SupportPath) graphql.Marshaler {
-			return ec.marshalNSupportPath2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSupportPathᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_policiesSupporting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SupportPath(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_policiesSupporting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_enterprisesSupportedBy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_enterprisesSupportedBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().EnterprisesSupportedBy(ctx, fc.Args["policyId"].(string), fc.Args["maxHops"].(*int), fc.Args["first"].(*int))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.SupportPath) graphql.Marshaler {
-			return ec.marshalNSupportPath2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSupportPathᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_enterprisesSupportedBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SupportPath(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_enterprisesSupportedBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_lineage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_lineage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Lineage(ctx, fc.Args["id"].(string), fc.Args["direction"].(*model.Direction), fc.Args["maxDepth"].(*int))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphView) graphql.Marshaler {
-			return ec.marshalNGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphView(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_lineage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_GraphView(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_lineage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_neighborhood(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["kinds"].([]model.NodeKind), fc.Args["limit"].(*int), fc.Args["includeRetracted"].(*bool))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphView) graphql.Marshaler {
-			return ec.marshalNGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphView(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_neighborhood(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_GraphView(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_neighborhood_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_shortestPath(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_shortestPath(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ShortestPath(ctx, fc.Args["fromId"].(string), fc.Args["toId"].(string), fc.Args["maxHops"].(*int))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphView) graphql.Marshaler {
-			return ec.marshalOGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphView(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Query_shortestPath(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_GraphView(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_shortestPath_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Query_stats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21948,8 +21729,8 @@ func (ec *executionContext) _Query_stats(ctx context.Context, field graphql.Coll
 			return ec.Resolvers.Query().Stats(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphStats) graphql.Marshaler {
-			return ec.marshalNGraphStats2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphStats(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.GraphStats) graphql.Marshaler {
+			return ec.marshalNGraphStats2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphStats(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21984,13 +21765,13 @@ func (ec *executionContext) _Query_auditTrail(ctx context.Context, field graphql
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "EDITOR")
 				if err != nil {
-					var zeroVal *model.AuditConnection
+					var zeroVal *gqlmodel.AuditConnection
 					return zeroVal, err
 				}
 				if ec.Directives.RequiresRole == nil {
-					var zeroVal *model.AuditConnection
+					var zeroVal *gqlmodel.AuditConnection
 					return zeroVal, errors.New("directive requiresRole is not implemented")
 				}
 				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
@@ -21999,8 +21780,8 @@ func (ec *executionContext) _Query_auditTrail(ctx context.Context, field graphql
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditConnection) graphql.Marshaler {
-			return ec.marshalNAuditConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐAuditConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.AuditConnection) graphql.Marshaler {
+			return ec.marshalNAuditConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐAuditConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22046,13 +21827,13 @@ func (ec *executionContext) _Query_conflicts(ctx context.Context, field graphql.
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "EDITOR")
 				if err != nil {
-					var zeroVal []*model.Conflict
+					var zeroVal []*gqlmodel.Conflict
 					return zeroVal, err
 				}
 				if ec.Directives.RequiresRole == nil {
-					var zeroVal []*model.Conflict
+					var zeroVal []*gqlmodel.Conflict
 					return zeroVal, errors.New("directive requiresRole is not implemented")
 				}
 				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
@@ -22061,8 +21842,8 @@ func (ec *executionContext) _Query_conflicts(ctx context.Context, field graphql.
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Conflict) graphql.Marshaler {
-			return ec.marshalNConflict2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConflictᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Conflict) graphql.Marshaler {
+			return ec.marshalNConflict2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConflictᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22102,11 +21883,11 @@ func (ec *executionContext) _Query_matchPolicies(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().MatchPolicies(ctx, fc.Args["enterprise"].(*model.EnterpriseProfile), fc.Args["person"].(*model.PersonProfile), fc.Args["enterpriseId"].(*string), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().MatchPolicies(ctx, fc.Args["enterprise"].(*gqlmodel.EnterpriseProfile), fc.Args["person"].(*gqlmodel.PersonProfile), fc.Args["enterpriseId"].(*string), fc.Args["first"].(*int))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.PolicyMatch) graphql.Marshaler {
-			return ec.marshalNPolicyMatch2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPolicyMatchᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.PolicyMatch) graphql.Marshaler {
+			return ec.marshalNPolicyMatch2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐPolicyMatchᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22130,6 +21911,270 @@ func (ec *executionContext) fieldContext_Query_matchPolicies(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_matchPolicies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_lineage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_lineage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Lineage(ctx, fc.Args["id"].(string), fc.Args["direction"].(*gqlmodel.Direction), fc.Args["maxDepth"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.GraphView) graphql.Marshaler {
+			return ec.marshalNGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphView(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_lineage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphView(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_lineage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_search(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Search(ctx, fc.Args["text"].(string), fc.Args["kinds"].([]gqlmodel.NodeKind), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.SearchHit) graphql.Marshaler {
+			return ec.marshalNSearchHit2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSearchHitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchHit(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_policiesSupporting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_policiesSupporting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PoliciesSupporting(ctx, fc.Args["enterpriseId"].(string), fc.Args["maxHops"].(*int), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.SupportPath) graphql.Marshaler {
+			return ec.marshalNSupportPath2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSupportPathᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_policiesSupporting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SupportPath(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_policiesSupporting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_enterprisesSupportedBy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_enterprisesSupportedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EnterprisesSupportedBy(ctx, fc.Args["policyId"].(string), fc.Args["maxHops"].(*int), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.SupportPath) graphql.Marshaler {
+			return ec.marshalNSupportPath2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSupportPathᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_enterprisesSupportedBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SupportPath(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_enterprisesSupportedBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_neighborhood(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["kinds"].([]gqlmodel.NodeKind), fc.Args["limit"].(*int), fc.Args["includeRetracted"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.GraphView) graphql.Marshaler {
+			return ec.marshalNGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphView(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_neighborhood(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphView(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_neighborhood_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_shortestPath(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_shortestPath(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ShortestPath(ctx, fc.Args["fromId"].(string), fc.Args["toId"].(string), fc.Args["maxHops"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.GraphView) graphql.Marshaler {
+			return ec.marshalOGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphView(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_shortestPath(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphView(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_shortestPath_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22212,7 +22257,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _RelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RelationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22224,8 +22269,8 @@ func (ec *executionContext) _RelationConnection_edges(ctx context.Context, field
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelationEdge) graphql.Marshaler {
-			return ec.marshalNRelationEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.RelationEdge) graphql.Marshaler {
+			return ec.marshalNRelationEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22244,7 +22289,7 @@ func (ec *executionContext) fieldContext_RelationConnection_edges(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _RelationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RelationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22256,8 +22301,8 @@ func (ec *executionContext) _RelationConnection_pageInfo(ctx context.Context, fi
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22276,7 +22321,7 @@ func (ec *executionContext) fieldContext_RelationConnection_pageInfo(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _RelationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RelationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22299,7 +22344,7 @@ func (ec *executionContext) fieldContext_RelationConnection_totalCount(_ context
 	return graphql.NewScalarFieldContext("RelationConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _RelationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RelationEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22322,7 +22367,7 @@ func (ec *executionContext) fieldContext_RelationEdge_cursor(_ context.Context, 
 	return graphql.NewScalarFieldContext("RelationEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _RelationEdge_relation(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationEdge_relation(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RelationEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22334,8 +22379,8 @@ func (ec *executionContext) _RelationEdge_relation(ctx context.Context, field gr
 			return obj.Relation, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphEdge) graphql.Marshaler {
-			return ec.marshalNGraphEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphEdge(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.GraphEdge) graphql.Marshaler {
+			return ec.marshalNGraphEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphEdge(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22354,7 +22399,7 @@ func (ec *executionContext) fieldContext_RelationEdge_relation(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _RelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RelationEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22366,8 +22411,8 @@ func (ec *executionContext) _RelationEdge_node(ctx context.Context, field graphq
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22386,7 +22431,7 @@ func (ec *executionContext) fieldContext_RelationEdge_node(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _RelationTypeCount_type(ctx context.Context, field graphql.CollectedField, obj *model.RelationTypeCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationTypeCount_type(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RelationTypeCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22409,7 +22454,7 @@ func (ec *executionContext) fieldContext_RelationTypeCount_type(_ context.Contex
 	return graphql.NewScalarFieldContext("RelationTypeCount", field, false, false, "String")
 }
 
-func (ec *executionContext) _RelationTypeCount_count(ctx context.Context, field graphql.CollectedField, obj *model.RelationTypeCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationTypeCount_count(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RelationTypeCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22432,7 +22477,7 @@ func (ec *executionContext) fieldContext_RelationTypeCount_count(_ context.Conte
 	return graphql.NewScalarFieldContext("RelationTypeCount", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Review_by(ctx context.Context, field graphql.CollectedField, obj *model.Review) (ret graphql.Marshaler) {
+func (ec *executionContext) _Review_by(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Review) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22455,7 +22500,7 @@ func (ec *executionContext) fieldContext_Review_by(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
 }
 
-func (ec *executionContext) _Review_at(ctx context.Context, field graphql.CollectedField, obj *model.Review) (ret graphql.Marshaler) {
+func (ec *executionContext) _Review_at(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Review) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22478,7 +22523,7 @@ func (ec *executionContext) fieldContext_Review_at(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
 }
 
-func (ec *executionContext) _Review_note(ctx context.Context, field graphql.CollectedField, obj *model.Review) (ret graphql.Marshaler) {
+func (ec *executionContext) _Review_note(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Review) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22501,7 +22546,7 @@ func (ec *executionContext) fieldContext_Review_note(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
 }
 
-func (ec *executionContext) _ReviewResult_id(ctx context.Context, field graphql.CollectedField, obj *model.ReviewResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _ReviewResult_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22524,7 +22569,7 @@ func (ec *executionContext) fieldContext_ReviewResult_id(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("ReviewResult", field, false, false, "ID")
 }
 
-func (ec *executionContext) _ReviewResult_review(ctx context.Context, field graphql.CollectedField, obj *model.ReviewResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _ReviewResult_review(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22536,8 +22581,8 @@ func (ec *executionContext) _ReviewResult_review(ctx context.Context, field grap
 			return obj.Review, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
-			return ec.marshalNReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
+			return ec.marshalNReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22556,7 +22601,7 @@ func (ec *executionContext) fieldContext_ReviewResult_review(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
+func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.SearchHit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22568,8 +22613,8 @@ func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.C
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22588,7 +22633,7 @@ func (ec *executionContext) fieldContext_SearchHit_node(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _SearchHit_score(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
+func (ec *executionContext) _SearchHit_score(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.SearchHit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22611,7 +22656,7 @@ func (ec *executionContext) fieldContext_SearchHit_score(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "Float")
 }
 
-func (ec *executionContext) _SupportPath_policy(ctx context.Context, field graphql.CollectedField, obj *model.SupportPath) (ret graphql.Marshaler) {
+func (ec *executionContext) _SupportPath_policy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.SupportPath) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22623,8 +22668,8 @@ func (ec *executionContext) _SupportPath_policy(ctx context.Context, field graph
 			return obj.Policy, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22643,7 +22688,7 @@ func (ec *executionContext) fieldContext_SupportPath_policy(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _SupportPath_enterprise(ctx context.Context, field graphql.CollectedField, obj *model.SupportPath) (ret graphql.Marshaler) {
+func (ec *executionContext) _SupportPath_enterprise(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.SupportPath) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22655,8 +22700,8 @@ func (ec *executionContext) _SupportPath_enterprise(ctx context.Context, field g
 			return obj.Enterprise, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22675,7 +22720,7 @@ func (ec *executionContext) fieldContext_SupportPath_enterprise(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _SupportPath_hops(ctx context.Context, field graphql.CollectedField, obj *model.SupportPath) (ret graphql.Marshaler) {
+func (ec *executionContext) _SupportPath_hops(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.SupportPath) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22698,7 +22743,7 @@ func (ec *executionContext) fieldContext_SupportPath_hops(_ context.Context, fie
 	return graphql.NewScalarFieldContext("SupportPath", field, false, false, "Int")
 }
 
-func (ec *executionContext) _SupportPath_path(ctx context.Context, field graphql.CollectedField, obj *model.SupportPath) (ret graphql.Marshaler) {
+func (ec *executionContext) _SupportPath_path(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.SupportPath) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22710,8 +22755,8 @@ func (ec *executionContext) _SupportPath_path(ctx context.Context, field graphql
 			return obj.Path, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphView) graphql.Marshaler {
-			return ec.marshalNGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphView(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.GraphView) graphql.Marshaler {
+			return ec.marshalNGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphView(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22730,7 +22775,7 @@ func (ec *executionContext) fieldContext_SupportPath_path(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_id(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22753,7 +22798,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_id(_ context.Context, fie
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "ID")
 }
 
-func (ec *executionContext) _TalentMeasure_kind(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22765,8 +22810,8 @@ func (ec *executionContext) _TalentMeasure_kind(ctx context.Context, field graph
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
-			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22776,7 +22821,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_kind(_ context.Context, f
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "NodeKind")
 }
 
-func (ec *executionContext) _TalentMeasure_name(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_name(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22799,7 +22844,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_name(_ context.Context, f
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "String")
 }
 
-func (ec *executionContext) _TalentMeasure_aliases(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_aliases(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22822,7 +22867,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_aliases(_ context.Context
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "String")
 }
 
-func (ec *executionContext) _TalentMeasure_sources(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22834,8 +22879,8 @@ func (ec *executionContext) _TalentMeasure_sources(ctx context.Context, field gr
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22854,7 +22899,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_sources(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_method(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22877,7 +22922,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_method(_ context.Context,
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "String")
 }
 
-func (ec *executionContext) _TalentMeasure_confidence(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22900,7 +22945,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_confidence(_ context.Cont
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "Float")
 }
 
-func (ec *executionContext) _TalentMeasure_retracted(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22923,7 +22968,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_retracted(_ context.Conte
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _TalentMeasure_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_mergedInto(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22946,7 +22991,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_mergedInto(_ context.Cont
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "ID")
 }
 
-func (ec *executionContext) _TalentMeasure_review(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_review(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22958,8 +23003,8 @@ func (ec *executionContext) _TalentMeasure_review(ctx context.Context, field gra
 			return obj.Review, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx, selections, v)
 		},
 		true,
 		false,
@@ -22978,7 +23023,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_review(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_description(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_description(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23001,7 +23046,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_description(_ context.Con
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "String")
 }
 
-func (ec *executionContext) _TalentMeasure_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23024,7 +23069,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_stipInstruments(_ context
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "String")
 }
 
-func (ec *executionContext) _TalentMeasure_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23047,7 +23092,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_stipTargetGroups(_ contex
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "String")
 }
 
-func (ec *executionContext) _TalentMeasure_properties(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_properties(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23070,7 +23115,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_properties(_ context.Cont
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _TalentMeasure_quantities(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_quantities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23083,8 +23128,8 @@ func (ec *executionContext) _TalentMeasure_quantities(ctx context.Context, field
 			return ec.Resolvers.TalentMeasure().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23114,7 +23159,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_quantities(ctx context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_relations(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_relations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23124,11 +23169,11 @@ func (ec *executionContext) _TalentMeasure_relations(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.TalentMeasure().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
+			return ec.Resolvers.TalentMeasure().Relations(ctx, obj, fc.Args["types"].([]gqlmodel.RelationType), fc.Args["direction"].(*gqlmodel.RelationDirection), fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23158,7 +23203,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_relations(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_category(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_category(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23181,7 +23226,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_category(_ context.Contex
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "String")
 }
 
-func (ec *executionContext) _TalentMeasure_eligibility(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_eligibility(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23204,7 +23249,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_eligibility(_ context.Con
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "String")
 }
 
-func (ec *executionContext) _TalentMeasure_level(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_level(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23216,8 +23261,8 @@ func (ec *executionContext) _TalentMeasure_level(ctx context.Context, field grap
 			return obj.Level, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Level) graphql.Marshaler {
-			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐLevel(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Level) graphql.Marshaler {
+			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐLevel(ctx, selections, v)
 		},
 		true,
 		false,
@@ -23227,7 +23272,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_level(_ context.Context, 
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "Level")
 }
 
-func (ec *executionContext) _TalentMeasure_establishedBy(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_establishedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23237,11 +23282,11 @@ func (ec *executionContext) _TalentMeasure_establishedBy(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.TalentMeasure().EstablishedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.TalentMeasure().EstablishedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23271,7 +23316,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_establishedBy(ctx context
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_derivedFrom(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_derivedFrom(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23281,11 +23326,11 @@ func (ec *executionContext) _TalentMeasure_derivedFrom(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.TalentMeasure().DerivedFrom(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.TalentMeasure().DerivedFrom(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23315,7 +23360,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_derivedFrom(ctx context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_partOf(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_partOf(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23325,11 +23370,11 @@ func (ec *executionContext) _TalentMeasure_partOf(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.TalentMeasure().PartOf(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.TalentMeasure().PartOf(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23359,7 +23404,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_partOf(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_implements(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_implements(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23369,11 +23414,11 @@ func (ec *executionContext) _TalentMeasure_implements(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.TalentMeasure().Implements(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.TalentMeasure().Implements(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23403,7 +23448,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_implements(ctx context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_targets(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_targets(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23413,11 +23458,11 @@ func (ec *executionContext) _TalentMeasure_targets(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.TalentMeasure().Targets(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.TalentMeasure().Targets(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23447,7 +23492,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_targets(ctx context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_supports(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_supports(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23457,11 +23502,11 @@ func (ec *executionContext) _TalentMeasure_supports(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.TalentMeasure().Supports(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.TalentMeasure().Supports(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23491,7 +23536,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_supports(ctx context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_amends(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_amends(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23501,11 +23546,11 @@ func (ec *executionContext) _TalentMeasure_amends(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.TalentMeasure().Amends(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.TalentMeasure().Amends(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23535,7 +23580,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_amends(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_supersedes(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_supersedes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23545,11 +23590,11 @@ func (ec *executionContext) _TalentMeasure_supersedes(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.TalentMeasure().Supersedes(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.TalentMeasure().Supersedes(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23579,7 +23624,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_supersedes(ctx context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_amendedBy(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_amendedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23589,11 +23634,11 @@ func (ec *executionContext) _TalentMeasure_amendedBy(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.TalentMeasure().AmendedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.TalentMeasure().AmendedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23623,7 +23668,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_amendedBy(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_supersededBy(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_supersededBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23633,11 +23678,11 @@ func (ec *executionContext) _TalentMeasure_supersededBy(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.TalentMeasure().SupersededBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.TalentMeasure().SupersededBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23667,7 +23712,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_supersededBy(ctx context.
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_conditions(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_conditions(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23679,8 +23724,8 @@ func (ec *executionContext) _TalentMeasure_conditions(ctx context.Context, field
 			return ec.Resolvers.TalentMeasure().Conditions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
-			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -24772,8 +24817,8 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
-func (ec *executionContext) unmarshalInputEnterpriseProfile(ctx context.Context, obj any) (model.EnterpriseProfile, error) {
-	var it model.EnterpriseProfile
+func (ec *executionContext) unmarshalInputEnterpriseProfile(ctx context.Context, obj any) (gqlmodel.EnterpriseProfile, error) {
+	var it gqlmodel.EnterpriseProfile
 	if obj == nil {
 		return it, nil
 	}
@@ -24857,14 +24902,14 @@ func (ec *executionContext) unmarshalInputEnterpriseProfile(ctx context.Context,
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalEnterpriseProfile(ctx context.Context, raw any) (model.EnterpriseProfile, error) {
-	var out model.EnterpriseProfile
+func UnmarshalEnterpriseProfile(ctx context.Context, raw any) (gqlmodel.EnterpriseProfile, error) {
+	var out gqlmodel.EnterpriseProfile
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EnterpriseProfile", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputEntityInput(ctx context.Context, obj any) (model.EntityInput, error) {
-	var it model.EntityInput
+func (ec *executionContext) unmarshalInputEntityInput(ctx context.Context, obj any) (gqlmodel.EntityInput, error) {
+	var it gqlmodel.EntityInput
 	if obj == nil {
 		return it, nil
 	}
@@ -24890,7 +24935,7 @@ func (ec *executionContext) unmarshalInputEntityInput(ctx context.Context, obj a
 			it.ID = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
-			data, err := ec.unmarshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, v)
+			data, err := ec.unmarshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -24918,7 +24963,7 @@ func (ec *executionContext) unmarshalInputEntityInput(ctx context.Context, obj a
 			it.Properties = data
 		case "source":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
-			data, err := ec.unmarshalOSourceInput2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSourceInput(ctx, v)
+			data, err := ec.unmarshalOSourceInput2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSourceInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -24941,14 +24986,14 @@ func (ec *executionContext) unmarshalInputEntityInput(ctx context.Context, obj a
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalEntityInput(ctx context.Context, raw any) (model.EntityInput, error) {
-	var out model.EntityInput
+func UnmarshalEntityInput(ctx context.Context, raw any) (gqlmodel.EntityInput, error) {
+	var out gqlmodel.EntityInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EntityInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputIngestInput(ctx context.Context, obj any) (model.IngestInput, error) {
-	var it model.IngestInput
+func (ec *executionContext) unmarshalInputIngestInput(ctx context.Context, obj any) (gqlmodel.IngestInput, error) {
+	var it gqlmodel.IngestInput
 	if obj == nil {
 		return it, nil
 	}
@@ -24984,7 +25029,7 @@ func (ec *executionContext) unmarshalInputIngestInput(ctx context.Context, obj a
 			it.Bundle = data
 		case "format":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("format"))
-			data, err := ec.unmarshalOBundleFormat2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐBundleFormat(ctx, v)
+			data, err := ec.unmarshalOBundleFormat2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐBundleFormat(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -25035,14 +25080,14 @@ func (ec *executionContext) unmarshalInputIngestInput(ctx context.Context, obj a
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalIngestInput(ctx context.Context, raw any) (model.IngestInput, error) {
-	var out model.IngestInput
+func UnmarshalIngestInput(ctx context.Context, raw any) (gqlmodel.IngestInput, error) {
+	var out gqlmodel.IngestInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "IngestInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputPersonProfile(ctx context.Context, obj any) (model.PersonProfile, error) {
-	var it model.PersonProfile
+func (ec *executionContext) unmarshalInputPersonProfile(ctx context.Context, obj any) (gqlmodel.PersonProfile, error) {
+	var it gqlmodel.PersonProfile
 	if obj == nil {
 		return it, nil
 	}
@@ -25105,14 +25150,14 @@ func (ec *executionContext) unmarshalInputPersonProfile(ctx context.Context, obj
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalPersonProfile(ctx context.Context, raw any) (model.PersonProfile, error) {
-	var out model.PersonProfile
+func UnmarshalPersonProfile(ctx context.Context, raw any) (gqlmodel.PersonProfile, error) {
+	var out gqlmodel.PersonProfile
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonProfile", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputQuantityInput(ctx context.Context, obj any) (model.QuantityInput, error) {
-	var it model.QuantityInput
+func (ec *executionContext) unmarshalInputQuantityInput(ctx context.Context, obj any) (gqlmodel.QuantityInput, error) {
+	var it gqlmodel.QuantityInput
 	if obj == nil {
 		return it, nil
 	}
@@ -25194,7 +25239,7 @@ func (ec *executionContext) unmarshalInputQuantityInput(ctx context.Context, obj
 			it.AsOf = data
 		case "source":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
-			data, err := ec.unmarshalNSourceInput2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSourceInput(ctx, v)
+			data, err := ec.unmarshalNSourceInput2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSourceInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -25217,14 +25262,14 @@ func (ec *executionContext) unmarshalInputQuantityInput(ctx context.Context, obj
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalQuantityInput(ctx context.Context, raw any) (model.QuantityInput, error) {
-	var out model.QuantityInput
+func UnmarshalQuantityInput(ctx context.Context, raw any) (gqlmodel.QuantityInput, error) {
+	var out gqlmodel.QuantityInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "QuantityInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputRelationFilter(ctx context.Context, obj any) (model.RelationFilter, error) {
-	var it model.RelationFilter
+func (ec *executionContext) unmarshalInputRelationFilter(ctx context.Context, obj any) (gqlmodel.RelationFilter, error) {
+	var it gqlmodel.RelationFilter
 	if obj == nil {
 		return it, nil
 	}
@@ -25243,7 +25288,7 @@ func (ec *executionContext) unmarshalInputRelationFilter(ctx context.Context, ob
 		switch k {
 		case "kinds":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
-			data, err := ec.unmarshalONodeKind2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKindᚄ(ctx, v)
+			data, err := ec.unmarshalONodeKind2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKindᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -25257,7 +25302,7 @@ func (ec *executionContext) unmarshalInputRelationFilter(ctx context.Context, ob
 			it.NameContains = data
 		case "level":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
-			data, err := ec.unmarshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐLevel(ctx, v)
+			data, err := ec.unmarshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐLevel(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -25308,14 +25353,14 @@ func (ec *executionContext) unmarshalInputRelationFilter(ctx context.Context, ob
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalRelationFilter(ctx context.Context, raw any) (model.RelationFilter, error) {
-	var out model.RelationFilter
+func UnmarshalRelationFilter(ctx context.Context, raw any) (gqlmodel.RelationFilter, error) {
+	var out gqlmodel.RelationFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationFilter", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputRelationInput(ctx context.Context, obj any) (model.RelationInput, error) {
-	var it model.RelationInput
+func (ec *executionContext) unmarshalInputRelationInput(ctx context.Context, obj any) (gqlmodel.RelationInput, error) {
+	var it gqlmodel.RelationInput
 	if obj == nil {
 		return it, nil
 	}
@@ -25334,7 +25379,7 @@ func (ec *executionContext) unmarshalInputRelationInput(ctx context.Context, obj
 		switch k {
 		case "type":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
-			data, err := ec.unmarshalNRelationType2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationType(ctx, v)
+			data, err := ec.unmarshalNRelationType2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationType(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -25362,7 +25407,7 @@ func (ec *executionContext) unmarshalInputRelationInput(ctx context.Context, obj
 			it.Properties = data
 		case "source":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
-			data, err := ec.unmarshalNSourceInput2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSourceInput(ctx, v)
+			data, err := ec.unmarshalNSourceInput2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSourceInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -25385,14 +25430,14 @@ func (ec *executionContext) unmarshalInputRelationInput(ctx context.Context, obj
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalRelationInput(ctx context.Context, raw any) (model.RelationInput, error) {
-	var out model.RelationInput
+func UnmarshalRelationInput(ctx context.Context, raw any) (gqlmodel.RelationInput, error) {
+	var out gqlmodel.RelationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputRelationSort(ctx context.Context, obj any) (model.RelationSort, error) {
-	var it model.RelationSort
+func (ec *executionContext) unmarshalInputRelationSort(ctx context.Context, obj any) (gqlmodel.RelationSort, error) {
+	var it gqlmodel.RelationSort
 	if obj == nil {
 		return it, nil
 	}
@@ -25418,14 +25463,14 @@ func (ec *executionContext) unmarshalInputRelationSort(ctx context.Context, obj 
 		switch k {
 		case "by":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("by"))
-			data, err := ec.unmarshalNRelationSortField2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSortField(ctx, v)
+			data, err := ec.unmarshalNRelationSortField2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSortField(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.By = data
 		case "order":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("order"))
-			data, err := ec.unmarshalNSortOrder2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSortOrder(ctx, v)
+			data, err := ec.unmarshalNSortOrder2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSortOrder(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -25441,14 +25486,14 @@ func (ec *executionContext) unmarshalInputRelationSort(ctx context.Context, obj 
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalRelationSort(ctx context.Context, raw any) (model.RelationSort, error) {
-	var out model.RelationSort
+func UnmarshalRelationSort(ctx context.Context, raw any) (gqlmodel.RelationSort, error) {
+	var out gqlmodel.RelationSort
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationSort", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj any) (model.SourceInput, error) {
-	var it model.SourceInput
+func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj any) (gqlmodel.SourceInput, error) {
+	var it gqlmodel.SourceInput
 	if obj == nil {
 		return it, nil
 	}
@@ -25511,8 +25556,8 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalSourceInput(ctx context.Context, raw any) (model.SourceInput, error) {
-	var out model.SourceInput
+func UnmarshalSourceInput(ctx context.Context, raw any) (gqlmodel.SourceInput, error) {
+	var out gqlmodel.SourceInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SourceInput", raw, &out)
 	return out, err
 }
@@ -25521,76 +25566,76 @@ func UnmarshalSourceInput(ctx context.Context, raw any) (model.SourceInput, erro
 
 // region    ************************** interface.gotpl ***************************
 
-func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj model.Node) graphql.Marshaler {
+func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj gqlmodel.Node) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case model.TalentMeasure:
+	case gqlmodel.TalentMeasure:
 		return ec._TalentMeasure(ctx, sel, &obj)
-	case *model.TalentMeasure:
+	case *gqlmodel.TalentMeasure:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._TalentMeasure(ctx, sel, obj)
-	case model.Program:
+	case gqlmodel.Program:
 		return ec._Program(ctx, sel, &obj)
-	case *model.Program:
+	case *gqlmodel.Program:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Program(ctx, sel, obj)
-	case model.Policy:
+	case gqlmodel.Policy:
 		return ec._Policy(ctx, sel, &obj)
-	case *model.Policy:
+	case *gqlmodel.Policy:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Policy(ctx, sel, obj)
-	case model.Place:
+	case gqlmodel.Place:
 		return ec._Place(ctx, sel, &obj)
-	case *model.Place:
+	case *gqlmodel.Place:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Place(ctx, sel, obj)
-	case model.Person:
+	case gqlmodel.Person:
 		return ec._Person(ctx, sel, &obj)
-	case *model.Person:
+	case *gqlmodel.Person:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Person(ctx, sel, obj)
-	case model.Organization:
+	case gqlmodel.Organization:
 		return ec._Organization(ctx, sel, &obj)
-	case *model.Organization:
+	case *gqlmodel.Organization:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Organization(ctx, sel, obj)
-	case model.Industry:
+	case gqlmodel.Industry:
 		return ec._Industry(ctx, sel, &obj)
-	case *model.Industry:
+	case *gqlmodel.Industry:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Industry(ctx, sel, obj)
-	case model.Enterprise:
+	case gqlmodel.Enterprise:
 		return ec._Enterprise(ctx, sel, &obj)
-	case *model.Enterprise:
+	case *gqlmodel.Enterprise:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Enterprise(ctx, sel, obj)
-	case model.Document:
+	case gqlmodel.Document:
 		return ec._Document(ctx, sel, &obj)
-	case *model.Document:
+	case *gqlmodel.Document:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Document(ctx, sel, obj)
-	case model.Alliance:
+	case gqlmodel.Alliance:
 		return ec._Alliance(ctx, sel, &obj)
-	case *model.Alliance:
+	case *gqlmodel.Alliance:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -25610,7 +25655,7 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 var allianceImplementors = []string{"Alliance", "Node"}
 
-func (ec *executionContext) _Alliance(ctx context.Context, sel ast.SelectionSet, obj *model.Alliance) graphql.Marshaler {
+func (ec *executionContext) _Alliance(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Alliance) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, allianceImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -25771,7 +25816,7 @@ func (ec *executionContext) _Alliance(ctx context.Context, sel ast.SelectionSet,
 
 var auditConnectionImplementors = []string{"AuditConnection"}
 
-func (ec *executionContext) _AuditConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AuditConnection) graphql.Marshaler {
+func (ec *executionContext) _AuditConnection(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.AuditConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -25814,7 +25859,7 @@ func (ec *executionContext) _AuditConnection(ctx context.Context, sel ast.Select
 
 var auditEdgeImplementors = []string{"AuditEdge"}
 
-func (ec *executionContext) _AuditEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEdge) graphql.Marshaler {
+func (ec *executionContext) _AuditEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.AuditEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -25852,7 +25897,7 @@ func (ec *executionContext) _AuditEdge(ctx context.Context, sel ast.SelectionSet
 
 var auditEventImplementors = []string{"AuditEvent"}
 
-func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEvent) graphql.Marshaler {
+func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.AuditEvent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -25930,7 +25975,7 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 
 var changeCountImplementors = []string{"ChangeCount"}
 
-func (ec *executionContext) _ChangeCount(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeCount) graphql.Marshaler {
+func (ec *executionContext) _ChangeCount(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.ChangeCount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, changeCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -25978,7 +26023,7 @@ func (ec *executionContext) _ChangeCount(ctx context.Context, sel ast.SelectionS
 
 var conditionImplementors = []string{"Condition"}
 
-func (ec *executionContext) _Condition(ctx context.Context, sel ast.SelectionSet, obj *model.Condition) graphql.Marshaler {
+func (ec *executionContext) _Condition(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Condition) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, conditionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26061,7 +26106,7 @@ func (ec *executionContext) _Condition(ctx context.Context, sel ast.SelectionSet
 
 var conditionCheckImplementors = []string{"ConditionCheck"}
 
-func (ec *executionContext) _ConditionCheck(ctx context.Context, sel ast.SelectionSet, obj *model.ConditionCheck) graphql.Marshaler {
+func (ec *executionContext) _ConditionCheck(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.ConditionCheck) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, conditionCheckImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26104,7 +26149,7 @@ func (ec *executionContext) _ConditionCheck(ctx context.Context, sel ast.Selecti
 
 var conflictImplementors = []string{"Conflict"}
 
-func (ec *executionContext) _Conflict(ctx context.Context, sel ast.SelectionSet, obj *model.Conflict) graphql.Marshaler {
+func (ec *executionContext) _Conflict(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Conflict) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, conflictImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26187,7 +26232,7 @@ func (ec *executionContext) _Conflict(ctx context.Context, sel ast.SelectionSet,
 
 var documentImplementors = []string{"Document", "Node"}
 
-func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet, obj *model.Document) graphql.Marshaler {
+func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Document) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, documentImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26384,7 +26429,7 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 
 var enterpriseImplementors = []string{"Enterprise", "Node"}
 
-func (ec *executionContext) _Enterprise(ctx context.Context, sel ast.SelectionSet, obj *model.Enterprise) graphql.Marshaler {
+func (ec *executionContext) _Enterprise(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Enterprise) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, enterpriseImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26586,7 +26631,7 @@ func (ec *executionContext) _Enterprise(ctx context.Context, sel ast.SelectionSe
 
 var graphEdgeImplementors = []string{"GraphEdge"}
 
-func (ec *executionContext) _GraphEdge(ctx context.Context, sel ast.SelectionSet, obj *model.GraphEdge) graphql.Marshaler {
+func (ec *executionContext) _GraphEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.GraphEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, graphEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26664,7 +26709,7 @@ func (ec *executionContext) _GraphEdge(ctx context.Context, sel ast.SelectionSet
 
 var graphNodeImplementors = []string{"GraphNode"}
 
-func (ec *executionContext) _GraphNode(ctx context.Context, sel ast.SelectionSet, obj *model.GraphNode) graphql.Marshaler {
+func (ec *executionContext) _GraphNode(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.GraphNode) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, graphNodeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26717,7 +26762,7 @@ func (ec *executionContext) _GraphNode(ctx context.Context, sel ast.SelectionSet
 
 var graphStatsImplementors = []string{"GraphStats"}
 
-func (ec *executionContext) _GraphStats(ctx context.Context, sel ast.SelectionSet, obj *model.GraphStats) graphql.Marshaler {
+func (ec *executionContext) _GraphStats(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.GraphStats) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, graphStatsImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26780,7 +26825,7 @@ func (ec *executionContext) _GraphStats(ctx context.Context, sel ast.SelectionSe
 
 var graphViewImplementors = []string{"GraphView"}
 
-func (ec *executionContext) _GraphView(ctx context.Context, sel ast.SelectionSet, obj *model.GraphView) graphql.Marshaler {
+func (ec *executionContext) _GraphView(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.GraphView) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, graphViewImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26823,7 +26868,7 @@ func (ec *executionContext) _GraphView(ctx context.Context, sel ast.SelectionSet
 
 var industryImplementors = []string{"Industry", "Node"}
 
-func (ec *executionContext) _Industry(ctx context.Context, sel ast.SelectionSet, obj *model.Industry) graphql.Marshaler {
+func (ec *executionContext) _Industry(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Industry) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, industryImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26963,7 +27008,7 @@ func (ec *executionContext) _Industry(ctx context.Context, sel ast.SelectionSet,
 
 var ingestResultImplementors = []string{"IngestResult"}
 
-func (ec *executionContext) _IngestResult(ctx context.Context, sel ast.SelectionSet, obj *model.IngestResult) graphql.Marshaler {
+func (ec *executionContext) _IngestResult(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.IngestResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, ingestResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27006,7 +27051,7 @@ func (ec *executionContext) _IngestResult(ctx context.Context, sel ast.Selection
 
 var ingestedDocumentImplementors = []string{"IngestedDocument"}
 
-func (ec *executionContext) _IngestedDocument(ctx context.Context, sel ast.SelectionSet, obj *model.IngestedDocument) graphql.Marshaler {
+func (ec *executionContext) _IngestedDocument(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.IngestedDocument) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, ingestedDocumentImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27059,7 +27104,7 @@ func (ec *executionContext) _IngestedDocument(ctx context.Context, sel ast.Selec
 
 var kindCountImplementors = []string{"KindCount"}
 
-func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet, obj *model.KindCount) graphql.Marshaler {
+func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.KindCount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, kindCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27097,7 +27142,7 @@ func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet
 
 var mergeResultImplementors = []string{"MergeResult"}
 
-func (ec *executionContext) _MergeResult(ctx context.Context, sel ast.SelectionSet, obj *model.MergeResult) graphql.Marshaler {
+func (ec *executionContext) _MergeResult(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.MergeResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, mergeResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27242,7 +27287,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 
 var nodeConnectionImplementors = []string{"NodeConnection"}
 
-func (ec *executionContext) _NodeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.NodeConnection) graphql.Marshaler {
+func (ec *executionContext) _NodeConnection(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.NodeConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, nodeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27285,7 +27330,7 @@ func (ec *executionContext) _NodeConnection(ctx context.Context, sel ast.Selecti
 
 var nodeEdgeImplementors = []string{"NodeEdge"}
 
-func (ec *executionContext) _NodeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.NodeEdge) graphql.Marshaler {
+func (ec *executionContext) _NodeEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.NodeEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, nodeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27323,7 +27368,7 @@ func (ec *executionContext) _NodeEdge(ctx context.Context, sel ast.SelectionSet,
 
 var organizationImplementors = []string{"Organization", "Node"}
 
-func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *model.Organization) graphql.Marshaler {
+func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Organization) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27491,7 +27536,7 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 
 var pageInfoImplementors = []string{"PageInfo"}
 
-func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
+func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.PageInfo) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27539,7 +27584,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 
 var personImplementors = []string{"Person", "Node"}
 
-func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, obj *model.Person) graphql.Marshaler {
+func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Person) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, personImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27672,7 +27717,7 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 
 var placeImplementors = []string{"Place", "Node"}
 
-func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, obj *model.Place) graphql.Marshaler {
+func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Place) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, placeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27816,7 +27861,7 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 
 var policyImplementors = []string{"Policy", "Node"}
 
-func (ec *executionContext) _Policy(ctx context.Context, sel ast.SelectionSet, obj *model.Policy) graphql.Marshaler {
+func (ec *executionContext) _Policy(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Policy) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, policyImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28073,7 +28118,7 @@ func (ec *executionContext) _Policy(ctx context.Context, sel ast.SelectionSet, o
 
 var policyMatchImplementors = []string{"PolicyMatch"}
 
-func (ec *executionContext) _PolicyMatch(ctx context.Context, sel ast.SelectionSet, obj *model.PolicyMatch) graphql.Marshaler {
+func (ec *executionContext) _PolicyMatch(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.PolicyMatch) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, policyMatchImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28141,7 +28186,7 @@ func (ec *executionContext) _PolicyMatch(ctx context.Context, sel ast.SelectionS
 
 var programImplementors = []string{"Program", "Node"}
 
-func (ec *executionContext) _Program(ctx context.Context, sel ast.SelectionSet, obj *model.Program) graphql.Marshaler {
+func (ec *executionContext) _Program(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Program) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, programImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28348,7 +28393,7 @@ func (ec *executionContext) _Program(ctx context.Context, sel ast.SelectionSet, 
 
 var provenanceImplementors = []string{"Provenance"}
 
-func (ec *executionContext) _Provenance(ctx context.Context, sel ast.SelectionSet, obj *model.Provenance) graphql.Marshaler {
+func (ec *executionContext) _Provenance(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Provenance) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, provenanceImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28423,7 +28468,7 @@ func (ec *executionContext) _Provenance(ctx context.Context, sel ast.SelectionSe
 
 var quantityImplementors = []string{"Quantity"}
 
-func (ec *executionContext) _Quantity(ctx context.Context, sel ast.SelectionSet, obj *model.Quantity) graphql.Marshaler {
+func (ec *executionContext) _Quantity(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Quantity) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, quantityImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28544,47 +28589,11 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_node(ctx, field)
 				})
-		case "search":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_search(ctx, field)
-				})
 		case "nodes":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_nodes(ctx, field)
-				})
-		case "policiesSupporting":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_policiesSupporting(ctx, field)
-				})
-		case "enterprisesSupportedBy":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_enterprisesSupportedBy(ctx, field)
-				})
-		case "lineage":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_lineage(ctx, field)
-				})
-		case "neighborhood":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_neighborhood(ctx, field)
-				})
-		case "shortestPath":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_shortestPath(ctx, field)
 				})
 		case "stats":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -28609,6 +28618,42 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_matchPolicies(ctx, field)
+				})
+		case "lineage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_lineage(ctx, field)
+				})
+		case "search":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_search(ctx, field)
+				})
+		case "policiesSupporting":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_policiesSupporting(ctx, field)
+				})
+		case "enterprisesSupportedBy":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_enterprisesSupportedBy(ctx, field)
+				})
+		case "neighborhood":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_neighborhood(ctx, field)
+				})
+		case "shortestPath":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_shortestPath(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -28643,7 +28688,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 
 var relationConnectionImplementors = []string{"RelationConnection"}
 
-func (ec *executionContext) _RelationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RelationConnection) graphql.Marshaler {
+func (ec *executionContext) _RelationConnection(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.RelationConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28686,7 +28731,7 @@ func (ec *executionContext) _RelationConnection(ctx context.Context, sel ast.Sel
 
 var relationEdgeImplementors = []string{"RelationEdge"}
 
-func (ec *executionContext) _RelationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RelationEdge) graphql.Marshaler {
+func (ec *executionContext) _RelationEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.RelationEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28729,7 +28774,7 @@ func (ec *executionContext) _RelationEdge(ctx context.Context, sel ast.Selection
 
 var relationTypeCountImplementors = []string{"RelationTypeCount"}
 
-func (ec *executionContext) _RelationTypeCount(ctx context.Context, sel ast.SelectionSet, obj *model.RelationTypeCount) graphql.Marshaler {
+func (ec *executionContext) _RelationTypeCount(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.RelationTypeCount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationTypeCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28767,7 +28812,7 @@ func (ec *executionContext) _RelationTypeCount(ctx context.Context, sel ast.Sele
 
 var reviewImplementors = []string{"Review"}
 
-func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, obj *model.Review) graphql.Marshaler {
+func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Review) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, reviewImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28810,7 +28855,7 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 
 var reviewResultImplementors = []string{"ReviewResult"}
 
-func (ec *executionContext) _ReviewResult(ctx context.Context, sel ast.SelectionSet, obj *model.ReviewResult) graphql.Marshaler {
+func (ec *executionContext) _ReviewResult(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.ReviewResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, reviewResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28848,7 +28893,7 @@ func (ec *executionContext) _ReviewResult(ctx context.Context, sel ast.Selection
 
 var searchHitImplementors = []string{"SearchHit"}
 
-func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet, obj *model.SearchHit) graphql.Marshaler {
+func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.SearchHit) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, searchHitImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28886,7 +28931,7 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 
 var supportPathImplementors = []string{"SupportPath"}
 
-func (ec *executionContext) _SupportPath(ctx context.Context, sel ast.SelectionSet, obj *model.SupportPath) graphql.Marshaler {
+func (ec *executionContext) _SupportPath(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.SupportPath) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, supportPathImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28934,7 +28979,7 @@ func (ec *executionContext) _SupportPath(ctx context.Context, sel ast.SelectionS
 
 var talentMeasureImplementors = []string{"TalentMeasure", "Node"}
 
-func (ec *executionContext) _TalentMeasure(ctx context.Context, sel ast.SelectionSet, obj *model.TalentMeasure) graphql.Marshaler {
+func (ec *executionContext) _TalentMeasure(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.TalentMeasure) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, talentMeasureImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -29485,7 +29530,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalNAuditConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐAuditConnection(ctx context.Context, sel ast.SelectionSet, v *model.AuditConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNAuditConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐAuditConnection(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.AuditConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AuditConnection!")
 		return graphql.Null
@@ -29493,11 +29538,11 @@ func (ec *executionContext) marshalNAuditConnection2ᚖgithubᚗcomᚋpolicygrap
 	return ec._AuditConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNAuditEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐAuditEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNAuditEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐAuditEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.AuditEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAuditEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐAuditEdge(ctx, sel, v[i])
+		return ec.marshalNAuditEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐAuditEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29509,7 +29554,7 @@ func (ec *executionContext) marshalNAuditEdge2ᚕᚖgithubᚗcomᚋpolicygraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNAuditEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐAuditEdge(ctx context.Context, sel ast.SelectionSet, v *model.AuditEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNAuditEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐAuditEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.AuditEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AuditEdge!")
 		return graphql.Null
@@ -29517,7 +29562,7 @@ func (ec *executionContext) marshalNAuditEdge2ᚖgithubᚗcomᚋpolicygraphᚋpo
 	return ec._AuditEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNAuditEvent2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐAuditEvent(ctx context.Context, sel ast.SelectionSet, v *model.AuditEvent) graphql.Marshaler {
+func (ec *executionContext) marshalNAuditEvent2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐAuditEvent(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.AuditEvent) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AuditEvent!")
 		return graphql.Null
@@ -29539,7 +29584,7 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
-func (ec *executionContext) marshalNChangeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐChangeCount(ctx context.Context, sel ast.SelectionSet, v *model.ChangeCount) graphql.Marshaler {
+func (ec *executionContext) marshalNChangeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐChangeCount(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.ChangeCount) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ChangeCount!")
 		return graphql.Null
@@ -29547,11 +29592,11 @@ func (ec *executionContext) marshalNChangeCount2ᚖgithubᚗcomᚋpolicygraphᚋ
 	return ec._ChangeCount(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
+func (ec *executionContext) marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.Condition) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCondition2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐCondition(ctx, sel, v[i])
+		return ec.marshalNCondition2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐCondition(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29563,7 +29608,7 @@ func (ec *executionContext) marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNCondition2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐCondition(ctx context.Context, sel ast.SelectionSet, v *model.Condition) graphql.Marshaler {
+func (ec *executionContext) marshalNCondition2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐCondition(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Condition) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Condition!")
 		return graphql.Null
@@ -29571,11 +29616,11 @@ func (ec *executionContext) marshalNCondition2ᚖgithubᚗcomᚋpolicygraphᚋpo
 	return ec._Condition(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNConditionCheck2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionCheckᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ConditionCheck) graphql.Marshaler {
+func (ec *executionContext) marshalNConditionCheck2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionCheckᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.ConditionCheck) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNConditionCheck2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionCheck(ctx, sel, v[i])
+		return ec.marshalNConditionCheck2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionCheck(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29587,7 +29632,7 @@ func (ec *executionContext) marshalNConditionCheck2ᚕᚖgithubᚗcomᚋpolicygr
 	return ret
 }
 
-func (ec *executionContext) marshalNConditionCheck2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionCheck(ctx context.Context, sel ast.SelectionSet, v *model.ConditionCheck) graphql.Marshaler {
+func (ec *executionContext) marshalNConditionCheck2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionCheck(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.ConditionCheck) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ConditionCheck!")
 		return graphql.Null
@@ -29595,11 +29640,11 @@ func (ec *executionContext) marshalNConditionCheck2ᚖgithubᚗcomᚋpolicygraph
 	return ec._ConditionCheck(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNConflict2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConflictᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Conflict) graphql.Marshaler {
+func (ec *executionContext) marshalNConflict2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConflictᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.Conflict) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNConflict2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConflict(ctx, sel, v[i])
+		return ec.marshalNConflict2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConflict(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29611,7 +29656,7 @@ func (ec *executionContext) marshalNConflict2ᚕᚖgithubᚗcomᚋpolicygraphᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNConflict2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConflict(ctx context.Context, sel ast.SelectionSet, v *model.Conflict) graphql.Marshaler {
+func (ec *executionContext) marshalNConflict2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConflict(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Conflict) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Conflict!")
 		return graphql.Null
@@ -29619,7 +29664,7 @@ func (ec *executionContext) marshalNConflict2ᚖgithubᚗcomᚋpolicygraphᚋpol
 	return ec._Conflict(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNDocument2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐDocument(ctx context.Context, sel ast.SelectionSet, v *model.Document) graphql.Marshaler {
+func (ec *executionContext) marshalNDocument2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐDocument(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Document) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Document!")
 		return graphql.Null
@@ -29627,7 +29672,7 @@ func (ec *executionContext) marshalNDocument2ᚖgithubᚗcomᚋpolicygraphᚋpol
 	return ec._Document(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNEntityInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐEntityInput(ctx context.Context, v any) (model.EntityInput, error) {
+func (ec *executionContext) unmarshalNEntityInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐEntityInput(ctx context.Context, v any) (gqlmodel.EntityInput, error) {
 	res, err := ec.unmarshalInputEntityInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -29646,11 +29691,11 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
-func (ec *executionContext) marshalNGraphEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNGraphEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.GraphEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNGraphEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphEdge(ctx, sel, v[i])
+		return ec.marshalNGraphEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29662,7 +29707,7 @@ func (ec *executionContext) marshalNGraphEdge2ᚕᚖgithubᚗcomᚋpolicygraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNGraphEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphEdge(ctx context.Context, sel ast.SelectionSet, v *model.GraphEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNGraphEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.GraphEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "GraphEdge!")
 		return graphql.Null
@@ -29670,11 +29715,11 @@ func (ec *executionContext) marshalNGraphEdge2ᚖgithubᚗcomᚋpolicygraphᚋpo
 	return ec._GraphEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNGraphNode2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphNode) graphql.Marshaler {
+func (ec *executionContext) marshalNGraphNode2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.GraphNode) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNGraphNode2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphNode(ctx, sel, v[i])
+		return ec.marshalNGraphNode2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphNode(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29686,7 +29731,7 @@ func (ec *executionContext) marshalNGraphNode2ᚕᚖgithubᚗcomᚋpolicygraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNGraphNode2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphNode(ctx context.Context, sel ast.SelectionSet, v *model.GraphNode) graphql.Marshaler {
+func (ec *executionContext) marshalNGraphNode2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphNode(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.GraphNode) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "GraphNode!")
 		return graphql.Null
@@ -29694,7 +29739,7 @@ func (ec *executionContext) marshalNGraphNode2ᚖgithubᚗcomᚋpolicygraphᚋpo
 	return ec._GraphNode(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNGraphStats2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphStats(ctx context.Context, sel ast.SelectionSet, v *model.GraphStats) graphql.Marshaler {
+func (ec *executionContext) marshalNGraphStats2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphStats(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.GraphStats) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "GraphStats!")
 		return graphql.Null
@@ -29702,7 +29747,7 @@ func (ec *executionContext) marshalNGraphStats2ᚖgithubᚗcomᚋpolicygraphᚋp
 	return ec._GraphStats(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphView(ctx context.Context, sel ast.SelectionSet, v *model.GraphView) graphql.Marshaler {
+func (ec *executionContext) marshalNGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphView(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.GraphView) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "GraphView!")
 		return graphql.Null
@@ -29753,12 +29798,12 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
-func (ec *executionContext) unmarshalNIngestInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐIngestInput(ctx context.Context, v any) (model.IngestInput, error) {
+func (ec *executionContext) unmarshalNIngestInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐIngestInput(ctx context.Context, v any) (gqlmodel.IngestInput, error) {
 	res, err := ec.unmarshalInputIngestInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNIngestResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐIngestResult(ctx context.Context, sel ast.SelectionSet, v *model.IngestResult) graphql.Marshaler {
+func (ec *executionContext) marshalNIngestResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐIngestResult(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.IngestResult) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "IngestResult!")
 		return graphql.Null
@@ -29766,11 +29811,11 @@ func (ec *executionContext) marshalNIngestResult2ᚖgithubᚗcomᚋpolicygraph�
 	return ec._IngestResult(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNIngestedDocument2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐIngestedDocumentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.IngestedDocument) graphql.Marshaler {
+func (ec *executionContext) marshalNIngestedDocument2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐIngestedDocumentᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.IngestedDocument) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNIngestedDocument2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐIngestedDocument(ctx, sel, v[i])
+		return ec.marshalNIngestedDocument2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐIngestedDocument(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29782,7 +29827,7 @@ func (ec *executionContext) marshalNIngestedDocument2ᚕᚖgithubᚗcomᚋpolicy
 	return ret
 }
 
-func (ec *executionContext) marshalNIngestedDocument2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐIngestedDocument(ctx context.Context, sel ast.SelectionSet, v *model.IngestedDocument) graphql.Marshaler {
+func (ec *executionContext) marshalNIngestedDocument2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐIngestedDocument(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.IngestedDocument) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "IngestedDocument!")
 		return graphql.Null
@@ -29804,11 +29849,11 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
-func (ec *executionContext) marshalNKindCount2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KindCount) graphql.Marshaler {
+func (ec *executionContext) marshalNKindCount2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.KindCount) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNKindCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐKindCount(ctx, sel, v[i])
+		return ec.marshalNKindCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐKindCount(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29820,7 +29865,7 @@ func (ec *executionContext) marshalNKindCount2ᚕᚖgithubᚗcomᚋpolicygraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNKindCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐKindCount(ctx context.Context, sel ast.SelectionSet, v *model.KindCount) graphql.Marshaler {
+func (ec *executionContext) marshalNKindCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐKindCount(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.KindCount) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "KindCount!")
 		return graphql.Null
@@ -29828,17 +29873,17 @@ func (ec *executionContext) marshalNKindCount2ᚖgithubᚗcomᚋpolicygraphᚋpo
 	return ec._KindCount(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNMatchStatus2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐMatchStatus(ctx context.Context, v any) (model.MatchStatus, error) {
-	var res model.MatchStatus
+func (ec *executionContext) unmarshalNMatchStatus2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐMatchStatus(ctx context.Context, v any) (gqlmodel.MatchStatus, error) {
+	var res gqlmodel.MatchStatus
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNMatchStatus2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐMatchStatus(ctx context.Context, sel ast.SelectionSet, v model.MatchStatus) graphql.Marshaler {
+func (ec *executionContext) marshalNMatchStatus2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐMatchStatus(ctx context.Context, sel ast.SelectionSet, v gqlmodel.MatchStatus) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) marshalNMergeResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐMergeResult(ctx context.Context, sel ast.SelectionSet, v *model.MergeResult) graphql.Marshaler {
+func (ec *executionContext) marshalNMergeResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐMergeResult(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.MergeResult) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MergeResult!")
 		return graphql.Null
@@ -29846,7 +29891,7 @@ func (ec *executionContext) marshalNMergeResult2ᚖgithubᚗcomᚋpolicygraphᚋ
 	return ec._MergeResult(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
+func (ec *executionContext) marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Node!")
 		return graphql.Null
@@ -29854,7 +29899,7 @@ func (ec *executionContext) marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygrap
 	return ec._Node(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNNodeConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeConnection(ctx context.Context, sel ast.SelectionSet, v *model.NodeConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNNodeConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeConnection(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.NodeConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "NodeConnection!")
 		return graphql.Null
@@ -29862,11 +29907,11 @@ func (ec *executionContext) marshalNNodeConnection2ᚖgithubᚗcomᚋpolicygraph
 	return ec._NodeConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNNodeEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NodeEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNNodeEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.NodeEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNNodeEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeEdge(ctx, sel, v[i])
+		return ec.marshalNNodeEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29878,7 +29923,7 @@ func (ec *executionContext) marshalNNodeEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNNodeEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeEdge(ctx context.Context, sel ast.SelectionSet, v *model.NodeEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNNodeEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.NodeEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "NodeEdge!")
 		return graphql.Null
@@ -29886,17 +29931,17 @@ func (ec *executionContext) marshalNNodeEdge2ᚖgithubᚗcomᚋpolicygraphᚋpol
 	return ec._NodeEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx context.Context, v any) (model.NodeKind, error) {
-	var res model.NodeKind
+func (ec *executionContext) unmarshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx context.Context, v any) (gqlmodel.NodeKind, error) {
+	var res gqlmodel.NodeKind
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx context.Context, sel ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
+func (ec *executionContext) marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx context.Context, sel ast.SelectionSet, v gqlmodel.NodeKind) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
 		return graphql.Null
@@ -29904,11 +29949,11 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋpolicygraphᚋpol
 	return ec._PageInfo(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPolicyMatch2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPolicyMatchᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PolicyMatch) graphql.Marshaler {
+func (ec *executionContext) marshalNPolicyMatch2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐPolicyMatchᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.PolicyMatch) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPolicyMatch2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPolicyMatch(ctx, sel, v[i])
+		return ec.marshalNPolicyMatch2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐPolicyMatch(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29920,7 +29965,7 @@ func (ec *executionContext) marshalNPolicyMatch2ᚕᚖgithubᚗcomᚋpolicygraph
 	return ret
 }
 
-func (ec *executionContext) marshalNPolicyMatch2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPolicyMatch(ctx context.Context, sel ast.SelectionSet, v *model.PolicyMatch) graphql.Marshaler {
+func (ec *executionContext) marshalNPolicyMatch2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐPolicyMatch(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.PolicyMatch) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PolicyMatch!")
 		return graphql.Null
@@ -29928,11 +29973,11 @@ func (ec *executionContext) marshalNPolicyMatch2ᚖgithubᚗcomᚋpolicygraphᚋ
 	return ec._PolicyMatch(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
+func (ec *executionContext) marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNProvenance2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenance(ctx, sel, v[i])
+		return ec.marshalNProvenance2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenance(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29944,7 +29989,7 @@ func (ec *executionContext) marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNProvenance2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenance(ctx context.Context, sel ast.SelectionSet, v *model.Provenance) graphql.Marshaler {
+func (ec *executionContext) marshalNProvenance2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenance(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Provenance) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Provenance!")
 		return graphql.Null
@@ -29952,11 +29997,11 @@ func (ec *executionContext) marshalNProvenance2ᚖgithubᚗcomᚋpolicygraphᚋp
 	return ec._Provenance(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
+func (ec *executionContext) marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.Quantity) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNQuantity2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantity(ctx, sel, v[i])
+		return ec.marshalNQuantity2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantity(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29968,7 +30013,7 @@ func (ec *executionContext) marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNQuantity2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantity(ctx context.Context, sel ast.SelectionSet, v *model.Quantity) graphql.Marshaler {
+func (ec *executionContext) marshalNQuantity2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantity(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Quantity) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Quantity!")
 		return graphql.Null
@@ -29976,12 +30021,12 @@ func (ec *executionContext) marshalNQuantity2ᚖgithubᚗcomᚋpolicygraphᚋpol
 	return ec._Quantity(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNQuantityInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityInput(ctx context.Context, v any) (model.QuantityInput, error) {
+func (ec *executionContext) unmarshalNQuantityInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityInput(ctx context.Context, v any) (gqlmodel.QuantityInput, error) {
 	res, err := ec.unmarshalInputQuantityInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx context.Context, sel ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RelationConnection!")
 		return graphql.Null
@@ -29989,11 +30034,11 @@ func (ec *executionContext) marshalNRelationConnection2ᚖgithubᚗcomᚋpolicyg
 	return ec._RelationConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNRelationEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.RelationEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRelationEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationEdge(ctx, sel, v[i])
+		return ec.marshalNRelationEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30005,7 +30050,7 @@ func (ec *executionContext) marshalNRelationEdge2ᚕᚖgithubᚗcomᚋpolicygrap
 	return ret
 }
 
-func (ec *executionContext) marshalNRelationEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationEdge(ctx context.Context, sel ast.SelectionSet, v *model.RelationEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.RelationEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RelationEdge!")
 		return graphql.Null
@@ -30013,36 +30058,36 @@ func (ec *executionContext) marshalNRelationEdge2ᚖgithubᚗcomᚋpolicygraph�
 	return ec._RelationEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNRelationInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationInput(ctx context.Context, v any) (model.RelationInput, error) {
+func (ec *executionContext) unmarshalNRelationInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationInput(ctx context.Context, v any) (gqlmodel.RelationInput, error) {
 	res, err := ec.unmarshalInputRelationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNRelationSortField2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSortField(ctx context.Context, v any) (model.RelationSortField, error) {
-	var res model.RelationSortField
+func (ec *executionContext) unmarshalNRelationSortField2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSortField(ctx context.Context, v any) (gqlmodel.RelationSortField, error) {
+	var res gqlmodel.RelationSortField
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRelationSortField2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSortField(ctx context.Context, sel ast.SelectionSet, v model.RelationSortField) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationSortField2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSortField(ctx context.Context, sel ast.SelectionSet, v gqlmodel.RelationSortField) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) unmarshalNRelationType2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationType(ctx context.Context, v any) (model.RelationType, error) {
-	var res model.RelationType
+func (ec *executionContext) unmarshalNRelationType2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationType(ctx context.Context, v any) (gqlmodel.RelationType, error) {
+	var res gqlmodel.RelationType
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRelationType2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationType(ctx context.Context, sel ast.SelectionSet, v model.RelationType) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationType2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationType(ctx context.Context, sel ast.SelectionSet, v gqlmodel.RelationType) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) marshalNRelationTypeCount2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationTypeCount) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationTypeCount2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.RelationTypeCount) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRelationTypeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeCount(ctx, sel, v[i])
+		return ec.marshalNRelationTypeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeCount(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30054,7 +30099,7 @@ func (ec *executionContext) marshalNRelationTypeCount2ᚕᚖgithubᚗcomᚋpolic
 	return ret
 }
 
-func (ec *executionContext) marshalNRelationTypeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeCount(ctx context.Context, sel ast.SelectionSet, v *model.RelationTypeCount) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationTypeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeCount(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.RelationTypeCount) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RelationTypeCount!")
 		return graphql.Null
@@ -30062,7 +30107,7 @@ func (ec *executionContext) marshalNRelationTypeCount2ᚖgithubᚗcomᚋpolicygr
 	return ec._RelationTypeCount(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx context.Context, sel ast.SelectionSet, v *model.Review) graphql.Marshaler {
+func (ec *executionContext) marshalNReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Review!")
 		return graphql.Null
@@ -30070,7 +30115,7 @@ func (ec *executionContext) marshalNReview2ᚖgithubᚗcomᚋpolicygraphᚋpolic
 	return ec._Review(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNReviewResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReviewResult(ctx context.Context, sel ast.SelectionSet, v *model.ReviewResult) graphql.Marshaler {
+func (ec *executionContext) marshalNReviewResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReviewResult(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.ReviewResult) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ReviewResult!")
 		return graphql.Null
@@ -30078,21 +30123,21 @@ func (ec *executionContext) marshalNReviewResult2ᚖgithubᚗcomᚋpolicygraph�
 	return ec._ReviewResult(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx context.Context, v any) (model.Role, error) {
-	var res model.Role
+func (ec *executionContext) unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx context.Context, v any) (gqlmodel.Role, error) {
+	var res gqlmodel.Role
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v model.Role) graphql.Marshaler {
+func (ec *executionContext) marshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v gqlmodel.Role) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
+func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.SearchHit) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSearchHit2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSearchHit(ctx, sel, v[i])
+		return ec.marshalNSearchHit2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSearchHit(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30104,7 +30149,7 @@ func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋpolicygraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNSearchHit2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSearchHit(ctx context.Context, sel ast.SelectionSet, v *model.SearchHit) graphql.Marshaler {
+func (ec *executionContext) marshalNSearchHit2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSearchHit(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.SearchHit) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SearchHit!")
 		return graphql.Null
@@ -30112,17 +30157,17 @@ func (ec *executionContext) marshalNSearchHit2ᚖgithubᚗcomᚋpolicygraphᚋpo
 	return ec._SearchHit(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNSortOrder2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSortOrder(ctx context.Context, v any) (model.SortOrder, error) {
-	var res model.SortOrder
+func (ec *executionContext) unmarshalNSortOrder2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSortOrder(ctx context.Context, v any) (gqlmodel.SortOrder, error) {
+	var res gqlmodel.SortOrder
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSortOrder2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSortOrder(ctx context.Context, sel ast.SelectionSet, v model.SortOrder) graphql.Marshaler {
+func (ec *executionContext) marshalNSortOrder2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSortOrder(ctx context.Context, sel ast.SelectionSet, v gqlmodel.SortOrder) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) unmarshalNSourceInput2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSourceInput(ctx context.Context, v any) (*model.SourceInput, error) {
+func (ec *executionContext) unmarshalNSourceInput2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSourceInput(ctx context.Context, v any) (*gqlmodel.SourceInput, error) {
 	res, err := ec.unmarshalInputSourceInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -30170,11 +30215,11 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
-func (ec *executionContext) marshalNSupportPath2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSupportPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SupportPath) graphql.Marshaler {
+func (ec *executionContext) marshalNSupportPath2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSupportPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.SupportPath) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSupportPath2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSupportPath(ctx, sel, v[i])
+		return ec.marshalNSupportPath2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSupportPath(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30186,7 +30231,7 @@ func (ec *executionContext) marshalNSupportPath2ᚕᚖgithubᚗcomᚋpolicygraph
 	return ret
 }
 
-func (ec *executionContext) marshalNSupportPath2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSupportPath(ctx context.Context, sel ast.SelectionSet, v *model.SupportPath) graphql.Marshaler {
+func (ec *executionContext) marshalNSupportPath2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSupportPath(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.SupportPath) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SupportPath!")
 		return graphql.Null
@@ -30366,16 +30411,16 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
-func (ec *executionContext) unmarshalOBundleFormat2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐBundleFormat(ctx context.Context, v any) (*model.BundleFormat, error) {
+func (ec *executionContext) unmarshalOBundleFormat2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐBundleFormat(ctx context.Context, v any) (*gqlmodel.BundleFormat, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.BundleFormat)
+	var res = new(gqlmodel.BundleFormat)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOBundleFormat2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐBundleFormat(ctx context.Context, sel ast.SelectionSet, v *model.BundleFormat) graphql.Marshaler {
+func (ec *executionContext) marshalOBundleFormat2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐBundleFormat(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.BundleFormat) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -30398,23 +30443,23 @@ func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋpolicygraphᚋpolicyg
 	return v
 }
 
-func (ec *executionContext) unmarshalODirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐDirection(ctx context.Context, v any) (*model.Direction, error) {
+func (ec *executionContext) unmarshalODirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐDirection(ctx context.Context, v any) (*gqlmodel.Direction, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.Direction)
+	var res = new(gqlmodel.Direction)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalODirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐDirection(ctx context.Context, sel ast.SelectionSet, v *model.Direction) graphql.Marshaler {
+func (ec *executionContext) marshalODirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐDirection(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Direction) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return v
 }
 
-func (ec *executionContext) unmarshalOEnterpriseProfile2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐEnterpriseProfile(ctx context.Context, v any) (*model.EnterpriseProfile, error) {
+func (ec *executionContext) unmarshalOEnterpriseProfile2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐEnterpriseProfile(ctx context.Context, v any) (*gqlmodel.EnterpriseProfile, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -30439,7 +30484,7 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
-func (ec *executionContext) marshalOGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphView(ctx context.Context, sel ast.SelectionSet, v *model.GraphView) graphql.Marshaler {
+func (ec *executionContext) marshalOGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphView(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.GraphView) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -30500,39 +30545,39 @@ func (ec *executionContext) marshalOJSON2map(ctx context.Context, sel ast.Select
 	return res
 }
 
-func (ec *executionContext) unmarshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐLevel(ctx context.Context, v any) (*model.Level, error) {
+func (ec *executionContext) unmarshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐLevel(ctx context.Context, v any) (*gqlmodel.Level, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.Level)
+	var res = new(gqlmodel.Level)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐLevel(ctx context.Context, sel ast.SelectionSet, v *model.Level) graphql.Marshaler {
+func (ec *executionContext) marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐLevel(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Level) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return v
 }
 
-func (ec *executionContext) marshalONode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
+func (ec *executionContext) marshalONode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalONodeKind2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKindᚄ(ctx context.Context, v any) ([]model.NodeKind, error) {
+func (ec *executionContext) unmarshalONodeKind2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKindᚄ(ctx context.Context, v any) ([]gqlmodel.NodeKind, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.NodeKind, len(vSlice))
+	res := make([]gqlmodel.NodeKind, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -30540,14 +30585,14 @@ func (ec *executionContext) unmarshalONodeKind2ᚕgithubᚗcomᚋpolicygraphᚋp
 	return res, nil
 }
 
-func (ec *executionContext) marshalONodeKind2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.NodeKind) graphql.Marshaler {
+func (ec *executionContext) marshalONodeKind2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKindᚄ(ctx context.Context, sel ast.SelectionSet, v []gqlmodel.NodeKind) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, sel, v[i])
+		return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30559,23 +30604,23 @@ func (ec *executionContext) marshalONodeKind2ᚕgithubᚗcomᚋpolicygraphᚋpol
 	return ret
 }
 
-func (ec *executionContext) unmarshalONodeKind2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx context.Context, v any) (*model.NodeKind, error) {
+func (ec *executionContext) unmarshalONodeKind2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx context.Context, v any) (*gqlmodel.NodeKind, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.NodeKind)
+	var res = new(gqlmodel.NodeKind)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalONodeKind2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx context.Context, sel ast.SelectionSet, v *model.NodeKind) graphql.Marshaler {
+func (ec *executionContext) marshalONodeKind2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.NodeKind) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return v
 }
 
-func (ec *executionContext) unmarshalOPersonProfile2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPersonProfile(ctx context.Context, v any) (*model.PersonProfile, error) {
+func (ec *executionContext) unmarshalOPersonProfile2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐPersonProfile(ctx context.Context, v any) (*gqlmodel.PersonProfile, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -30583,23 +30628,23 @@ func (ec *executionContext) unmarshalOPersonProfile2ᚖgithubᚗcomᚋpolicygrap
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationDirection(ctx context.Context, v any) (*model.RelationDirection, error) {
+func (ec *executionContext) unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationDirection(ctx context.Context, v any) (*gqlmodel.RelationDirection, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.RelationDirection)
+	var res = new(gqlmodel.RelationDirection)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationDirection(ctx context.Context, sel ast.SelectionSet, v *model.RelationDirection) graphql.Marshaler {
+func (ec *executionContext) marshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationDirection(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.RelationDirection) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return v
 }
 
-func (ec *executionContext) unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx context.Context, v any) (*model.RelationFilter, error) {
+func (ec *executionContext) unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -30607,7 +30652,7 @@ func (ec *executionContext) unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygra
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx context.Context, v any) (*model.RelationSort, error) {
+func (ec *executionContext) unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -30615,16 +30660,16 @@ func (ec *executionContext) unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraph
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx context.Context, v any) ([]model.RelationType, error) {
+func (ec *executionContext) unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeᚄ(ctx context.Context, v any) ([]gqlmodel.RelationType, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.RelationType, len(vSlice))
+	res := make([]gqlmodel.RelationType, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNRelationType2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationType(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNRelationType2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationType(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -30632,14 +30677,14 @@ func (ec *executionContext) unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraph
 	return res, nil
 }
 
-func (ec *executionContext) marshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RelationType) graphql.Marshaler {
+func (ec *executionContext) marshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []gqlmodel.RelationType) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRelationType2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationType(ctx, sel, v[i])
+		return ec.marshalNRelationType2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationType(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30651,14 +30696,14 @@ func (ec *executionContext) marshalORelationType2ᚕgithubᚗcomᚋpolicygraph�
 	return ret
 }
 
-func (ec *executionContext) marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx context.Context, sel ast.SelectionSet, v *model.Review) graphql.Marshaler {
+func (ec *executionContext) marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Review(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOSourceInput2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSourceInput(ctx context.Context, v any) (*model.SourceInput, error) {
+func (ec *executionContext) unmarshalOSourceInput2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSourceInput(ctx context.Context, v any) (*gqlmodel.SourceInput, error) {
 	if v == nil {
 		return nil, nil
 	}
