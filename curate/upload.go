@@ -2,6 +2,7 @@ package curate
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"github.com/policygraph/policygraph/fault"
 	"github.com/policygraph/policygraph/ingest"
 	"github.com/policygraph/policygraph/model"
+	"github.com/policygraph/policygraph/read"
 	"github.com/policygraph/policygraph/store"
 )
 
@@ -24,6 +26,9 @@ type IngestInput struct {
 	Bundle string
 	Format string // "yaml" (default) or "json"
 	Text   string
+	// File is the document file itself, base64 (standard encoding): PDF, DOCX, HTML or
+	// text in any supported encoding, recognised by content (package read); instead of Text.
+	File   string
 	Title  string // title of a raw text; default its first line
 	DryRun bool
 	// Replace lets an admin upload a document already in the graph; without it such an
@@ -40,11 +45,15 @@ func (s *Service) IngestDocument(ctx context.Context, a store.Actor, in IngestIn
 	if limit <= 0 {
 		limit = DefaultMaxUpload
 	}
-	if n := int64(len(in.Bundle) + len(in.Text)); n > limit {
+	content, err := uploadedFile(in)
+	if err != nil {
+		return ingest.Report{}, err
+	}
+	if n := int64(len(in.Bundle) + len(in.Text) + len(content)); n > limit {
 		return ingest.Report{}, invalid("upload of %d bytes exceeds the limit of %d (INGEST_MAX_BYTES)", n, limit)
 	}
-	if in.Bundle == "" && strings.TrimSpace(in.Text) == "" {
-		return ingest.Report{}, invalid("give a bundle, a text, or both")
+	if in.Bundle == "" && strings.TrimSpace(in.Text) == "" && content == nil {
+		return ingest.Report{}, invalid("give a bundle, a text or file, or both")
 	}
 	if !utf8.ValidString(in.Text) || strings.ContainsRune(in.Text, utf8.RuneError) {
 		return ingest.Report{}, invalid("text is not valid UTF-8")
@@ -58,7 +67,13 @@ func (s *Service) IngestDocument(ctx context.Context, a store.Actor, in IngestIn
 	}
 	defer os.RemoveAll(dir)
 	// The stored document path is the upload's own name, never a path of the server.
-	const textName = "upload.txt"
+	textName := "upload.txt"
+	if content != nil {
+		// named by what it is; read recognises it by content anyway
+		if f, _ := read.Detect(content); f != "" && f != read.FormatText {
+			textName = "upload." + string(f)
+		}
+	}
 	textPath := filepath.Join(dir, textName)
 
 	var b *bundle.Bundle
@@ -76,7 +91,9 @@ func (s *Service) IngestDocument(ctx context.Context, a store.Actor, in IngestIn
 			return ingest.Report{}, uploadError(err, dir)
 		}
 		text := in.Text
-		if strings.TrimSpace(text) == "" {
+		if content != nil {
+			text = string(content)
+		} else if strings.TrimSpace(text) == "" {
 			docID := b.Document.ID
 			if docID == "" {
 				docID = model.EntityID(model.KindDocument, b.Document.Title)
@@ -95,12 +112,16 @@ func (s *Service) IngestDocument(ctx context.Context, a store.Actor, in IngestIn
 		}
 		b.Document.Path = textName // relative to the bundle, in dir
 	} else {
-		if err := os.WriteFile(textPath, []byte(in.Text), 0o600); err != nil {
+		body, what := []byte(in.Text), "text"
+		if content != nil {
+			body, what = content, "file"
+		}
+		if err := os.WriteFile(textPath, body, 0o600); err != nil {
 			return ingest.Report{}, fmt.Errorf("upload: %w", err)
 		}
 		src, err := ingest.LoadSource(textPath)
 		if err != nil {
-			return ingest.Report{}, invalid("text: %v", err)
+			return ingest.Report{}, invalid("%s: %v", what, err)
 		}
 		title := strings.TrimSpace(in.Title)
 		if title == "" {
@@ -129,6 +150,24 @@ func (s *Service) IngestDocument(ctx context.Context, a store.Actor, in IngestIn
 		return ingest.Report{}, uploadError(err, dir)
 	}
 	return rep, nil
+}
+
+// uploadedFile decodes an upload's file (nil when it has none).
+func uploadedFile(in IngestInput) ([]byte, error) {
+	if in.File == "" {
+		return nil, nil
+	}
+	if in.Text != "" {
+		return nil, invalid("give the text or the file, not both")
+	}
+	b, err := base64.StdEncoding.DecodeString(in.File)
+	if err != nil {
+		return nil, invalid("file: not base64: %v", err)
+	}
+	if len(b) == 0 {
+		return nil, invalid("file: empty")
+	}
+	return b, nil
 }
 
 // checkReplace refuses an upload for a document already in the graph unless it says it

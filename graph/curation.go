@@ -101,7 +101,7 @@ func toQuantityInput(in gqlmodel.QuantityInput) curate.QuantityInput {
 }
 
 func toIngestInput(in gqlmodel.IngestInput) curate.IngestInput {
-	out := curate.IngestInput{Bundle: deref(in.Bundle), Text: deref(in.Text), Title: deref(in.Title)}
+	out := curate.IngestInput{Bundle: deref(in.Bundle), Text: deref(in.Text), File: deref(in.File), Title: deref(in.Title)}
 	if in.Format != nil {
 		out.Format = strings.ToLower(string(*in.Format))
 	}

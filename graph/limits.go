@@ -32,6 +32,7 @@ type Limits struct {
 var largeStringArgs = map[string]bool{
 	"Mutation.ingestDocument.input.bundle": true,
 	"Mutation.ingestDocument.input.text":   true,
+	"Mutation.ingestDocument.input.file":   true,
 }
 
 // DefaultLimits are the limits the server uses unless configured otherwise.

@@ -106,6 +106,8 @@ func docxBody(s *source, data []byte, root string) error {
 				inTable++
 			case "tr":
 				cells = cells[:0]
+			case "tc":
+				text.Reset()
 			case "p":
 				style = ""
 				if inTable == 0 {

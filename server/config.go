@@ -71,7 +71,7 @@ var Env = []EnvVar{
 	{"MAX_BODY_BYTES", "1MiB", "largest request body (bytes, or with KiB/MiB suffix)"},
 	{"CORS_ORIGINS", "", "comma-separated origins allowed to call /graphql from a browser (* for any); empty: no CORS headers"},
 	{"GRAPHQL_MAX_ALIASES", "30", "most aliased fields in one operation (alias bombs)"},
-	{"GRAPHQL_MAX_STRING_BYTES", "4KiB", "longest string argument, nested inputs included (ingestDocument's bundle and text excepted)"},
+	{"GRAPHQL_MAX_STRING_BYTES", "4KiB", "longest string argument, nested inputs included (ingestDocument's bundle, text and file excepted)"},
 	{"RATE_LIMIT_RPS", "50", "requests per second each client (by IP) may sustain on /graphql and the mounts; 0 switches the limit off"},
 	{"RATE_LIMIT_BURST", "100", "requests a client may send at once before RATE_LIMIT_RPS applies"},
 	{"RATE_LIMIT_TRUSTED_PROXIES", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For names the client (empty: the peer address is the client)"},

@@ -146,7 +146,7 @@ type line struct {
 	enum         bool // starts with an enumerator: 一是, 首先, 第一，, （一）, 1., ①
 	earlyStop    bool // a sentence ends within its first few runes (建设。在…)
 	cont         bool // starts with punctuation that continues a sentence
-	block        bool // title/signature block line: its own paragraph
+	block        bool // title/signature block line or table row (a | b): its own paragraph
 	date         bool // a date line such as 2023年4月17日
 	drop         bool // a page number: removed
 }
@@ -237,6 +237,7 @@ type lineAcc struct {
 	n, width int
 	tail     [6]rune // most recent last
 	hasPunct bool
+	pipes    int // "|" cell separators (a table row as the readers write it: a | b | c)
 }
 
 func (a *lineAcc) reset() { *a = lineAcc{} }
@@ -252,6 +253,9 @@ func (a *lineAcc) add(r rune, _ int) {
 	a.tail[len(a.tail)-1] = r
 	if isPunct(r) {
 		a.hasPunct = true
+	}
+	if r == '|' {
+		a.pipes++
 	}
 }
 
@@ -289,6 +293,9 @@ func (a *lineAcc) classify(l *line) {
 			isColon(l.last) && reSalute.MatchString(string(h)):
 			l.block = true
 		}
+	}
+	if a.pipes > 0 && l.first != '|' && l.last != '|' {
+		l.block = true // a table row stands as its own paragraph
 	}
 	if !l.block {
 		for k := 2; k < min(len(h), 8); k++ {

@@ -170,8 +170,12 @@ func newLayout(lines []line) layout {
 }
 
 // short reports whether a line stops at least one character before the
-// text width, i.e. the paragraph ended there.
-func (l layout) short(ln *line) bool { return !l.wrapped || ln.width < l.w-2 }
+// text width, i.e. the paragraph ended there. A line far longer than the
+// width is not a wrapped line either but a whole paragraph (a reader joined
+// a column's lines, see package read).
+func (l layout) short(ln *line) bool {
+	return !l.wrapped || ln.width < l.w-2 || ln.width > 2*l.w
+}
 
 // indented reports whether a line looks like the indented first line of a
 // paragraph whose indentation the extraction lost: about two characters

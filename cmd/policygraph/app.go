@@ -160,7 +160,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.SetOutput(stderr)
 	dry := fs.Bool("dry-run", false, "validate and print the plan without writing")
 	var extracts stringList
-	fs.Var(&extracts, "extract", "raw policy text to extract and write directly (repeatable)")
+	fs.Var(&extracts, "extract", "a policy document (PDF, DOCX, HTML, text) to extract and write directly, or a folder of them, each its own transaction (repeatable)")
 	window := fs.Int("window", 0, "stream a large corpus: plan and write this many bundle files at a time (references across windows by id)")
 	gazetteer := fs.String("gazetteer", "", "folder of curated bundles whose names the extractor recognises (default: POLICYGRAPH_DATA)")
 	if err := fs.Parse(args); err != nil {
@@ -199,14 +199,32 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if *gazetteer != "" {
 			gz = []string{*gazetteer}
 		}
-		bundles, err := extractBundles(ctx, extracts, gz)
+		g, err := loadGazetteers(gz)
 		if err != nil {
 			return err
 		}
-		if rep, err = ingest.RunBundles(ctx, s, bundles, opts); err != nil {
-			return err
+		var files []string
+		for _, x := range extracts {
+			if st, err := os.Stat(x); err == nil && st.IsDir() {
+				// a folder: every file its own document and transaction (ingest_dir.go)
+				if rep, err = ingestExtractDir(ctx, s, x, g, opts, stderr); err != nil {
+					return err
+				}
+				fmt.Fprintln(stdout, summaryLine(rep, *dry))
+				continue
+			}
+			files = append(files, x)
 		}
-		fmt.Fprintln(stdout, summaryLine(rep, *dry))
+		if len(files) > 0 {
+			bundles, err := extractBundles(ctx, files, g)
+			if err != nil {
+				return err
+			}
+			if rep, err = ingest.RunBundles(ctx, s, bundles, opts); err != nil {
+				return err
+			}
+			fmt.Fprintln(stdout, summaryLine(rep, *dry))
+		}
 	}
 	return nil
 }

@@ -60,6 +60,36 @@ type outcome struct {
 // closing table: ok / skipped / failed with the reason per file. One bad file never stops
 // the others; the command fails when no file could be read.
 func runExtractDir(ctx context.Context, dir, out, format string, opts extractOptions, stdout, stderr io.Writer) error {
+	names, err := listFiles(dir)
+	if err != nil {
+		return fmt.Errorf("extract: %w", err)
+	}
+	if out == "" {
+		out = filepath.Join(dir, ".extract")
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return fmt.Errorf("extract: output directory: %w", err)
+	}
+	seen := map[string]string{}
+	var rows []outcome
+	prog := newFileProgress(stderr, len(names))
+	for _, name := range names {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rows = append(rows, extractOne(ctx, dir, name, out, format, opts, seen))
+		prog.step()
+	}
+	prog.done()
+	if closingTable(stderr, rows, "→ "+out) == 0 {
+		return errors.New("extract: no file could be read")
+	}
+	return nil
+}
+
+// listFiles lists the files under dir, recursively (hidden folders skipped), as paths
+// relative to dir.
+func listFiles(dir string) ([]string, error) {
 	var names []string
 	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
@@ -78,33 +108,43 @@ func runExtractDir(ctx context.Context, dir, out, format string, opts extractOpt
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("extract: %s: %w", dir, err)
+		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
-	if out == "" {
-		out = filepath.Join(dir, ".extract")
+	return names, nil
+}
+
+// fileProgress redraws one line on a terminal: files done of all, files/s, ETA.
+type fileProgress struct {
+	w        io.Writer
+	tty      bool
+	n, total int
+	start    time.Time
+}
+
+func newFileProgress(w io.Writer, total int) *fileProgress {
+	return &fileProgress{w: w, tty: isTerminal(w), total: total, start: time.Now()}
+}
+
+func (p *fileProgress) step() {
+	p.n++
+	if !p.tty {
+		return
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return fmt.Errorf("extract: output directory: %w", err)
+	rate := float64(p.n) / max(time.Since(p.start).Seconds(), 1e-3)
+	eta := float64(p.total-p.n) / rate
+	fmt.Fprintf(p.w, "\r[%d/%d] %.1f files/s, ETA %.0fs ", p.n, p.total, rate, eta)
+}
+
+func (p *fileProgress) done() {
+	if p.tty {
+		fmt.Fprintln(p.w)
 	}
-	seen := map[string]string{}
-	var rows []outcome
-	ok := 0
-	start := time.Now()
-	for i, name := range names {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		rows = append(rows, extractOne(ctx, dir, name, out, format, opts, seen))
-		if rows[len(rows)-1].status == "ok" {
-			ok++
-		}
-		el := time.Since(start).Seconds()
-		rate := float64(i+1) / max(el, 1e-3)
-		eta := float64(len(names)-i-1) / rate
-		fmt.Fprintf(stderr, "\r[%d/%d] %.1f files/s, ETA %.0fs ", i+1, len(names), rate, eta)
-	}
-	fmt.Fprintln(stderr)
-	tw := tabwriter.NewWriter(stderr, 0, 4, 2, ' ', 0)
+}
+
+// closingTable writes one line per file (ok / skipped / failed with the reason) and the
+// totals; it returns how many were ok.
+func closingTable(w io.Writer, rows []outcome, after string) int {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "file\tstatus\tdetail")
 	counts := map[string]int{}
 	for _, r := range rows {
@@ -112,11 +152,8 @@ func runExtractDir(ctx context.Context, dir, out, format string, opts extractOpt
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.file, r.status, r.detail)
 	}
 	tw.Flush()
-	fmt.Fprintf(stderr, "%d ok, %d skipped, %d failed (of %d files) → %s\n", counts["ok"], counts["skipped"], counts["failed"], len(rows), out)
-	if ok == 0 {
-		return errors.New("extract: no file could be read")
-	}
-	return nil
+	fmt.Fprintf(w, "%d ok, %d skipped, %d failed (of %d files) %s\n", counts["ok"], counts["skipped"], counts["failed"], len(rows), after)
+	return counts["ok"]
 }
 
 func extractOne(ctx context.Context, dir, name, out, format string, opts extractOptions, seen map[string]string) outcome {

@@ -14,20 +14,9 @@ import (
 )
 
 // extractBundles runs the extractor over raw texts and returns one bundle per file, ready
-// for ingest: every fact keeps its rule:NAME method and confidence. Names from the curated
-// bundles under gazetteerDirs are recognised as known entities.
-func extractBundles(ctx context.Context, files, gazetteerDirs []string) ([]*bundle.Bundle, error) {
-	gz := &extract.Gazetteer{}
-	for _, dir := range gazetteerDirs {
-		if _, err := os.Stat(dir); err != nil {
-			continue
-		}
-		g, err := extract.LoadGazetteer(dir)
-		if err != nil {
-			return nil, err
-		}
-		gz.Merge(g)
-	}
+// for ingest: every fact keeps its rule:NAME method and confidence. Names of gz are
+// recognised as known entities.
+func extractBundles(ctx context.Context, files []string, gz *extract.Gazetteer) ([]*bundle.Bundle, error) {
 	var out []*bundle.Bundle
 	for _, f := range files {
 		abs, err := filepath.Abs(f)
@@ -63,4 +52,21 @@ func documentTitle(src *ingest.Source, path string) string {
 		}
 	}
 	return strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+}
+
+// loadGazetteers reads the curated bundles under dirs (missing folders skipped) into one
+// gazetteer.
+func loadGazetteers(dirs []string) (*extract.Gazetteer, error) {
+	gz := &extract.Gazetteer{}
+	for _, dir := range dirs {
+		if _, err := os.Stat(dir); err != nil {
+			continue
+		}
+		g, err := extract.LoadGazetteer(dir)
+		if err != nil {
+			return nil, err
+		}
+		gz.Merge(g)
+	}
+	return gz, nil
 }

@@ -5275,6 +5275,11 @@ type SupportPath {
   path: GraphView!
 }
 `, BuiltIn: false},
+	{Name: "../schema/upload.graphqls", Input: `extend input IngestInput {
+  "The document file itself, base64 (standard encoding): PDF, DOCX, HTML or text in UTF-8, GB18030, Big5 or UTF-16, recognised by its content; instead of text. Counts against the upload limit (INGEST_MAX_BYTES) decoded."
+  file: String
+}
+`, BuiltIn: false},
 	{Name: "../schema/views.graphqls", Input: `# Graph views: a set of nodes and edges shaped for the graph libraries, the neighbourhood of
 # an entity and a shortest path between two.
 
@@ -25008,7 +25013,7 @@ func (ec *executionContext) unmarshalInputIngestInput(ctx context.Context, obj a
 		asMap["replace"] = false
 	}
 
-	fieldsInOrder := [...]string{"bundle", "format", "text", "title", "dryRun", "replace"}
+	fieldsInOrder := [...]string{"bundle", "format", "text", "title", "dryRun", "replace", "file"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25057,6 +25062,13 @@ func (ec *executionContext) unmarshalInputIngestInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.Replace = data
+		case "file":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("file"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.File = data
 		}
 	}
 	return it, nil

@@ -307,6 +307,8 @@ type IngestInput struct {
 	DryRun *bool `json:"dryRun,omitempty"`
 	// Replace a document already in the graph (admin only); without it such an upload is refused. Staff-added and staff-changed facts survive.
 	Replace *bool `json:"replace,omitempty"`
+	// The document file itself, base64 (standard encoding): PDF, DOCX, HTML or text in UTF-8, GB18030, Big5 or UTF-16, recognised by its content; instead of text. Counts against the upload limit (INGEST_MAX_BYTES) decoded.
+	File *string `json:"file,omitempty"`
 }
 
 // What ingestDocument changed.
