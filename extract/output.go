@@ -87,7 +87,7 @@ func (r *Result) Bundle(doc bundle.DocumentSpec) bundle.Bundle {
 			continue // no policy, program or measure to require it
 		}
 		s := c.Sources[0]
-		b.Conditions = append(b.Conditions, ingest.ConditionSpec{
+		b.Conditions = append(b.Conditions, bundle.ConditionSpec{
 			Of: c.Of, AppliesTo: string(c.AppliesTo), Attribute: c.Attribute, Operator: c.Operator, Values: c.Values,
 			Unit: c.Unit, Text: c.Text, Anchor: anchor(s), Method: s.Method, Confidence: conf(s.Confidence),
 		})
