@@ -21,7 +21,7 @@ if [ ! -d e2e/node_modules ] || [ ! -d e2e/.xsd ]; then
   exit 1
 fi
 
-tests=(e2e/explore.test.mjs e2e/export.test.mjs)
+tests=(e2e/explore.test.mjs e2e/export.test.mjs e2e/calculator.test.mjs)
 if [ -n "${POLICYGRAPH_URL:-}" ]; then
   exec node --test --test-reporter=spec "${tests[@]}"
 fi

@@ -55,6 +55,8 @@ type Result struct {
 	Entities   []Entity   `json:"entities"`
 	Relations  []Relation `json:"relations"`
 	Quantities []Quantity `json:"quantities"`
+	// Conditions are the eligibility conditions the text states (conditions.go).
+	Conditions []Condition `json:"conditions"`
 	// Meta is what the document's header and signature block say about it; nil when the
 	// text gives nothing.
 	Meta *DocumentMeta `json:"meta,omitempty"`
@@ -172,6 +174,7 @@ type extractor struct {
 	rels     []*relation
 	relKey   map[string]*relation
 	figures  []figure
+	conds    []foundCondition
 
 	// document-level facts
 	place      *entity // the district the document speaks for
@@ -232,6 +235,7 @@ func (x *extractor) run() error {
 		x.ruleLexicon,
 		x.ruleRelations,
 		x.ruleQuantities,
+		x.ruleConditions,
 		x.ruleMeta,
 	}
 	for _, step := range steps {
@@ -393,6 +397,7 @@ func (x *extractor) result() *Result {
 		q.ID = model.QuantityID(subj, q.What, fmt.Sprintf("%s@%d", q.Raw, f.src.start))
 		r.Quantities = append(r.Quantities, Quantity{Quantity: q, Sources: []model.Provenance{x.prov(f.src)}})
 	}
+	r.Conditions = x.conditionsResult(ids)
 	return r
 }
 

@@ -82,6 +82,16 @@ func (r *Result) Bundle(doc bundle.DocumentSpec) bundle.Bundle {
 			Qualifier: q.Qualifier, AsOf: q.AsOf, Anchor: anchor(s), Method: s.Method, Confidence: conf(s.Confidence),
 		})
 	}
+	for _, c := range r.Conditions {
+		if c.Of == "" || c.Of == r.DocumentID || len(c.Sources) == 0 {
+			continue // no policy, program or measure to require it
+		}
+		s := c.Sources[0]
+		b.Conditions = append(b.Conditions, bundle.ConditionSpec{
+			Of: c.Of, AppliesTo: string(c.AppliesTo), Attribute: c.Attribute, Operator: c.Operator, Values: c.Values,
+			Unit: c.Unit, Text: c.Text, Anchor: anchor(s), Method: s.Method, Confidence: conf(s.Confidence),
+		})
+	}
 	return b
 }
 

@@ -60,6 +60,9 @@ type MergeResult struct {
 	MovedEdges      int
 	MovedQuantities int
 	RetractedEdges  int // relationships between the two, retracted rather than made self-loops
+	// MovedConditions follow the keeper; CombinedConditions tested what one of the keeper's
+	// own tests, so their sources joined it (merge_conditions.go).
+	MovedConditions, CombinedConditions int
 }
 
 // srcSnippet appends $src (a provenance map, or null) to x's source arrays unless the same
@@ -738,6 +741,9 @@ func (s *Store) MergeEntities(ctx context.Context, actor Actor, keepID, mergeID,
 				return err
 			}
 		}
+		if res.MovedConditions, res.CombinedConditions, err = s.mergeConditions(ctx, tx, keepID, mergeID, at, actor.Name); err != nil {
+			return err
+		}
 		recs, err = s.run(ctx, tx, qMergeFinish, map[string]any{"keep": keepID, "merge": mergeID, "now": at, "actor": actor.Name, "reason": reason})
 		if err != nil {
 			return err
@@ -751,7 +757,8 @@ func (s *Store) MergeEntities(ctx context.Context, actor Actor, keepID, mergeID,
 			Action: "mergeEntities", Targets: dedupe(targets),
 			Before: auditJSON(map[string]any{"keep": keepBefore, "merge": mergeBefore}),
 			After: auditJSON(map[string]any{"keep": keepAfter, "merge": mergeAfter, "movedRelations": res.MovedEdges,
-				"movedQuantities": res.MovedQuantities, "retractedRelations": res.RetractedEdges}),
+				"movedQuantities": res.MovedQuantities, "retractedRelations": res.RetractedEdges,
+				"movedConditions": res.MovedConditions, "combinedConditions": res.CombinedConditions}),
 			Note: reason})
 	})
 	if err != nil {

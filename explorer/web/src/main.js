@@ -5,6 +5,7 @@ import './style.css';
 import * as api from './api.js';
 import { GraphView } from './graph.js';
 import { KINDS, SHAPES, PROPS, kindOf, relLabel, formatFigure } from './kinds.js';
+import { openCalculator } from './calculator.js';
 
 const $ = (sel) => document.querySelector(sel);
 const el = (tag, attrs = {}, ...children) => {
@@ -469,6 +470,8 @@ function renderExportMenu() {
 // ───────────────────────── start ─────────────────────────
 
 $('#fit').addEventListener('click', () => view.fit());
+$('#calc').addEventListener('click', () => openCalculator($('#panel'),
+  { el, fill, sourceItem, status, lineage: (id) => traceLineage(id, 'UPSTREAM') }));
 $('#depth').addEventListener('change', () => { if (state.mode === 'neighborhood' && state.root) openNeighborhood(state.root); });
 document.addEventListener('click', (e) => {
   const menu = $('#export');
