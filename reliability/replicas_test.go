@@ -187,7 +187,7 @@ func TestReadYourWritesAcrossReplicas(t *testing.T) {
 	if r := b.post(t, "", read, map[string]any{"id": id}, "FB:bm9zdWNoYm9va21hcms="); r.code() != "BAD_USER_INPUT" || !strings.Contains(r.raw, server.BookmarkHeader) {
 		t.Errorf("unknown bookmark: %d %s; want BAD_USER_INPUT naming %s", r.status, r.raw, server.BookmarkHeader)
 	}
-	for name, bad := range map[string]string{"control": "FB:a\x01b", "too long": "FB:" + strings.Repeat("A", 600)} {
+	for name, bad := range map[string]string{"space": "FB:a b", "non-ASCII": "FB:书签", "too long": "FB:" + strings.Repeat("A", 600)} {
 		if r := b.post(t, "", read, map[string]any{"id": id}, bad); r.status != 400 || r.code() != "BAD_USER_INPUT" {
 			t.Errorf("%s bookmark: %d %s; want 400 BAD_USER_INPUT", name, r.status, r.raw)
 		}
