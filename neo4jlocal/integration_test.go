@@ -67,7 +67,7 @@ func TestLauncherLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := State{Running: true, PID: p.PID(), BoltURI: o.BoltURI(), DataDir: o.DataDir}
+	want := State{Running: true, PID: p.PID(), BoltURI: o.BoltURI(), DataDir: o.DataDir, token: p.token}
 	if st != want {
 		t.Fatalf("Status = %+v, want %+v", st, want)
 	}
