@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net"
 	"os"
 	"os/exec"
 	"strconv"
@@ -32,14 +31,7 @@ func requireJavaAndMaven(t *testing.T) {
 
 func spareOptions(t *testing.T) Options {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	if err := ln.Close(); err != nil {
-		t.Fatal(err)
-	}
+	port := freeTestPort(t)
 	o := Options{
 		DataDir:     t.TempDir(),
 		BoltPort:    port,
@@ -48,7 +40,7 @@ func spareOptions(t *testing.T) Options {
 		PageCacheMB: 64,
 		Logger:      slog.New(slog.NewTextHandler(t.Output(), nil)),
 	}
-	o, err = o.WithDefaults()
+	o, err := o.WithDefaults()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,12 +67,12 @@ func TestLauncherLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := State{Running: true, PID: p.PID(), BoltURI: o.BoltURI(), DataDir: o.DataDir}
+	want := State{Running: true, PID: p.PID(), BoltURI: o.BoltURI(), DataDir: o.DataDir, token: p.token}
 	if st != want {
 		t.Fatalf("Status = %+v, want %+v", st, want)
 	}
-	if b, err := os.ReadFile(l.pidFile); err != nil || strings.TrimSpace(string(b)) != strconv.Itoa(p.PID()) {
-		t.Errorf("pid file = %q, %v; want %d", b, err, p.PID())
+	if b, err := os.ReadFile(l.pidFile); err != nil || string(b) != strconv.Itoa(p.PID())+"\n"+p.token+"\n" {
+		t.Errorf("pid file = %q, %v; want %d and its start token", b, err, p.PID())
 	}
 	logBody, err := os.ReadFile(l.logFile)
 	if err != nil {

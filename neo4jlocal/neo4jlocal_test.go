@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -144,9 +145,9 @@ func TestLogValueMasksPassword(t *testing.T) {
 func TestJavaArgs(t *testing.T) {
 	o := Options{RepoDir: "/repo", DataDir: "/repo/.data/neo4j", BoltPort: 7688, HeapMB: 768, PageCacheMB: 128,
 		Password: "never-on-the-command-line"}
-	got := javaArgs(o, layoutOf(o))
+	got := javaArgs(o, layoutOf(o), "tok3n")
 	want := []string{
-		"-Xms768m", "-Xmx768m",
+		"-Xms768m", "-Xmx768m", "-Dpolicygraph.token=tok3n",
 		"-XX:+UseG1GC", "-XX:-OmitStackTraceInFastThrow", "-XX:+DisableExplicitGC", "-XX:+ExitOnOutOfMemoryError",
 		"-Djdk.nio.maxCachedBufferSize=1024", "-Dio.netty.tryReflectionSetAccessible=true",
 		"-Dfile.encoding=UTF-8", "-Dlog4j2.disable.jmx=true",
@@ -245,7 +246,7 @@ func TestStatusStalePID(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := State{Running: false, PID: 0, BoltURI: o.BoltURI(), DataDir: o.DataDir}
-			if diff := cmp.Diff(want, st); diff != "" {
+			if diff := cmp.Diff(want, st, cmp.AllowUnexported(State{})); diff != "" {
 				t.Errorf("Status (-want +got):\n%s", diff)
 			}
 			if _, err := os.Stat(l.pidFile); err != nil {
@@ -380,4 +381,94 @@ func TestErrorLineAndTail(t *testing.T) {
 	if got := lastLines("a\n\nb\nc\n", 2); got != "  b\n  c" {
 		t.Errorf("lastLines = %q", got)
 	}
+}
+
+// TestRunFilesBelongToTheirWriter: a launcher's cleanup removes the pid and ready files only
+// while the pid file still names it (pid and start token), so the cleanup of a launcher that
+// died never deletes the files of one started since.
+func TestRunFilesBelongToTheirWriter(t *testing.T) {
+	const pid, token = 4242, "0123456789abcdef"
+	tests := []struct {
+		name    string
+		pidFile string // "" = no pid file
+		removed bool
+	}{
+		{"ours", "4242\n0123456789abcdef\n", true},
+		{"a newer launcher's pid", "5151\nfedcba9876543210\n", false},
+		{"our pid reused with another token", "4242\nfedcba9876543210\n", false},
+		{"an old launcher's file without a token", "4242\n", false},
+		{"no pid file", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := Options{RepoDir: "/repo", DataDir: t.TempDir(), BoltPort: 7687}
+			l := layoutOf(o)
+			if tt.pidFile != "" {
+				if err := os.WriteFile(l.pidFile, []byte(tt.pidFile), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.WriteFile(l.readyFile, []byte(o.BoltURI()+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			removeOwnRunFiles(l, pid, token)
+			_, errPid := os.Stat(l.pidFile)
+			_, errReady := os.Stat(l.readyFile)
+			gone := errors.Is(errReady, os.ErrNotExist)
+			if gone != tt.removed {
+				t.Errorf("ready file removed = %t, want %t", gone, tt.removed)
+			}
+			if tt.pidFile != "" && errors.Is(errPid, os.ErrNotExist) != tt.removed {
+				t.Errorf("pid file removed = %t, want %t", errors.Is(errPid, os.ErrNotExist), tt.removed)
+			}
+		})
+	}
+}
+
+// TestSupervisorLock: the supervisor lock counts only while a process holds it, and names it.
+func TestSupervisorLock(t *testing.T) {
+	o := Options{RepoDir: fakeRepo(t), DataDir: t.TempDir(), BoltPort: freeTestPort(t)}
+	l := layoutOf(o)
+	if pid, ok := supervisedBy(l); ok {
+		t.Fatalf("no lock file: supervised by %d", pid)
+	}
+	f, err := os.OpenFile(supervisorFile(l), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("31337\n"); err != nil {
+		t.Fatal(err)
+	}
+	if pid, ok := supervisedBy(l); ok {
+		t.Fatalf("a file nobody locks (a supervisor that died): supervised by %d", pid)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		t.Fatal(err)
+	}
+	if pid, ok := supervisedBy(l); !ok || pid != 31337 {
+		t.Fatalf("held lock: supervisedBy = %d, %t; want 31337, true", pid, ok)
+	}
+	if _, err := Start(t.Context(), o, true); !errors.Is(err, ErrSupervised) {
+		t.Errorf("Start while supervised: %v, want ErrSupervised", err)
+	}
+	if err := StopRunning(t.Context(), o); !errors.Is(err, ErrSupervised) {
+		t.Errorf("StopRunning while supervised: %v, want ErrSupervised", err)
+	}
+	if st, err := Status(o); err != nil || st.SupervisorPID != 31337 {
+		t.Errorf("Status: %+v, %v; want SupervisorPID 31337", st, err)
+	}
+	f.Close() // the lock goes with the descriptor, as with a process that dies
+	if pid, ok := supervisedBy(l); ok {
+		t.Fatalf("after the holder closed it: supervised by %d", pid)
+	}
+}
+
+func freeTestPort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
 }

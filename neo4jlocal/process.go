@@ -49,11 +49,13 @@ const (
 	exitDataLocked = 4
 )
 
-// javaArgs assembles the java command line (without the java binary itself).
-func javaArgs(o Options, l layout) []string {
+// javaArgs assembles the java command line (without the java binary itself). token is the
+// launcher's start token: it writes it into its pid file beside its pid.
+func javaArgs(o Options, l layout, token string) []string {
 	args := []string{
 		fmt.Sprintf("-Xms%dm", o.HeapMB),
 		fmt.Sprintf("-Xmx%dm", o.HeapMB),
+		tokenFlag + token,
 	}
 	args = append(args, jvmFlags...)
 	args = append(args, moduleFlags...)
@@ -84,6 +86,7 @@ func childEnv(environ []string, password string) []string {
 // Process is a launcher started by Start. Its methods are safe for concurrent use.
 type Process struct {
 	opts   Options
+	token  string // the start token in its pid file
 	cmd    *exec.Cmd
 	done   chan struct{}
 	mu     sync.Mutex
@@ -127,11 +130,12 @@ func (p *Process) Wait() error {
 
 // Stop sends SIGTERM to the launcher's process group, waits up to StopTimeout (or until ctx is
 // done) for Neo4j to shut down cleanly, then sends SIGKILL. It removes the ready and pid files
-// and is idempotent: stopping an exited process returns nil.
+// while the pid file is still this launcher's (never those of a launcher started since), and
+// is idempotent: stopping an exited process returns nil.
 func (p *Process) Stop(ctx context.Context) error {
 	select {
 	case <-p.done:
-		removeRunFiles(layoutOf(p.opts))
+		removeOwnRunFiles(layoutOf(p.opts), p.PID(), p.token)
 		return nil
 	default:
 	}
@@ -152,10 +156,10 @@ func (p *Process) Stop(ctx context.Context) error {
 	case <-ctx.Done():
 		_ = signalGroup(pid, syscall.SIGKILL)
 		<-p.done
-		removeRunFiles(layoutOf(p.opts))
+		removeOwnRunFiles(layoutOf(p.opts), p.PID(), p.token)
 		return fmt.Errorf("neo4jlocal: stop pid %d: killed: %w", pid, ctx.Err())
 	}
-	removeRunFiles(layoutOf(p.opts))
+	removeOwnRunFiles(layoutOf(p.opts), p.PID(), p.token)
 	p.opts.Logger.InfoContext(ctx, "neo4j-local stopped", "pid", pid)
 	return nil
 }
@@ -185,6 +189,10 @@ func Start(ctx context.Context, o Options, detach bool) (*Process, error) {
 	}
 	if err := os.MkdirAll(o.DataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("neo4jlocal: create data dir: %w", err)
+	}
+	if pid, ok := supervisedBy(layoutOf(o)); ok {
+		return nil, fmt.Errorf("neo4jlocal: policygraph pid %d runs the launcher for %s and restarts it when it dies; use that one (or stop that process first): %w",
+			pid, o.DataDir, ErrSupervised)
 	}
 	unlock, err := lockFile(ctx, layoutOf(o).lockFile)
 	if err != nil {
@@ -223,7 +231,11 @@ func start(ctx context.Context, o Options, detach bool) (*Process, error) {
 	fmt.Fprintf(logf, "--- %s policygraph neo4j-local start: %s heap=%dm pagecache=%dm detach=%t\n",
 		time.Now().Format(time.RFC3339), o.BoltURI(), o.HeapMB, o.PageCacheMB, detach)
 
-	cmd := exec.Command(java, javaArgs(o, l)...)
+	token, err := newToken()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(java, javaArgs(o, l, token)...)
 	cmd.Dir = o.DataDir
 	cmd.Env = childEnv(os.Environ(), o.Password)
 	cmd.Stdout = logf
@@ -238,7 +250,7 @@ func start(ctx context.Context, o Options, detach bool) (*Process, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("neo4jlocal: start java: %w", err)
 	}
-	p := &Process{opts: o, cmd: cmd, done: make(chan struct{})}
+	p := &Process{opts: o, token: token, cmd: cmd, done: make(chan struct{})}
 	go func() {
 		err := cmd.Wait() // also reaps a detached child that dies while we run
 		p.mu.Lock()

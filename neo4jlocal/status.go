@@ -4,11 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -27,6 +30,14 @@ type State struct {
 	BoltURI string
 	// DataDir is the data directory that was inspected.
 	DataDir string
+	// Orphan is true when PID was found through the Bolt port, not through the pid file (a
+	// launcher whose pid file was lost).
+	Orphan bool
+	// SupervisorPID is the policygraph process that runs this launcher in the foreground and
+	// restarts it when it dies (`policygraph run`), or 0.
+	SupervisorPID int
+
+	token string // the start token of the pid file
 }
 
 // Status reads <DataDir>/launcher.pid, checks that the process is alive and is a launcher for
@@ -40,14 +51,21 @@ func Status(o Options) (State, error) {
 	}
 	l := layoutOf(o)
 	st := State{BoltURI: o.BoltURI(), DataDir: o.DataDir}
-	pid, err := readPID(l.pidFile)
+	st.SupervisorPID, _ = supervisedBy(l)
+	pid, token, err := readPIDFile(l.pidFile)
 	if err != nil {
 		return st, err
 	}
-	if pid == 0 || !isLauncher(pid, o.DataDir) {
+	if pid == 0 || !isLauncher(pid, o.DataDir, token) {
+		// No pid file, or a stale one: a launcher for this data directory may still hold the
+		// port (its pid file lost), and then that is the truth to tell.
+		if owner, _, ok := portOwner(o.BoltPort); ok && isLauncher(owner, o.DataDir, "") {
+			st.PID, st.Orphan = owner, true
+			st.Running = portAnswers(o.BoltPort)
+		}
 		return st, nil
 	}
-	st.PID = pid
+	st.PID, st.token = pid, token
 	uri, ok := readReady(l)
 	if !ok {
 		return st, nil
@@ -73,6 +91,10 @@ func StopRunning(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
+	if st.SupervisorPID != 0 {
+		return fmt.Errorf("neo4jlocal: the launcher for %s is run by policygraph pid %d, which restarts it when it dies; stop that process (Ctrl-C or SIGTERM) instead: %w",
+			o.DataDir, st.SupervisorPID, ErrSupervised)
+	}
 	if st.PID == 0 {
 		removeRunFiles(l)
 		o.Logger.InfoContext(ctx, "neo4j-local is not running", "data_dir", o.DataDir)
@@ -94,7 +116,7 @@ func StopRunning(ctx context.Context, o Options) error {
 			return fmt.Errorf("neo4jlocal: pid %d survived SIGKILL", pid)
 		}
 	}
-	removeRunFiles(l)
+	removeOwnRunFiles(l, pid, st.token)
 	o.Logger.InfoContext(ctx, "neo4j-local stopped", "pid", pid)
 	if ctx.Err() != nil {
 		return fmt.Errorf("neo4jlocal: stop pid %d: killed: %w", pid, ctx.Err())
@@ -114,6 +136,9 @@ func EnsureRunning(ctx context.Context, o Options) (State, error) {
 	}
 	if err := os.MkdirAll(o.DataDir, 0o755); err != nil {
 		return State{}, fmt.Errorf("neo4jlocal: create data dir: %w", err)
+	}
+	if _, ok := supervisedBy(layoutOf(o)); ok {
+		return waitSupervised(ctx, o)
 	}
 	unlock, err := lockFile(ctx, layoutOf(o).lockFile)
 	if err != nil {
@@ -158,17 +183,19 @@ func EnsureRunning(ctx context.Context, o Options) (State, error) {
 	return State{Running: true, PID: p.PID(), BoltURI: p.BoltURI(), DataDir: o.DataDir}, nil
 }
 
-// readPID returns the pid in path, or 0 when the file is missing, empty or garbled.
-func readPID(path string) (int, error) {
+// readPIDFile returns the pid and start token in path (pid, newline, token), or 0 when the
+// file is missing, empty or garbled. A file of an older launcher holds no token.
+func readPIDFile(path string) (int, string, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return 0, nil
+		return 0, "", nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("neo4jlocal: read pid file: %w", err)
+		return 0, "", fmt.Errorf("neo4jlocal: read pid file: %w", err)
 	}
-	pid, _ := positiveInt(string(b)) // garbled counts as no pid
-	return pid, nil
+	first, rest, _ := strings.Cut(string(b), "\n")
+	pid, _ := positiveInt(first) // garbled counts as no pid
+	return pid, strings.TrimSpace(rest), nil
 }
 
 // readReady returns the Bolt URI in the ready file.
@@ -196,8 +223,10 @@ func positiveInt(s string) (int, bool) {
 	return n, err == nil && n > 0
 }
 
-// isLauncher reports whether pid is a live (not zombie) launcher process for dataDir.
-func isLauncher(pid int, dataDir string) bool {
+// isLauncher reports whether pid is a live (not zombie) launcher process for dataDir, started
+// with the start token token (any token when it is empty), so that a pid reused by another
+// program, or a pid file some other launcher left, is told apart from the launcher it names.
+func isLauncher(pid int, dataDir, token string) bool {
 	if !alive(pid) {
 		return false
 	}
@@ -206,6 +235,9 @@ func isLauncher(pid int, dataDir string) bool {
 		return false
 	}
 	args := strings.Split(string(bytes.TrimRight(cmdline, "\x00")), "\x00")
+	if token != "" && !slices.Contains(args, tokenFlag+token) {
+		return false
+	}
 	return isLauncherCmdline(args, dataDir)
 }
 
@@ -265,6 +297,28 @@ func waitGone(ctx context.Context, pid int) bool {
 func removeRunFiles(l layout) {
 	_ = os.Remove(l.readyFile)
 	_ = os.Remove(l.pidFile)
+}
+
+// removeOwnRunFiles deletes the ready and pid files only while the pid file still names the
+// launcher pid started with token: a launcher started since owns them now.
+func removeOwnRunFiles(l layout, pid int, token string) {
+	got, gotToken, err := readPIDFile(l.pidFile)
+	if err != nil || got != pid || gotToken != token {
+		return
+	}
+	removeRunFiles(l)
+}
+
+// tokenFlag passes the start token to the launcher, which writes it into its pid file.
+const tokenFlag = "-Dpolicygraph.token="
+
+// newToken returns a random start token.
+func newToken() (string, error) {
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("neo4jlocal: start token: %w", err)
+	}
+	return hex.EncodeToString(b), nil
 }
 
 // portOwner finds the process listening on TCP port (any address) through /proc, best effort:
@@ -345,4 +399,29 @@ func processName(pid int) string {
 		return "unknown"
 	}
 	return name
+}
+
+// waitSupervised waits (without the start lock, which the supervisor's restart needs) for the
+// launcher another process supervises to be ready, up to o.StartTimeout.
+func waitSupervised(ctx context.Context, o Options) (State, error) {
+	waitCtx, cancel := context.WithTimeout(ctx, o.StartTimeout)
+	defer cancel()
+	for {
+		st, err := Status(o)
+		if err != nil || st.Running {
+			if err == nil && st.BoltURI != o.BoltURI() {
+				err = fmt.Errorf("neo4jlocal: the launcher for %s serves %s, not %s: %w", o.DataDir, st.BoltURI, o.BoltURI(), ErrAlreadyRunning)
+			}
+			return st, err
+		}
+		if st.SupervisorPID == 0 { // the supervisor ended meanwhile
+			return EnsureRunning(ctx, o)
+		}
+		select {
+		case <-waitCtx.Done():
+			return st, fmt.Errorf("neo4jlocal: policygraph pid %d runs the launcher for %s and it is not ready after %s; see %s: %w",
+				st.SupervisorPID, o.DataDir, o.StartTimeout, layoutOf(o).logFile, ErrSupervised)
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
 }

@@ -14,6 +14,12 @@
 //   - TestBundleBackupRestore: `policygraph export --format bundle` of a curated graph (edits,
 //     retractions, a merge), wiped and re-ingested with `policygraph ingest`, gives back the
 //     same live nodes, relationships, properties and provenance.
+//   - TestProcessTreeNeverOrphaned: `make run`, SIGKILL its launcher, `policygraph neo4j start
+//     --detach`, Ctrl-C: run restarts its launcher, the detached start reports that one, and
+//     after Ctrl-C nothing runs, no pid file is left and `neo4j start` works again.
+//   - TestReadYourWritesAcrossReplicas: two `policygraph serve` processes on one Neo4j; a write
+//     through one answers its bookmark (X-Neo4j-Bookmark), a read through the other with it
+//     sees the write; JWTs with an unstorable sub or without iss/aud are refused with 401.
 //
 // They need Java 17+ and Maven (for the launcher) and are skipped with -short.
 package reliability

@@ -198,6 +198,12 @@ func finishResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.
 	if len(codes) > 0 {
 		ri.set(func(ri *requestInfo) { ri.errCodes = append(ri.errCodes, codes...) })
 	}
+	if bm := store.BookmarksOf(ctx); len(bm) > 0 {
+		if resp.Extensions == nil {
+			resp.Extensions = map[string]any{}
+		}
+		resp.Extensions[bookmarkExtension] = bm
+	}
 	if ri.debugTrips {
 		if resp.Extensions == nil {
 			resp.Extensions = map[string]any{}

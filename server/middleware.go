@@ -178,7 +178,11 @@ func graphqlRequest(cfg Config, next http.Handler) http.Handler {
 		defer cancel()
 		ctx = store.WithTripCounter(ctx)
 		gw := &graphqlWriter{ResponseWriter: w, ri: infoFrom(ctx), get: r.Method == http.MethodGet}
-		next.ServeHTTP(gw, r.WithContext(ctx))
+		r, bw, ok := withBookmarks(gw, r.WithContext(ctx))
+		if !ok {
+			return
+		}
+		next.ServeHTTP(bw, r)
 		gw.finish()
 		trips := store.TripsOf(ctx)
 		infoFrom(ctx).set(func(ri *requestInfo) { ri.trips = trips })

@@ -247,7 +247,7 @@ func (s *Store) readAuto(ctx context.Context, fn func(sess neo4j.SessionWithCont
 	deadline := time.Now().Add(s.maxRetry)
 	wait := 10 * time.Millisecond
 	for {
-		sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead})
+		sess := s.driver.NewSession(ctx, s.sessionConfig(ctx, neo4j.AccessModeRead))
 		err := fn(sess)
 		_ = sess.Close(ctx)
 		if err == nil || !neo4j.IsRetryable(err) || time.Now().Add(wait).After(deadline) {
@@ -271,11 +271,14 @@ func (s *Store) write(ctx context.Context, fn func(tx neo4j.ManagedTransaction) 
 	if err := s.cb.allow(); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
+	sess := s.driver.NewSession(ctx, s.sessionConfig(ctx, neo4j.AccessModeWrite))
 	defer sess.Close(ctx)
 	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return nil, fn(tx)
 	})
+	if err == nil {
+		keepBookmarks(ctx, sess)
+	}
 	s.observe(ctx, err)
 	if err != nil {
 		return s.classify(ctx, Query{Name: "write"}, err)
@@ -317,6 +320,8 @@ func (s *Store) classify(ctx context.Context, q Query, err error) error {
 			return fmt.Errorf("%s: %w: %s", q.Name, fault.ErrUnavailable, nerr.Msg)
 		case strings.Contains(nerr.Code, "TransactionTimedOut"), strings.Contains(nerr.Code, "Terminated"):
 			return fmt.Errorf("%s: %w", q.Name, fault.ErrTimeout)
+		case isBookmarkError(nerr.Code):
+			return fmt.Errorf("%s: X-Neo4j-Bookmark names no transaction of this database (%s): %w", q.Name, nerr.Msg, fault.ErrInvalidInput)
 		case strings.Contains(nerr.Code, "ConstraintValidationFailed"):
 			return fmt.Errorf("%s: %w: %s", q.Name, fault.ErrConflict, nerr.Msg)
 		}
@@ -334,5 +339,5 @@ func (s *Store) session(ctx context.Context, write bool) neo4j.SessionWithContex
 	if write {
 		mode = neo4j.AccessModeWrite
 	}
-	return s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode})
+	return s.driver.NewSession(ctx, s.sessionConfig(ctx, mode))
 }

@@ -89,21 +89,18 @@ func (e env) ensureNeo4j(ctx context.Context) (stop func(), err error) {
 		"heapMB", o.HeapMB, "pageCacheMB", o.PageCacheMB)
 	start := time.Now()
 	// The launcher lives until stop is called, so that on Ctrl-C the API drains its requests
-	// before the database goes away; Ctrl-C while it starts still aborts the start.
-	life, endLife := context.WithCancel(context.WithoutCancel(ctx))
-	unwatch := context.AfterFunc(ctx, endLife)
-	p, err := neo4jlocal.Start(life, o, false)
-	unwatch()
+	// before the database goes away; Ctrl-C while it starts still aborts the start. While we
+	// run, a launcher that dies is started again (and nobody else may start or stop one for
+	// this data directory), so none is left behind when we stop.
+	sup, err := neo4jlocal.Supervise(ctx, o)
 	if err != nil {
-		endLife()
 		return func() {}, err
 	}
-	e.log.InfoContext(ctx, "local neo4j ready", "bolt", o.BoltURI(), "after", time.Since(start).Round(time.Millisecond))
+	e.log.InfoContext(ctx, "local neo4j ready", "bolt", o.BoltURI(), "pid", sup.PID(), "after", time.Since(start).Round(time.Millisecond))
 	return func() {
-		defer endLife()
 		sctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
 		defer cancel()
-		if err := p.Stop(sctx); err != nil {
+		if err := sup.Stop(sctx); err != nil {
 			e.log.Error("stopping local neo4j", "err", err)
 		}
 	}, nil

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/policygraph/policygraph/neo4jlocal"
@@ -43,14 +44,11 @@ func runNeo4j(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			fmt.Fprintf(stdout, "neo4j already running: %s (pid %d, data %s)\n", st.BoltURI, st.PID, st.DataDir)
 			return nil
 		}
-		p, err := neo4jlocal.Start(ctx, o, *detach)
+		p, err := neo4jlocal.Supervise(ctx, o)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "neo4j ready at %s after %s (data %s)\n", o.BoltURI(), time.Since(start).Round(time.Millisecond), o.DataDir)
-		if *detach {
-			return nil
-		}
+		fmt.Fprintf(stdout, "neo4j ready at %s after %s (pid %d, data %s)\n", o.BoltURI(), time.Since(start).Round(time.Millisecond), p.PID(), o.DataDir)
 		fmt.Fprintln(stdout, "press Ctrl-C to stop")
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
@@ -67,12 +65,32 @@ func runNeo4j(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return err
 		}
+		fmt.Fprintln(stdout, describeState(st))
 		if !st.Running {
-			fmt.Fprintf(stdout, "neo4j not running (data %s)\n", o.DataDir)
 			return fmt.Errorf("not running")
 		}
-		fmt.Fprintf(stdout, "neo4j running: %s (pid %d, data %s)\n", st.BoltURI, st.PID, st.DataDir)
 		return nil
 	}
 	return usageError{fmt.Sprintf("neo4j: unknown action %q (want start, stop or status)", args[0])}
+}
+
+// describeState is the one line `neo4j status` prints: what runs, its pid, who supervises it,
+// and whether its pid file was lost.
+func describeState(st neo4jlocal.State) string {
+	var b strings.Builder
+	switch {
+	case st.Running:
+		fmt.Fprintf(&b, "neo4j running: %s (pid %d, data %s)", st.BoltURI, st.PID, st.DataDir)
+	case st.PID != 0:
+		fmt.Fprintf(&b, "neo4j not ready: launcher pid %d is starting or stopping (data %s)", st.PID, st.DataDir)
+	default:
+		fmt.Fprintf(&b, "neo4j not running (data %s)", st.DataDir)
+	}
+	if st.Orphan {
+		b.WriteString("; its pid file was lost (found through the Bolt port)")
+	}
+	if st.SupervisorPID != 0 {
+		fmt.Fprintf(&b, "; run by policygraph pid %d, which restarts it", st.SupervisorPID)
+	}
+	return b.String()
 }

@@ -42,7 +42,8 @@ import org.neo4j.logging.log4j.Log4jLogProvider;
  * comes from the environment variable {@code NEO4J_PASSWORD} and is never printed.
  *
  * <p>Files under the data directory: {@code launcher.lock} (held while running, so one launcher
- * per directory), {@code launcher.pid}, {@code ready} (holds the Bolt URI once queries succeed;
+ * per directory), {@code launcher.pid} (the pid and the start token of
+ * {@code -Dpolicygraph.token}, removed only by its writer), {@code ready} (holds the Bolt URI once queries succeed;
  * removed at startup and shutdown), {@code data/} (the store) and {@code logs/} (debug.log).
  *
  * <p>Exit codes: 0 clean shutdown, 2 bad usage, 3 Bolt port in use, 4 data directory or store
@@ -190,8 +191,11 @@ public final class Launcher {
         FileLock dirLock = lockDataDir(dir, pidFile);
         deleteQuietly(ready);
         long pid = ProcessHandle.current().pid();
+        // The pid file names its writer: the pid and the start token policygraph gave this
+        // launcher (-Dpolicygraph.token), so nobody removes or signals another launcher's file.
+        String own = pid + "\n" + System.getProperty("policygraph.token", "") + "\n";
         try {
-            writeAtomically(pidFile, pid + "\n");
+            writeAtomically(pidFile, own);
         } catch (IOException e) {
             throw new Failure(EXIT_FAILED, "cannot write " + pidFile + ": " + e.getMessage());
         }
@@ -222,10 +226,10 @@ public final class Launcher {
                     .setConfig(GraphDatabaseSettings.udc_enabled, false)
                     .build();
         } catch (Failure f) {
-            deleteQuietly(pidFile);
+            deleteIfOwn(pidFile, own);
             throw f;
         } catch (Throwable t) {
-            deleteQuietly(pidFile);
+            deleteIfOwn(pidFile, own);
             throw classify(t, cfg, dir);
         }
 
@@ -238,7 +242,7 @@ public final class Launcher {
             } catch (Throwable t) {
                 System.err.println("neo4j-local: shutdown failed: " + t);
             }
-            deleteQuietly(pidFile);
+            deleteIfOwn(pidFile, own);
             try {
                 dirLock.release();
                 dirLock.channel().close();
@@ -399,6 +403,17 @@ public final class Launcher {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, content, StandardCharsets.UTF_8);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Deletes the file only while it still holds what this launcher wrote into it. */
+    private static void deleteIfOwn(Path p, String own) {
+        try {
+            if (own.equals(Files.readString(p, StandardCharsets.UTF_8))) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // Gone already, or unreadable: not ours to delete.
+        }
     }
 
     private static void deleteQuietly(Path p) {
