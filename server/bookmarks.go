@@ -31,7 +31,7 @@ func withBookmarks(w http.ResponseWriter, r *http.Request) (*http.Request, http.
 	}
 	ctx, err := store.WithBookmarks(r.Context(), sent)
 	if err != nil {
-		writeGraphQLError(w, http.StatusBadRequest, fault.CodeBadUserInput, BookmarkHeader+": "+strings.TrimSuffix(err.Error(), ": "+fault.ErrInvalidInput.Error()))
+		writeGraphQLError(w, fault.ErrInvalidInput, BookmarkHeader+": "+strings.TrimSuffix(err.Error(), ": "+fault.ErrInvalidInput.Error()))
 		return r, w, false
 	}
 	ctx = store.WithBookmarkSink(ctx)
