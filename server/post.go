@@ -18,7 +18,7 @@ import (
 	"github.com/policygraph/policygraph/fault"
 )
 
-// postJSON is gqlgen's transport.POST (v0.17.98: the same media types, statuses and error
+// postJSON is gqlgen's transport.POST (graph.GqlgenChecked: the same media types, statuses and error
 // answers) with one change: writeResponse copies the executed data into the answer as it is.
 // gqlgen's writer passes the whole response through json.Marshal, which validates and
 // compacts a json.RawMessage byte by byte although gqlgen has just written it compact: on a
@@ -56,7 +56,7 @@ func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) { // a chunked body has no Content-Length for graphqlRequest to refuse
 		w.Header().Del("Content-Type")
-		writeGraphQLError(w, http.StatusRequestEntityTooLarge, fault.CodeBadUserInput,
+		writeGraphQLError(w, fault.ErrTooLarge,
 			fmt.Sprintf("request body exceeds the limit of %d bytes (MAX_BODY_BYTES)", tooLarge.Limit))
 		return
 	}
