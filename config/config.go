@@ -24,6 +24,9 @@ type Config struct {
 	Neo4jDatabase string
 	// MaxWalks bounds the support walks running at once (STORE_MAX_WALKS, default 4).
 	MaxWalks int
+	// MaxWalksPerClient bounds the walks one client (token subject or address) runs at once
+	// (STORE_MAX_WALKS_PER_CLIENT, default 0: half of MaxWalks, at least 1).
+	MaxWalksPerClient int
 
 	// Local launcher (used only when Neo4jURI is empty).
 	LocalBoltPort    int
@@ -63,6 +66,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		return Config{}, err
 	}
 	if c.MaxWalks, err = atoi(get("STORE_MAX_WALKS", "4"), "STORE_MAX_WALKS", 1, 1024); err != nil {
+		return Config{}, err
+	}
+	if c.MaxWalksPerClient, err = atoi(get("STORE_MAX_WALKS_PER_CLIENT", "0"), "STORE_MAX_WALKS_PER_CLIENT", 0, c.MaxWalks); err != nil {
 		return Config{}, err
 	}
 	if c.LocalHeapMB, err = atoi(get("NEO4J_HEAP_MB", "1024"), "NEO4J_HEAP_MB", 256, 1<<20); err != nil {

@@ -41,6 +41,9 @@ type Config struct {
 	RateLimitBurst int            // RATE_LIMIT_BURST: requests a client may send at once
 	TrustedProxies []netip.Prefix // RATE_LIMIT_TRUSTED_PROXIES: peers whose X-Forwarded-For names the client
 	IngestMaxBytes int64          // INGEST_MAX_BYTES: largest bundle plus text of one ingestDocument
+	// MaxResponseBytes (MAX_RESPONSE_BYTES) is the largest GraphQL answer sent; a larger one is
+	// replaced by a RESPONSE_TOO_LARGE error (respcap.go).
+	MaxResponseBytes int64
 }
 
 // EnvVar documents one environment variable the server reads.
@@ -82,6 +85,7 @@ var Env = []EnvVar{
 	{"AUTH_JWT_AUDIENCE", "", "required aud claim of JWTs (empty: not checked)"},
 	{"AUTH_JWT_ROLE_CLAIM", "role", "claim holding the role (reader, editor or admin; a string or a list)"},
 	{"AUTH_API_KEYS", "", "static API keys, comma-separated [NAME@]sha256:HEX[=ROLE] or [NAME@]KEY[=ROLE] (role default editor); sent as Authorization: Bearer KEY or X-API-Key"},
+	{"MAX_RESPONSE_BYTES", "8MiB", "largest GraphQL answer; a larger one is replaced by a RESPONSE_TOO_LARGE error"},
 	{"INGEST_MAX_BYTES", "512KiB", "largest bundle plus text one ingestDocument mutation may upload (MAX_BODY_BYTES must allow it)"},
 }
 
@@ -181,6 +185,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	cfg.Limits.MaxStringBytes = int(bytesVar("GRAPHQL_MAX_STRING_BYTES", 64, 1<<20))
 	cfg.IngestMaxBytes = bytesVar("INGEST_MAX_BYTES", 1024, 64<<20)
+	cfg.MaxResponseBytes = bytesVar("MAX_RESPONSE_BYTES", 1024, 1<<30)
 	if rps, err := strconv.ParseFloat(get("RATE_LIMIT_RPS"), 64); err != nil || rps < 0 || rps > 1e6 {
 		errs = append(errs, fmt.Errorf("RATE_LIMIT_RPS=%q: want a number of requests per second, 0..1000000 (0 = off)", get("RATE_LIMIT_RPS")))
 	} else {
@@ -325,6 +330,9 @@ func (c Config) withDefaults() Config {
 	if c.IngestMaxBytes == 0 {
 		c.IngestMaxBytes = d.IngestMaxBytes
 	}
+	if c.MaxResponseBytes == 0 {
+		c.MaxResponseBytes = d.MaxResponseBytes
+	}
 	return c
 }
 
@@ -359,5 +367,6 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("readsNeedToken", c.ReadsNeedToken),
 		slog.Any("auth", c.Auth),
 		slog.Int64("ingestMaxBytes", c.IngestMaxBytes),
+		slog.Int64("maxResponseBytes", c.MaxResponseBytes),
 	)
 }

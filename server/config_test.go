@@ -28,7 +28,7 @@ func TestConfigDefaults(t *testing.T) {
 			MaxAliases: 30, MaxStringBytes: 4 << 10},
 		APQCacheSize: 1000, QueryCacheSize: 1000, LoaderWait: 2 * time.Millisecond, DirectViews: true,
 		RequestTimeout: 10 * time.Second, ReadyTimeout: 2 * time.Second, ShutdownGrace: 15 * time.Second,
-		MaxBodyBytes: 1 << 20, RateLimitRPS: 50, RateLimitBurst: 100, IngestMaxBytes: 512 << 10,
+		MaxBodyBytes: 1 << 20, RateLimitRPS: 50, RateLimitBurst: 100, IngestMaxBytes: 512 << 10, MaxResponseBytes: 8 << 20,
 		Auth: auth.Config{RoleClaim: "role"},
 	}
 	rsaKeys := cmp.Comparer(func(a, b *rsa.PublicKey) bool { return a == b || (a != nil && b != nil && a.Equal(b)) })

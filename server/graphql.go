@@ -58,6 +58,7 @@ func newGraphQL(cfg Config, deps Deps, log *slog.Logger) http.Handler {
 	srv.SetRecoverFunc(recoverPanic(log))
 	srv.AroundOperations(observeOperation)
 	srv.AroundResponses(finishResponse)
+	srv.AroundResponses(capResponse(cfg.MaxResponseBytes)) // inside finishResponse: its error is counted
 	return loader.Middleware(st, cfg.LoaderWait, srv)
 }
 

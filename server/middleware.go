@@ -177,6 +177,7 @@ func graphqlRequest(cfg Config, next http.Handler) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), cfg.RequestTimeout)
 		defer cancel()
 		ctx = store.WithTripCounter(ctx)
+		ctx = store.WithClient(ctx, walkClient(r, cfg.TrustedProxies))
 		gw := &graphqlWriter{ResponseWriter: w, ri: infoFrom(ctx), get: r.Method == http.MethodGet}
 		r, bw, ok := withBookmarks(gw, r.WithContext(ctx))
 		if !ok {

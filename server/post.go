@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -13,6 +14,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/policygraph/policygraph/fault"
 )
 
 // postJSON is gqlgen's transport.POST (graph.GqlgenChecked: the same media types, statuses and error
@@ -50,6 +53,13 @@ func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 	}()
 	start := graphql.Now()
 	body, err := io.ReadAll(r.Body)
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) { // a chunked body has no Content-Length for graphqlRequest to refuse
+		w.Header().Del("Content-Type")
+		writeGraphQLError(w, fault.ErrTooLarge,
+			fmt.Sprintf("request body exceeds the limit of %d bytes (MAX_BODY_BYTES)", tooLarge.Limit))
+		return
+	}
 	if err != nil {
 		gqlErr := gqlerror.Errorf("could not read request body: %+v", err)
 		writeResponse(w, exec.DispatchError(ctx, gqlerror.List{gqlErr}))

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/policygraph/policygraph/auth"
 	"github.com/policygraph/policygraph/fault"
 )
 
@@ -141,4 +142,14 @@ func rateLimit(l *rateLimiter, next http.Handler) http.Handler {
 		writeGraphQLError(w, fault.ErrRateLimited,
 			fmt.Sprintf("too many requests from this client; retry after %ds (RATE_LIMIT_RPS=%g, RATE_LIMIT_BURST=%g)", max(secs, 1), l.rps, l.burst))
 	})
+}
+
+// walkClient is the key the store counts a request's walks against
+// (STORE_MAX_WALKS_PER_CLIENT): the token's subject when there is one, else the caller's
+// address as the rate limiter sees it.
+func walkClient(r *http.Request, trusted []netip.Prefix) string {
+	if p := auth.FromContext(r.Context()); !p.Anonymous() && p.Subject != "" {
+		return "sub:" + p.Subject
+	}
+	return "ip:" + (&rateLimiter{trusted: trusted}).clientAddr(r).String()
 }

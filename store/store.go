@@ -48,6 +48,9 @@ type Config struct {
 	// of rows and visited nodes on a large graph); more wait their turn within their
 	// request's deadline. Default 4.
 	MaxWalks int
+	// MaxWalksPerClient bounds the walks one client runs at once (walkslots.go); more are
+	// refused with fault.ErrRateLimited. Default MaxWalks/2, at least 1.
+	MaxWalksPerClient int
 }
 
 func (c *Config) defaults() {
@@ -69,6 +72,9 @@ func (c *Config) defaults() {
 	if c.MaxWalks == 0 {
 		c.MaxWalks = 4
 	}
+	if c.MaxWalksPerClient <= 0 || c.MaxWalksPerClient > c.MaxWalks {
+		c.MaxWalksPerClient = max(1, c.MaxWalks/2)
+	}
 }
 
 // Store runs policygraph's named queries against one Neo4j database. It is safe for
@@ -77,7 +83,7 @@ type Store struct {
 	driver   neo4j.DriverWithContext
 	db       string
 	maxRetry time.Duration // Config.MaxRetryTime, for the retries of readAuto
-	walks    chan struct{} // slots of the support walks running at once (Config.MaxWalks)
+	walks    *walkSlots    // slots of the walks running at once (Config.MaxWalks, MaxWalksPerClient)
 	log      *slog.Logger
 	trips    atomic.Int64 // round trips since start, for metrics
 	cb       breaker      // fails queries fast while Neo4j is unreachable (breaker.go)
@@ -102,7 +108,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("neo4j URI %q: %w: %v", cfg.URI, fault.ErrInvalidInput, err)
 	}
-	s := &Store{driver: driver, db: cfg.Database, maxRetry: cfg.MaxRetryTime, log: log, walks: make(chan struct{}, cfg.MaxWalks)}
+	s := &Store{driver: driver, db: cfg.Database, maxRetry: cfg.MaxRetryTime, log: log, walks: newWalkSlots(cfg.MaxWalks, cfg.MaxWalksPerClient)}
 	vctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := driver.VerifyConnectivity(vctx); err != nil {
@@ -184,7 +190,7 @@ func (s *Store) read(ctx context.Context, q Query, params map[string]any) ([]*ne
 	}
 	var recs []*neo4j.Record
 	err := s.readAuto(ctx, func(sess neo4j.SessionWithContext) error {
-		res, err := sess.Run(ctx, q.Cypher, params)
+		res, err := sess.Run(ctx, q.Cypher, params, txTimeout(ctx)...)
 		if err != nil {
 			return err
 		}
@@ -275,7 +281,7 @@ func (s *Store) write(ctx context.Context, fn func(tx neo4j.ManagedTransaction) 
 	defer sess.Close(ctx)
 	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return nil, fn(tx)
-	})
+	}, txTimeout(ctx)...)
 	if err == nil {
 		keepBookmarks(ctx, sess)
 	}

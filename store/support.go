@@ -136,7 +136,7 @@ func sessionRunner(ctx context.Context, sess neo4j.SessionWithContext) runner {
 
 // streamRecords runs q as an auto-commit statement on sess and hands each record to each.
 func streamRecords(ctx context.Context, sess neo4j.SessionWithContext, q Query, params map[string]any, each func(*neo4j.Record) error) error {
-	res, err := sess.Run(ctx, q.Cypher, params)
+	res, err := sess.Run(ctx, q.Cypher, params, txTimeout(ctx)...)
 	if err != nil {
 		return err
 	}
@@ -319,17 +319,16 @@ func (s *Store) supportPaths(ctx context.Context, dir SupportDirection, id strin
 		}
 		return []SupportPath{}, nil
 	}
-	select { // bounded: memory under load is set by MaxWalks, not by the clients
-	case s.walks <- struct{}{}:
-		defer func() { <-s.walks }()
-	case <-ctx.Done():
-		return nil, fmt.Errorf("waiting for a support walk slot: %w", fault.ErrTimeout)
+	release, err := s.walks.acquire(ctx, "support walk") // bounded: memory under load is set by MaxWalks, not by the clients
+	if err != nil {
+		return nil, err
 	}
+	defer release()
 	var (
 		w     SupportWalk
 		fetch *neo4j.Record
 	)
-	err := s.readSeq(ctx, func(run runner) error {
+	err = s.readSeq(ctx, func(run runner) error {
 		var err error
 		if w, err = walkSupport(run, dir, id, maxHops, first); err != nil || len(w.Paths) == 0 {
 			return err

@@ -70,7 +70,7 @@ func (e env) uri() string {
 func (e env) openStore(ctx context.Context) (*store.Store, error) {
 	return store.Open(ctx, store.Config{
 		URI: e.uri(), User: e.cfg.Neo4jUser, Password: e.cfg.Neo4jPassword, Database: e.cfg.Neo4jDatabase,
-		MaxWalks: e.cfg.MaxWalks,
+		MaxWalks: e.cfg.MaxWalks, MaxWalksPerClient: e.cfg.MaxWalksPerClient,
 	}, e.log)
 }
 
