@@ -11,6 +11,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"github.com/policygraph/policygraph/bundle"
 	"github.com/policygraph/policygraph/ingest"
 	"github.com/policygraph/policygraph/model"
 	"github.com/policygraph/policygraph/store"
@@ -70,7 +71,7 @@ func LoadIngest(ctx context.Context, db store.Config, corpus string, o LoadOptio
 		return res, err
 	}
 	defer s.Close(context.Background())
-	files, err := ingest.BundleFiles([]string{corpus})
+	files, err := bundle.BundleFiles([]string{corpus})
 	if err != nil {
 		return res, err
 	}
@@ -87,13 +88,13 @@ func LoadIngest(ctx context.Context, db store.Config, corpus string, o LoadOptio
 		// ingest.Run, phase by phase (the same calls: BundleFiles, ParseFile, Plan with the
 		// store's lookup, ApplyDocument per document), so parse, plan and write are timed.
 		p0 := time.Now()
-		files, err := ingest.BundleFiles(w)
+		files, err := bundle.BundleFiles(w)
 		if err != nil {
 			return res, err
 		}
-		bundles := make([]*ingest.Bundle, 0, len(files))
+		bundles := make([]*bundle.Bundle, 0, len(files))
 		for _, f := range files {
-			b, err := ingest.ParseFile(f)
+			b, err := bundle.ParseFile(f)
 			if err != nil {
 				return res, err
 			}
@@ -148,7 +149,7 @@ type planned struct {
 // baselines write while the next window is being planned: the floor measures the database,
 // not YAML parsing.
 func planWindows(ctx context.Context, corpus string, window int) (<-chan planned, int, error) {
-	files, err := ingest.BundleFiles([]string{corpus})
+	files, err := bundle.BundleFiles([]string{corpus})
 	if err != nil {
 		return nil, 0, err
 	}
@@ -160,10 +161,10 @@ func planWindows(ctx context.Context, corpus string, window int) (<-chan planned
 		defer close(ch)
 		for i := 0; i < len(files); i += window {
 			start := time.Now()
-			var bundles []*ingest.Bundle
+			var bundles []*bundle.Bundle
 			var p planned
 			for _, f := range files[i:min(i+window, len(files))] {
-				b, err := ingest.ParseFile(f)
+				b, err := bundle.ParseFile(f)
 				if err != nil {
 					p.err = err
 					break

@@ -21,8 +21,8 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"github.com/policygraph/policygraph/bundle"
 	"github.com/policygraph/policygraph/gen"
-	"github.com/policygraph/policygraph/ingest"
 	"github.com/policygraph/policygraph/server"
 	"github.com/policygraph/policygraph/store"
 )
@@ -302,7 +302,7 @@ func subset(corpus string, n int) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	files, err := ingest.BundleFiles([]string{corpus})
+	files, err := bundle.BundleFiles([]string{corpus})
 	if err != nil {
 		return "", err
 	}

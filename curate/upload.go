@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/policygraph/policygraph/bundle"
 	"github.com/policygraph/policygraph/extract"
 	"github.com/policygraph/policygraph/fault"
 	"github.com/policygraph/policygraph/ingest"
@@ -60,7 +61,7 @@ func (s *Service) IngestDocument(ctx context.Context, a store.Actor, in IngestIn
 	const textName = "upload.txt"
 	textPath := filepath.Join(dir, textName)
 
-	var b *ingest.Bundle
+	var b *bundle.Bundle
 	if in.Bundle != "" {
 		name := "upload.yaml"
 		switch strings.ToLower(in.Format) {
@@ -70,7 +71,7 @@ func (s *Service) IngestDocument(ctx context.Context, a store.Actor, in IngestIn
 		default:
 			return ingest.Report{}, invalid("format %q: want yaml or json", in.Format)
 		}
-		b, err = ingest.Parse(filepath.Join(dir, name), []byte(in.Bundle))
+		b, err = bundle.Parse(filepath.Join(dir, name), []byte(in.Bundle))
 		if err != nil {
 			return ingest.Report{}, uploadError(err, dir)
 		}
@@ -113,17 +114,17 @@ func (s *Service) IngestDocument(ctx context.Context, a store.Actor, in IngestIn
 		if err != nil {
 			return ingest.Report{}, fmt.Errorf("extract: %w", err)
 		}
-		eb := res.Bundle(ingest.DocumentSpec{Path: textName, Title: title})
+		eb := res.Bundle(bundle.DocumentSpec{Path: textName, Title: title})
 		b = eb.WithSource(filepath.Join(dir, "upload.yaml"))
 	}
 	if err := s.checkReplace(ctx, a, b, in.Replace); err != nil {
 		// A bundle with problems is reported as such first (a dry run writes nothing).
-		if _, perr := ingest.RunBundles(ctx, s.Store, []*ingest.Bundle{b}, ingest.Options{Actor: a.Name, DryRun: true}); perr != nil {
+		if _, perr := ingest.RunBundles(ctx, s.Store, []*bundle.Bundle{b}, ingest.Options{Actor: a.Name, DryRun: true}); perr != nil {
 			return ingest.Report{}, uploadError(perr, dir)
 		}
 		return ingest.Report{}, err
 	}
-	rep, err := ingest.RunBundles(store.WithActor(ctx, a), s.Store, []*ingest.Bundle{b}, ingest.Options{Actor: a.Name, DryRun: in.DryRun})
+	rep, err := ingest.RunBundles(store.WithActor(ctx, a), s.Store, []*bundle.Bundle{b}, ingest.Options{Actor: a.Name, DryRun: in.DryRun})
 	if err != nil {
 		return ingest.Report{}, uploadError(err, dir)
 	}
@@ -132,7 +133,7 @@ func (s *Service) IngestDocument(ctx context.Context, a store.Actor, in IngestIn
 
 // checkReplace refuses an upload for a document already in the graph unless it says it
 // replaces it and comes from an admin.
-func (s *Service) checkReplace(ctx context.Context, a store.Actor, b *ingest.Bundle, replace bool) error {
+func (s *Service) checkReplace(ctx context.Context, a store.Actor, b *bundle.Bundle, replace bool) error {
 	docID := b.Document.ID
 	if docID == "" {
 		docID = model.EntityID(model.KindDocument, b.Document.Title)
@@ -157,7 +158,7 @@ func (s *Service) checkReplace(ctx context.Context, a store.Actor, b *ingest.Bun
 // bundle as upload.yaml) and keeps bundle problems as invalid input.
 func uploadError(err error, dir string) error {
 	msg := strings.ReplaceAll(err.Error(), dir+string(filepath.Separator), "")
-	var es ingest.Errors
+	var es bundle.Errors
 	if errors.As(err, &es) || errors.Is(err, fault.ErrInvalidInput) {
 		return fmt.Errorf("%s: %w", strings.TrimSuffix(msg, ": "+fault.ErrInvalidInput.Error()), fault.ErrInvalidInput)
 	}

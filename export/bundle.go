@@ -13,10 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
+	"github.com/policygraph/policygraph/bundle"
 	"github.com/policygraph/policygraph/fault"
-	"github.com/policygraph/policygraph/ingest"
 	"github.com/policygraph/policygraph/model"
 	"github.com/policygraph/policygraph/store"
 	"github.com/policygraph/policygraph/textnorm"
@@ -49,9 +47,9 @@ var bundleExcludedEdgeProps = map[string]bool{
 
 // docBundle collects the facts one document states.
 type docBundle struct {
-	entities   []ingest.EntitySpec
-	relations  []ingest.RelationSpec
-	quantities []ingest.QuantitySpec
+	entities   []bundle.EntitySpec
+	relations  []bundle.RelationSpec
+	quantities []bundle.QuantitySpec
 }
 
 // bundleSet groups every fact of a graph by the documents its provenance names.
@@ -75,7 +73,7 @@ type anchorGroup struct {
 	doc     string
 	method  string
 	conf    float64
-	anchors ingest.Anchors
+	anchors bundle.Anchors
 }
 
 // groupSources splits provenance records by (document, method, confidence), in order.
@@ -91,7 +89,7 @@ func groupSources(ps []model.Provenance) []anchorGroup {
 			out = append(out, anchorGroup{doc: p.DocumentID, method: p.Method, conf: p.Confidence})
 		}
 		start, end := p.Start, p.End
-		out[i].anchors = append(out[i].anchors, ingest.Anchor{Text: p.Quote, Start: &start, End: &end})
+		out[i].anchors = append(out[i].anchors, bundle.Anchor{Text: p.Quote, Start: &start, End: &end})
 	}
 	return out
 }
@@ -153,7 +151,7 @@ func (bs *bundleSet) addNode(n node) {
 			}
 			own++
 			method, conf := methodConf(g.method, g.conf)
-			bs.doc(g.doc).entities = append(bs.doc(g.doc).entities, ingest.EntitySpec{
+			bs.doc(g.doc).entities = append(bs.doc(g.doc).entities, bundle.EntitySpec{
 				ID: n.ID, Kind: string(n.Kind), Name: n.Name, Aliases: n.Aliases,
 				Props: entityProps(n.Kind, n.Props), Anchor: g.anchors, Method: method, Confidence: conf,
 			})
@@ -175,7 +173,7 @@ func (bs *bundleSet) addQuantity(q store.QuantityRecord) {
 	}
 	for _, g := range groups {
 		method, conf := methodConf(g.method, g.conf)
-		spec := ingest.QuantitySpec{
+		spec := bundle.QuantitySpec{
 			Of: q.Subject, What: q.What, Min: q.Min, Max: q.Max, Qualifier: q.Qualifier, AsOf: q.AsOf,
 			Anchor: g.anchors, Method: method, Confidence: conf,
 		}
@@ -211,7 +209,7 @@ func (bs *bundleSet) addEdge(e store.Edge) {
 	}
 	for _, g := range groups {
 		method, conf := methodConf(g.method, g.conf)
-		bs.doc(g.doc).relations = append(bs.doc(g.doc).relations, ingest.RelationSpec{
+		bs.doc(g.doc).relations = append(bs.doc(g.doc).relations, bundle.RelationSpec{
 			Type: string(e.Type), From: e.From, To: e.To, Props: props, Anchor: g.anchors, Method: method, Confidence: conf,
 		})
 	}
@@ -412,24 +410,19 @@ func writeDocBundle(out sink, stem string, dn store.Node, d *docBundle, passages
 		}
 		return a.What < b.What
 	})
-	b := ingest.Bundle{
-		SchemaVersion: ingest.SchemaVersion,
-		Document: ingest.DocumentSpec{
+	b := bundle.Bundle{
+		SchemaVersion: bundle.SchemaVersion,
+		Document: bundle.DocumentSpec{
 			ID: dn.ID, Path: stem + ".txt", Title: dn.Name,
 			Props: entityProps(model.KindDocument, dn.Props, "sha256", "path"),
 		},
 		Entities: d.entities, Relations: d.relations, Quantities: d.quantities,
 	}
 	var buf bytes.Buffer
-	fmt.Fprintf(&buf, "# Curated bundle exported by policygraph from the graph (document %s).\n", dn.ID)
-	fmt.Fprintf(&buf, "# Anchors are spans of %s.txt, the document's normalised text; ingest checks each quote.\n", stem)
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(b); err != nil {
+	header := fmt.Sprintf("Curated bundle exported by policygraph from the graph (document %s).\n"+
+		"Anchors are spans of %s.txt, the document's normalised text; ingest checks each quote.", dn.ID, stem)
+	if err := bundle.Encode(&buf, header, &b); err != nil {
 		return fmt.Errorf("document %s: %w", dn.ID, err)
-	}
-	if err := enc.Close(); err != nil {
-		return err
 	}
 	w, err := out.create(stem + ".yaml")
 	if err != nil {

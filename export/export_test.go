@@ -19,8 +19,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/policygraph/policygraph/bundle"
 	"github.com/policygraph/policygraph/fault"
-	"github.com/policygraph/policygraph/ingest"
 	"github.com/policygraph/policygraph/model"
 )
 
@@ -411,7 +411,7 @@ func TestBundle(t *testing.T) {
 	if string(txt) != strings.Join(testPassages, "\n")+"\n" {
 		t.Errorf("text = %q", txt)
 	}
-	b, err := ingest.Parse("test-reply.yaml", y)
+	b, err := bundle.Parse("test-reply.yaml", y)
 	if err != nil {
 		t.Fatalf("exported bundle does not parse: %v\n%s", err, y)
 	}
@@ -424,7 +424,7 @@ func TestBundle(t *testing.T) {
 	if len(b.Entities) != 3 || len(b.Relations) != 2 || len(b.Quantities) != 1 || res.Nodes != 4 {
 		t.Fatalf("%d entities, %d relations, %d quantities\n%s", len(b.Entities), len(b.Relations), len(b.Quantities), y)
 	}
-	var alliance ingest.EntitySpec
+	var alliance bundle.EntitySpec
 	for _, e := range b.Entities {
 		if e.ID == "alliance:联盟" {
 			alliance = e

@@ -98,22 +98,15 @@ func (l *lazyWriter) Write(p []byte) (int, error) {
 
 var _ io.Writer = (*lazyWriter)(nil)
 
-// writeFault answers with the status fault assigns to err; messages of internal errors are
-// not shown.
+// writeFault answers with the status, code and public message fault assigns to err (the
+// messages of unavailable, timeout and internal errors are the table's, not err's).
 func writeFault(w http.ResponseWriter, err error) {
-	status := fault.HTTPStatus(err)
-	msg := err.Error()
-	if !fault.Public(err) {
-		msg = "internal error"
+	status, msg := fault.HTTPStatus(err), err.Error()
+	if public, withheld := fault.Message(err); withheld {
+		msg = public
 	}
 	if errors.Is(err, context.Canceled) {
 		status, msg = 499, "request canceled"
-	}
-	switch fault.Code(err) {
-	case fault.CodeUnavailable:
-		msg = "the graph database is unavailable; try again shortly"
-	case fault.CodeTimeout:
-		msg = "the export ran out of time"
 	}
 	writeError(w, status, fault.Code(err), msg)
 }

@@ -5,7 +5,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/policygraph/policygraph/ingest"
+	"github.com/policygraph/policygraph/bundle"
 	"github.com/policygraph/policygraph/model"
 )
 
@@ -39,7 +39,7 @@ func (r *Result) JSON() ([]byte, error) {
 // `policygraph ingest`. Each fact is anchored at its first source ({start, end} rune
 // offsets in the normalised text) and keeps its method and confidence. Relations to or
 // from the document itself use doc.ID (default "document:" + the normalised title).
-func (r *Result) Bundle(doc ingest.DocumentSpec) ingest.Bundle {
+func (r *Result) Bundle(doc bundle.DocumentSpec) bundle.Bundle {
 	docRef := doc.ID
 	if docRef == "" {
 		docRef = model.EntityID(model.KindDocument, doc.Title)
@@ -50,13 +50,13 @@ func (r *Result) Bundle(doc ingest.DocumentSpec) ingest.Bundle {
 		}
 		return id
 	}
-	b := ingest.Bundle{SchemaVersion: ingest.SchemaVersion, Document: doc}
+	b := bundle.Bundle{SchemaVersion: bundle.SchemaVersion, Document: doc}
 	for _, e := range r.Entities {
 		if len(e.Sources) == 0 {
 			continue
 		}
 		s := e.Sources[0]
-		b.Entities = append(b.Entities, ingest.EntitySpec{
+		b.Entities = append(b.Entities, bundle.EntitySpec{
 			ID: e.ID, Kind: string(e.Kind), Name: e.Name, Aliases: e.Aliases, Props: e.Props,
 			Anchor: anchor(s), Method: s.Method, Confidence: conf(best(e.Sources)),
 		})
@@ -66,7 +66,7 @@ func (r *Result) Bundle(doc ingest.DocumentSpec) ingest.Bundle {
 			continue
 		}
 		s := rel.Sources[0]
-		b.Relations = append(b.Relations, ingest.RelationSpec{
+		b.Relations = append(b.Relations, bundle.RelationSpec{
 			Type: string(rel.Type), From: ref(rel.From), To: ref(rel.To),
 			Anchor: anchor(s), Method: s.Method, Confidence: conf(best(rel.Sources)),
 		})
@@ -77,7 +77,7 @@ func (r *Result) Bundle(doc ingest.DocumentSpec) ingest.Bundle {
 		}
 		s := q.Sources[0]
 		v := q.Value
-		b.Quantities = append(b.Quantities, ingest.QuantitySpec{
+		b.Quantities = append(b.Quantities, bundle.QuantitySpec{
 			Of: ref(q.Subject), What: q.What, Value: &v, Unit: q.Unit, Min: q.Min, Max: q.Max,
 			Qualifier: q.Qualifier, AsOf: q.AsOf, Anchor: anchor(s), Method: s.Method, Confidence: conf(s.Confidence),
 		})
@@ -86,13 +86,13 @@ func (r *Result) Bundle(doc ingest.DocumentSpec) ingest.Bundle {
 }
 
 // YAML returns Bundle(doc) marshalled as YAML.
-func (r *Result) YAML(doc ingest.DocumentSpec) ([]byte, error) {
+func (r *Result) YAML(doc bundle.DocumentSpec) ([]byte, error) {
 	return yaml.Marshal(r.Bundle(doc))
 }
 
-func anchor(s model.Provenance) ingest.Anchors {
+func anchor(s model.Provenance) bundle.Anchors {
 	start, end := s.Start, s.End
-	return ingest.Anchors{{Start: &start, End: &end}}
+	return bundle.Anchors{{Start: &start, End: &end}}
 }
 
 func conf(c float64) *float64 { return &c }

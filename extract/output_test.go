@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/policygraph/policygraph/bundle"
 	"github.com/policygraph/policygraph/ingest"
 	"github.com/policygraph/policygraph/model"
 	"github.com/policygraph/policygraph/textnorm"
@@ -162,7 +163,7 @@ func TestBundleIngests(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, name+".txt"), b, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			y, err := r.YAML(ingest.DocumentSpec{Path: name + ".txt", Title: title})
+			y, err := r.YAML(bundle.DocumentSpec{Path: name + ".txt", Title: title})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -170,19 +171,19 @@ func TestBundleIngests(t *testing.T) {
 			if err := os.WriteFile(out, y, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			bundle, err := ingest.ParseFile(out)
+			parsed, err := bundle.ParseFile(out)
 			if err != nil {
 				t.Fatalf("ingest cannot parse the extracted bundle: %v", err)
 			}
-			if got, want := len(bundle.Entities), len(r.Entities); got != want {
+			if got, want := len(parsed.Entities), len(r.Entities); got != want {
 				t.Errorf("bundle has %d entities, result %d", got, want)
 			}
-			for i, e := range bundle.Entities {
+			for i, e := range parsed.Entities {
 				if e.Method == "" || e.Confidence == nil {
 					t.Errorf("entity %d: method %q confidence %v, want both", i, e.Method, e.Confidence)
 				}
 			}
-			if _, err := ingest.Plan(context.Background(), []*ingest.Bundle{bundle}, nil); err != nil {
+			if _, err := ingest.Plan(context.Background(), []*bundle.Bundle{parsed}, nil); err != nil {
 				t.Fatalf("ingest rejects the extracted bundle: %v", err)
 			}
 		})

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	bundlefmt "github.com/policygraph/policygraph/bundle"
 	"github.com/policygraph/policygraph/model"
 )
 
@@ -17,38 +17,44 @@ func entityID(kind, name string) string { return model.EntityID(model.Kind(kind)
 // span is a half-open range of rune offsets in a bundle's text.
 type span struct{ start, end int }
 
-// prop is one property of an entity or document, already rendered as a YAML flow value.
-type prop struct{ key, val string }
-
-func str(k, v string) prop { return prop{k, strconv.Quote(v)} }
-func strs(k string, v ...string) prop {
-	q := make([]string, len(v))
-	for i, s := range v {
-		q[i] = strconv.Quote(s)
-	}
-	return prop{k, "[" + strings.Join(q, ", ") + "]"}
+// prop is one property of an entity or document.
+type prop struct {
+	key string
+	val any
 }
-func boolean(k string, v bool) prop { return prop{k, strconv.FormatBool(v)} }
-func integer(k string, v int) prop  { return prop{k, strconv.Itoa(v)} }
 
-// bundle accumulates one document: its text, one paragraph per line, and the YAML of its
-// entities, relations and figures, anchored by rune offsets into the text.
+func str(k, v string) prop            { return prop{k, v} }
+func strs(k string, v ...string) prop { return prop{k, v} }
+func boolean(k string, v bool) prop   { return prop{k, v} }
+func integer(k string, v int) prop    { return prop{k, v} }
+
+func propMap(props []prop) map[string]any {
+	if len(props) == 0 {
+		return nil
+	}
+	m := make(map[string]any, len(props))
+	for _, p := range props {
+		m[p.key] = p.val
+	}
+	return m
+}
+
+// bundle accumulates one document: its text, one paragraph per line, and its entities,
+// relations and figures, anchored by rune offsets into the text.
 type bundle struct {
 	g         *generator
 	rel       string // path of the YAML file relative to the corpus root, without extension
-	title     string
-	docProps  []prop
 	text      strings.Builder
 	runes     int
-	ents      strings.Builder
-	rels      strings.Builder
-	qtys      strings.Builder
+	out       bundlefmt.Bundle
 	declared  map[string]bool
 	relations map[string]bool
 }
 
 func (g *generator) newBundle(rel, title string, props ...prop) *bundle {
-	return &bundle{g: g, rel: rel, title: title, docProps: props, declared: map[string]bool{}, relations: map[string]bool{}}
+	return &bundle{g: g, rel: rel, declared: map[string]bool{}, relations: map[string]bool{},
+		out: bundlefmt.Bundle{SchemaVersion: bundlefmt.SchemaVersion,
+			Document: bundlefmt.DocumentSpec{Title: title, Props: propMap(props)}}}
 }
 
 // put appends s to the current paragraph and returns where it is.
@@ -66,7 +72,10 @@ func (b *bundle) end() {
 	b.runes++
 }
 
-func anchor(s span) string { return fmt.Sprintf("{start: %d, end: %d}", s.start, s.end) }
+func anchor(s span) bundlefmt.Anchors {
+	start, end := s.start, s.end
+	return bundlefmt.Anchors{{Start: &start, End: &end}}
+}
 
 // entity declares an entity named name at sp and returns its id. An id declared twice in
 // one bundle is declared once.
@@ -76,21 +85,8 @@ func (b *bundle) entity(kind, name string, sp span, aliases []string, props ...p
 		return id
 	}
 	b.declared[id] = true
-	fmt.Fprintf(&b.ents, "- {kind: %s, name: %s", kind, strconv.Quote(name))
-	if len(aliases) > 0 {
-		fmt.Fprintf(&b.ents, ", aliases: %s", strs("", aliases...).val)
-	}
-	if len(props) > 0 {
-		b.ents.WriteString(", props: {")
-		for i, p := range props {
-			if i > 0 {
-				b.ents.WriteString(", ")
-			}
-			b.ents.WriteString(p.key + ": " + p.val)
-		}
-		b.ents.WriteString("}")
-	}
-	fmt.Fprintf(&b.ents, ", anchor: %s}\n", anchor(sp))
+	b.out.Entities = append(b.out.Entities, bundlefmt.EntitySpec{Kind: kind, Name: name, Aliases: aliases,
+		Props: propMap(props), Anchor: anchor(sp)})
 	b.g.stats.Entities++
 	b.g.stats.Relations[string(model.RelMentionedIn)]++
 	return id
@@ -103,17 +99,13 @@ func (b *bundle) relation(t model.RelType, from, to string, sp span) {
 		return
 	}
 	b.relations[key] = true
-	fmt.Fprintf(&b.rels, "- {type: %s, from: %s, to: %s, anchor: %s}\n", t, strconv.Quote(from), strconv.Quote(to), anchor(sp))
+	b.out.Relations = append(b.out.Relations, bundlefmt.RelationSpec{Type: string(t), From: from, To: to, Anchor: anchor(sp)})
 	b.g.stats.Relations[string(t)]++
 }
 
 // quantity states a figure about of, as written at sp (the text there is the figure).
 func (b *bundle) quantity(of, what, figure, asOf string, sp span) {
-	fmt.Fprintf(&b.qtys, "- {of: %s, what: %s, figure: %s", strconv.Quote(of), strconv.Quote(what), strconv.Quote(figure))
-	if asOf != "" {
-		fmt.Fprintf(&b.qtys, ", asOf: %s", strconv.Quote(asOf))
-	}
-	fmt.Fprintf(&b.qtys, ", anchor: %s}\n", anchor(sp))
+	b.out.Quantities = append(b.out.Quantities, bundlefmt.QuantitySpec{Of: of, What: what, Figure: figure, AsOf: asOf, Anchor: anchor(sp)})
 	b.g.stats.Quantities++
 	b.g.stats.Relations[string(model.RelHasQuantity)]++
 }
@@ -133,28 +125,11 @@ func (b *bundle) write() error {
 		return err
 	}
 	w := bufio.NewWriterSize(f, 1<<16)
-	fmt.Fprintf(w, "# Synthetic bundle generated by `policygraph gen --seed %d --scale %s`; do not edit.\n", b.g.cfg.Seed, b.g.sc.Name)
-	fmt.Fprintf(w, "schemaVersion: 1\ndocument: {path: %s, title: %s", strconv.Quote(filepath.Base(txtPath)), strconv.Quote(b.title))
-	if len(b.docProps) > 0 {
-		w.WriteString(", props: {")
-		for i, p := range b.docProps {
-			if i > 0 {
-				w.WriteString(", ")
-			}
-			w.WriteString(p.key + ": " + p.val)
-		}
-		w.WriteString("}")
-	}
-	w.WriteString("}\n")
-	for _, sec := range []struct {
-		name string
-		body *strings.Builder
-	}{{"entities", &b.ents}, {"relations", &b.rels}, {"quantities", &b.qtys}} {
-		if sec.body.Len() == 0 {
-			continue
-		}
-		w.WriteString(sec.name + ":\n")
-		w.WriteString(sec.body.String())
+	b.out.Document.Path = filepath.Base(txtPath)
+	header := fmt.Sprintf("Synthetic bundle generated by `policygraph gen --seed %d --scale %s`; do not edit.", b.g.cfg.Seed, b.g.sc.Name)
+	if err := bundlefmt.Encode(w, header, &b.out); err != nil {
+		f.Close()
+		return err
 	}
 	if err := w.Flush(); err != nil {
 		f.Close()

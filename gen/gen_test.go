@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/policygraph/policygraph/bundle"
 	"github.com/policygraph/policygraph/gen"
 	"github.com/policygraph/policygraph/ingest"
 	"github.com/policygraph/policygraph/model"
@@ -70,16 +71,16 @@ func TestCorpusPlans(t *testing.T) {
 				t.Skip("short")
 			}
 			dir, st := generate(t, 1, scale)
-			files, err := ingest.BundleFiles([]string{dir})
+			files, err := bundle.BundleFiles([]string{dir})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(files) != st.Bundles {
 				t.Fatalf("%d bundle files, Stats says %d", len(files), st.Bundles)
 			}
-			var bundles []*ingest.Bundle
+			var bundles []*bundle.Bundle
 			for _, f := range files {
-				b, err := ingest.ParseFile(f)
+				b, err := bundle.ParseFile(f)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -4,7 +4,7 @@ import (
 	"reflect"
 
 	"github.com/policygraph/policygraph/graph/generated"
-	gmodel "github.com/policygraph/policygraph/graph/model"
+	"github.com/policygraph/policygraph/graph/gqlmodel"
 )
 
 // Complexity costs. A field costs 1 plus its children; a list costs its children once per
@@ -35,12 +35,12 @@ func intOr(p *int, def int) int {
 }
 
 // relationCost prices every paginated relationship field (Policy.supports, …).
-func relationCost(child int, _ *gmodel.RelationFilter, _ *gmodel.RelationSort, first *int, _ *string) int {
+func relationCost(child int, _ *gqlmodel.RelationFilter, _ *gqlmodel.RelationSort, first *int, _ *string) int {
 	return listCost(child, intOr(first, defaultRelationFirst))
 }
 
 // relationsCost prices the generic Node.relations field of every type.
-func relationsCost(child int, _ []gmodel.RelationType, _ *gmodel.RelationDirection, _ *gmodel.RelationFilter, _ *gmodel.RelationSort, first *int, _ *string, _ *bool) int {
+func relationsCost(child int, _ []gqlmodel.RelationType, _ *gqlmodel.RelationDirection, _ *gqlmodel.RelationFilter, _ *gqlmodel.RelationSort, first *int, _ *string, _ *bool) int {
 	return listCost(child, intOr(first, defaultRelationFirst))
 }
 
@@ -55,18 +55,18 @@ func quantitiesCost(child int, _ *bool) int { return listCost(child, quantitiesE
 // Complexity returns the per-field complexity functions of the schema.
 func Complexity() generated.ComplexityRoot {
 	var c generated.ComplexityRoot
-	c.Query.Search = func(child int, _ string, _ []gmodel.NodeKind, first *int) int {
+	c.Query.Search = func(child int, _ string, _ []gqlmodel.NodeKind, first *int) int {
 		return listCost(child, intOr(first, 20))
 	}
-	c.Query.Nodes = func(child int, _ *gmodel.NodeKind, first *int, _ *string) int {
+	c.Query.Nodes = func(child int, _ *gqlmodel.NodeKind, first *int, _ *string) int {
 		return listCost(child, intOr(first, 50))
 	}
 	c.Query.PoliciesSupporting = func(child int, _ string, _ *int, first *int) int { return supportCost(child, first) }
 	c.Query.EnterprisesSupportedBy = func(child int, _ string, _ *int, first *int) int { return supportCost(child, first) }
-	c.Query.Lineage = func(child int, _ string, _ *gmodel.Direction, maxDepth *int) int {
+	c.Query.Lineage = func(child int, _ string, _ *gqlmodel.Direction, maxDepth *int) int {
 		return listCost(child, perHopNodes*intOr(maxDepth, 6))
 	}
-	c.Query.Neighborhood = func(child int, _ string, _ *int, _ []gmodel.NodeKind, limit *int, _ *bool) int {
+	c.Query.Neighborhood = func(child int, _ string, _ *int, _ []gqlmodel.NodeKind, limit *int, _ *bool) int {
 		return listCost(child, intOr(limit, 200))
 	}
 	c.Query.AuditTrail = func(child int, _ *string, first *int, _ *string) int {
@@ -78,7 +78,7 @@ func Complexity() generated.ComplexityRoot {
 	c.Query.ShortestPath = func(child int, _ string, _ string, maxHops *int) int {
 		return listCost(child, intOr(maxHops, 6)+1)
 	}
-	c.Query.MatchPolicies = func(child int, _ *gmodel.EnterpriseProfile, _ *gmodel.PersonProfile, _ *string, first *int) int {
+	c.Query.MatchPolicies = func(child int, _ *gqlmodel.EnterpriseProfile, _ *gqlmodel.PersonProfile, _ *string, first *int) int {
 		return listCost(child, intOr(first, 20))
 	}
 	setByType(&c, relationCost)

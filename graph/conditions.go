@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/policygraph/policygraph/fault"
+	"github.com/policygraph/policygraph/graph/gqlmodel"
 	"github.com/policygraph/policygraph/graph/loader"
-	gmodel "github.com/policygraph/policygraph/graph/model"
 	"github.com/policygraph/policygraph/match"
 	"github.com/policygraph/policygraph/model"
 	"github.com/policygraph/policygraph/store"
@@ -19,24 +19,24 @@ import (
 // the enterprise when enterpriseId is given. Matching itself is package match, in Go.
 
 // conditions resolves the conditions field of every entity type.
-func (r *Resolver) conditions(ctx context.Context, id string) ([]*gmodel.Condition, error) {
+func (r *Resolver) conditions(ctx context.Context, id string) ([]*gqlmodel.Condition, error) {
 	cs, err := loader.For(ctx).Conditions(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*gmodel.Condition, 0, len(cs))
+	out := make([]*gqlmodel.Condition, 0, len(cs))
 	for _, c := range cs {
 		out = append(out, toCondition(c))
 	}
 	return out, nil
 }
 
-func toCondition(c store.ConditionRecord) *gmodel.Condition {
+func toCondition(c store.ConditionRecord) *gqlmodel.Condition {
 	values := c.Values
 	if values == nil {
 		values = []string{}
 	}
-	return &gmodel.Condition{
+	return &gqlmodel.Condition{
 		ID: c.ID, AppliesTo: string(c.AppliesTo), Attribute: c.Attribute, Operator: c.Operator,
 		Values: values, Unit: nonEmpty(c.Unit), Group: nonEmpty(c.Group), Text: c.Text,
 		Sources: toProvenance(c.Sources), Method: c.Method, Confidence: c.Confidence,
@@ -44,13 +44,13 @@ func toCondition(c store.ConditionRecord) *gmodel.Condition {
 }
 
 // matchPolicies ranks the measures for the profile and maps the first of them.
-func (r *Resolver) matchPolicies(ctx context.Context, ent *gmodel.EnterpriseProfile, per *gmodel.PersonProfile, enterpriseID *string, first int) ([]*gmodel.PolicyMatch, error) {
+func (r *Resolver) matchPolicies(ctx context.Context, ent *gqlmodel.EnterpriseProfile, per *gqlmodel.PersonProfile, enterpriseID *string, first int) ([]*gqlmodel.PolicyMatch, error) {
 	p, err := r.profile(ctx, ent, per, enterpriseID)
 	if err != nil {
 		return nil, err
 	}
 	if first == 0 {
-		return []*gmodel.PolicyMatch{}, nil
+		return []*gqlmodel.PolicyMatch{}, nil
 	}
 	cands, err := r.Store.MatchCandidates(ctx)
 	if err != nil {
@@ -92,15 +92,15 @@ func (r *Resolver) matchPolicies(ctx context.Context, ent *gmodel.EnterpriseProf
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*gmodel.PolicyMatch, 0, len(results))
+	out := make([]*gqlmodel.PolicyMatch, 0, len(results))
 	for i, res := range results {
 		if nodes[i] == nil {
 			continue // retracted between the two reads
 		}
-		pm := &gmodel.PolicyMatch{
-			Measure: toNode(*nodes[i]), Status: gmodel.MatchStatus(res.Status),
+		pm := &gqlmodel.PolicyMatch{
+			Measure: toNode(*nodes[i]), Status: gqlmodel.MatchStatus(res.Status),
 			Met: checks(res.Met, records), Unmet: checks(res.Unmet, records), Unknown: checks(res.Unknown, records),
-			Benefits: []*gmodel.Quantity{},
+			Benefits: []*gqlmodel.Quantity{},
 		}
 		for _, q := range qtys[res.Measure.ID] {
 			pm.Benefits = append(pm.Benefits, toQuantity(q))
@@ -120,18 +120,18 @@ func (r *Resolver) matchPolicies(ctx context.Context, ent *gmodel.EnterpriseProf
 	return out, nil
 }
 
-func checks(cs []match.Check, records map[string]store.ConditionRecord) []*gmodel.ConditionCheck {
-	out := make([]*gmodel.ConditionCheck, 0, len(cs))
+func checks(cs []match.Check, records map[string]store.ConditionRecord) []*gqlmodel.ConditionCheck {
+	out := make([]*gqlmodel.ConditionCheck, 0, len(cs))
 	for _, c := range cs {
 		rec := records[c.Condition.ID]
 		gc := toCondition(rec)
-		out = append(out, &gmodel.ConditionCheck{Condition: gc, Given: c.Given, Sources: gc.Sources})
+		out = append(out, &gqlmodel.ConditionCheck{Condition: gc, Given: c.Given, Sources: gc.Sources})
 	}
 	return out
 }
 
 // profile builds the applicant from the arguments and, with enterpriseID, the graph.
-func (r *Resolver) profile(ctx context.Context, ent *gmodel.EnterpriseProfile, per *gmodel.PersonProfile, enterpriseID *string) (match.Profile, error) {
+func (r *Resolver) profile(ctx context.Context, ent *gqlmodel.EnterpriseProfile, per *gqlmodel.PersonProfile, enterpriseID *string) (match.Profile, error) {
 	var p match.Profile
 	if enterpriseID != nil {
 		if err := checkID("enterpriseId", *enterpriseID); err != nil {

@@ -8,60 +8,60 @@ package graph
 import (
 	"context"
 
-	"github.com/policygraph/policygraph/graph/model"
+	"github.com/policygraph/policygraph/graph/gqlmodel"
 )
 
 // Conditions is the resolver for the conditions field.
-func (r *allianceResolver) Conditions(ctx context.Context, obj *model.Alliance) ([]*model.Condition, error) {
+func (r *allianceResolver) Conditions(ctx context.Context, obj *gqlmodel.Alliance) ([]*gqlmodel.Condition, error) {
 	return r.conditions(ctx, obj.ID)
 }
 
 // Conditions is the resolver for the conditions field.
-func (r *documentResolver) Conditions(ctx context.Context, obj *model.Document) ([]*model.Condition, error) {
+func (r *documentResolver) Conditions(ctx context.Context, obj *gqlmodel.Document) ([]*gqlmodel.Condition, error) {
 	return r.conditions(ctx, obj.ID)
 }
 
 // Conditions is the resolver for the conditions field.
-func (r *enterpriseResolver) Conditions(ctx context.Context, obj *model.Enterprise) ([]*model.Condition, error) {
+func (r *enterpriseResolver) Conditions(ctx context.Context, obj *gqlmodel.Enterprise) ([]*gqlmodel.Condition, error) {
 	return r.conditions(ctx, obj.ID)
 }
 
 // Conditions is the resolver for the conditions field.
-func (r *industryResolver) Conditions(ctx context.Context, obj *model.Industry) ([]*model.Condition, error) {
+func (r *industryResolver) Conditions(ctx context.Context, obj *gqlmodel.Industry) ([]*gqlmodel.Condition, error) {
 	return r.conditions(ctx, obj.ID)
 }
 
 // Conditions is the resolver for the conditions field.
-func (r *organizationResolver) Conditions(ctx context.Context, obj *model.Organization) ([]*model.Condition, error) {
+func (r *organizationResolver) Conditions(ctx context.Context, obj *gqlmodel.Organization) ([]*gqlmodel.Condition, error) {
 	return r.conditions(ctx, obj.ID)
 }
 
 // Conditions is the resolver for the conditions field.
-func (r *personResolver) Conditions(ctx context.Context, obj *model.Person) ([]*model.Condition, error) {
+func (r *personResolver) Conditions(ctx context.Context, obj *gqlmodel.Person) ([]*gqlmodel.Condition, error) {
 	return r.conditions(ctx, obj.ID)
 }
 
 // Conditions is the resolver for the conditions field.
-func (r *placeResolver) Conditions(ctx context.Context, obj *model.Place) ([]*model.Condition, error) {
+func (r *placeResolver) Conditions(ctx context.Context, obj *gqlmodel.Place) ([]*gqlmodel.Condition, error) {
 	return r.conditions(ctx, obj.ID)
 }
 
 // Conditions is the resolver for the conditions field.
-func (r *policyResolver) Conditions(ctx context.Context, obj *model.Policy) ([]*model.Condition, error) {
+func (r *policyResolver) Conditions(ctx context.Context, obj *gqlmodel.Policy) ([]*gqlmodel.Condition, error) {
 	return r.conditions(ctx, obj.ID)
 }
 
 // Conditions is the resolver for the conditions field.
-func (r *programResolver) Conditions(ctx context.Context, obj *model.Program) ([]*model.Condition, error) {
+func (r *programResolver) Conditions(ctx context.Context, obj *gqlmodel.Program) ([]*gqlmodel.Condition, error) {
 	return r.conditions(ctx, obj.ID)
 }
 
 // MatchPolicies is the resolver for the matchPolicies field.
-func (r *queryResolver) MatchPolicies(ctx context.Context, enterprise *model.EnterpriseProfile, person *model.PersonProfile, enterpriseID *string, first *int) ([]*model.PolicyMatch, error) {
+func (r *queryResolver) MatchPolicies(ctx context.Context, enterprise *gqlmodel.EnterpriseProfile, person *gqlmodel.PersonProfile, enterpriseID *string, first *int) ([]*gqlmodel.PolicyMatch, error) {
 	return r.matchPolicies(ctx, enterprise, person, enterpriseID, intOr(first, 20))
 }
 
 // Conditions is the resolver for the conditions field.
-func (r *talentMeasureResolver) Conditions(ctx context.Context, obj *model.TalentMeasure) ([]*model.Condition, error) {
+func (r *talentMeasureResolver) Conditions(ctx context.Context, obj *gqlmodel.TalentMeasure) ([]*gqlmodel.Condition, error) {
 	return r.conditions(ctx, obj.ID)
 }

@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/policygraph/policygraph/fault"
-	"github.com/policygraph/policygraph/graph/model"
+	"github.com/policygraph/policygraph/graph/gqlmodel"
 	"github.com/policygraph/policygraph/store"
 )
 
@@ -15,7 +15,7 @@ type ConflictLister interface {
 	Conflicts(ctx context.Context, targetID, documentID string, first int, after string) (store.ConflictPage, error)
 }
 
-func (r *queryResolver) conflicts(ctx context.Context, targetID, documentID string, first int) ([]*model.Conflict, error) {
+func (r *queryResolver) conflicts(ctx context.Context, targetID, documentID string, first int) ([]*gqlmodel.Conflict, error) {
 	c, err := r.curator()
 	if err != nil {
 		return nil, err
@@ -28,9 +28,9 @@ func (r *queryResolver) conflicts(ctx context.Context, targetID, documentID stri
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.Conflict, 0, len(p.Conflicts))
+	out := make([]*gqlmodel.Conflict, 0, len(p.Conflicts))
 	for _, c := range p.Conflicts {
-		out = append(out, &model.Conflict{
+		out = append(out, &gqlmodel.Conflict{
 			ID: c.ID, At: c.At, TargetID: c.TargetID, DocumentID: c.DocumentID, Kind: c.Kind,
 			Field: optStr(c.Field), StaffValue: optStr(c.StaffValue), IngestValue: optStr(c.IngestValue),
 			StaffBy: optStr(c.StaffBy), StaffAt: optStr(c.StaffAt), IngestedBy: optStr(c.IngestedBy),

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"time"
 
-	gmodel "github.com/policygraph/policygraph/graph/model"
+	"github.com/policygraph/policygraph/graph/gqlmodel"
 	"github.com/policygraph/policygraph/model"
 	"github.com/policygraph/policygraph/store"
 )
@@ -15,12 +15,12 @@ import (
 // store.
 
 // kindEnum returns the GraphQL enum value of a kind.
-func kindEnum(k model.Kind) gmodel.NodeKind { return gmodel.NodeKind(k.Enum()) }
+func kindEnum(k model.Kind) gqlmodel.NodeKind { return gqlmodel.NodeKind(k.Enum()) }
 
 // kindOf returns the domain kind of a GraphQL enum value.
-func kindOf(k gmodel.NodeKind) (model.Kind, bool) { return model.ParseKind(string(k)) }
+func kindOf(k gqlmodel.NodeKind) (model.Kind, bool) { return model.ParseKind(string(k)) }
 
-func kindsOf(ks []gmodel.NodeKind) []model.Kind {
+func kindsOf(ks []gqlmodel.NodeKind) []model.Kind {
 	if len(ks) == 0 {
 		return nil
 	}
@@ -34,7 +34,7 @@ func kindsOf(ks []gmodel.NodeKind) []model.Kind {
 }
 
 // toNode maps an entity onto its concrete GraphQL type.
-func toNode(n store.Node) gmodel.Node {
+func toNode(n store.Node) gqlmodel.Node {
 	p := props(n.Props)
 	aliases := n.Aliases
 	if aliases == nil {
@@ -45,7 +45,7 @@ func toNode(n store.Node) gmodel.Node {
 	kind := kindEnum(n.Kind)
 	switch n.Kind {
 	case model.KindPolicy:
-		return &gmodel.Policy{
+		return &gqlmodel.Policy{
 			ID: n.ID, Kind: kind, Name: n.Name, Aliases: aliases, Sources: sources,
 			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted, MergedInto: p.str("mergedInto"), Review: review(p),
 			Description: p.str("description"), StipInstruments: p.strs("stipInstruments"), StipTargetGroups: p.strs("stipTargetGroups"),
@@ -55,7 +55,7 @@ func toNode(n store.Node) gmodel.Node {
 			Status: p.str("status"), Version: p.str("version"),
 		}
 	case model.KindProgram:
-		return &gmodel.Program{
+		return &gqlmodel.Program{
 			ID: n.ID, Kind: kind, Name: n.Name, Aliases: aliases, Sources: sources,
 			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted, MergedInto: p.str("mergedInto"), Review: review(p),
 			Description: p.str("description"), StipInstruments: p.strs("stipInstruments"), StipTargetGroups: p.strs("stipTargetGroups"),
@@ -63,7 +63,7 @@ func toNode(n store.Node) gmodel.Node {
 			ProgramType: p.str("programType"), StartedOn: p.str("startedOn"), Status: p.str("status"), Scope: p.str("scope"), Level: p.level(),
 		}
 	case model.KindEnterprise:
-		return &gmodel.Enterprise{
+		return &gqlmodel.Enterprise{
 			ID: n.ID, Kind: kind, Name: n.Name, Aliases: aliases, Sources: sources,
 			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted, MergedInto: p.str("mergedInto"), Review: review(p),
 			Description: p.str("description"), StipInstruments: p.strs("stipInstruments"), StipTargetGroups: p.strs("stipTargetGroups"),
@@ -71,7 +71,7 @@ func toNode(n store.Node) gmodel.Node {
 			LegalName:  p.str("legalName"), IndustryNames: p.strs("industries"), Role: p.str("role"), Listed: p.boolean("listed"),
 		}
 	case model.KindAlliance:
-		return &gmodel.Alliance{
+		return &gqlmodel.Alliance{
 			ID: n.ID, Kind: kind, Name: n.Name, Aliases: aliases, Sources: sources,
 			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted, MergedInto: p.str("mergedInto"), Review: review(p),
 			Description: p.str("description"), StipInstruments: p.strs("stipInstruments"), StipTargetGroups: p.strs("stipTargetGroups"),
@@ -79,7 +79,7 @@ func toNode(n store.Node) gmodel.Node {
 			FoundedOn:  p.str("foundedOn"), MemberCount: p.integer("memberCount"), Level: p.level(),
 		}
 	case model.KindTalentMeasure:
-		return &gmodel.TalentMeasure{
+		return &gqlmodel.TalentMeasure{
 			ID: n.ID, Kind: kind, Name: n.Name, Aliases: aliases, Sources: sources,
 			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted, MergedInto: p.str("mergedInto"), Review: review(p),
 			Description: p.str("description"), StipInstruments: p.strs("stipInstruments"), StipTargetGroups: p.strs("stipTargetGroups"),
@@ -87,7 +87,7 @@ func toNode(n store.Node) gmodel.Node {
 			Category:   p.str("category"), Eligibility: p.str("eligibility"), Level: p.level(),
 		}
 	case model.KindOrganization:
-		return &gmodel.Organization{
+		return &gqlmodel.Organization{
 			ID: n.ID, Kind: kind, Name: n.Name, Aliases: aliases, Sources: sources,
 			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted, MergedInto: p.str("mergedInto"), Review: review(p),
 			Description: p.str("description"), StipInstruments: p.strs("stipInstruments"), StipTargetGroups: p.strs("stipTargetGroups"),
@@ -95,7 +95,7 @@ func toNode(n store.Node) gmodel.Node {
 			OrgType:    p.str("orgType"), Level: p.level(),
 		}
 	case model.KindPlace:
-		return &gmodel.Place{
+		return &gqlmodel.Place{
 			ID: n.ID, Kind: kind, Name: n.Name, Aliases: aliases, Sources: sources,
 			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted, MergedInto: p.str("mergedInto"), Review: review(p),
 			Description: p.str("description"), StipInstruments: p.strs("stipInstruments"), StipTargetGroups: p.strs("stipTargetGroups"),
@@ -103,14 +103,14 @@ func toNode(n store.Node) gmodel.Node {
 			PlaceType:  p.str("placeType"), Level: p.level(),
 		}
 	case model.KindIndustry:
-		return &gmodel.Industry{
+		return &gqlmodel.Industry{
 			ID: n.ID, Kind: kind, Name: n.Name, Aliases: aliases, Sources: sources,
 			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted, MergedInto: p.str("mergedInto"), Review: review(p),
 			Description: p.str("description"), StipInstruments: p.strs("stipInstruments"), StipTargetGroups: p.strs("stipTargetGroups"),
 			Properties: properties,
 		}
 	case model.KindPerson:
-		return &gmodel.Person{
+		return &gqlmodel.Person{
 			ID: n.ID, Kind: kind, Name: n.Name, Aliases: aliases, Sources: sources,
 			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted, MergedInto: p.str("mergedInto"), Review: review(p),
 			Description: p.str("description"), StipInstruments: p.strs("stipInstruments"), StipTargetGroups: p.strs("stipTargetGroups"),
@@ -118,8 +118,8 @@ func toNode(n store.Node) gmodel.Node {
 			Role:       p.str("role"),
 		}
 	default: // model.KindDocument; an unknown kind cannot be stored (ingest validates kinds)
-		return &gmodel.Document{
-			ID: n.ID, Kind: gmodel.NodeKindDocument, Name: n.Name, Aliases: aliases, Sources: sources,
+		return &gqlmodel.Document{
+			ID: n.ID, Kind: gqlmodel.NodeKindDocument, Name: n.Name, Aliases: aliases, Sources: sources,
 			Method: n.Method, Confidence: n.Confidence, Retracted: n.Retracted, MergedInto: p.str("mergedInto"), Review: review(p),
 			Description: p.str("description"), StipInstruments: p.strs("stipInstruments"), StipTargetGroups: p.strs("stipTargetGroups"),
 			Properties: properties,
@@ -130,15 +130,15 @@ func toNode(n store.Node) gmodel.Node {
 }
 
 // stubDocument stands in for a document a provenance record names but the graph lacks.
-func stubDocument(id string) *gmodel.Document {
-	return &gmodel.Document{ID: id, Kind: gmodel.NodeKindDocument, Name: id, Aliases: []string{}, Sources: []*gmodel.Provenance{},
+func stubDocument(id string) *gqlmodel.Document {
+	return &gqlmodel.Document{ID: id, Kind: gqlmodel.NodeKindDocument, Name: id, Aliases: []string{}, Sources: []*gqlmodel.Provenance{},
 		StipInstruments: []string{}, StipTargetGroups: []string{}}
 }
 
-func toProvenance(ps []model.Provenance) []*gmodel.Provenance {
-	out := make([]*gmodel.Provenance, 0, len(ps))
+func toProvenance(ps []model.Provenance) []*gqlmodel.Provenance {
+	out := make([]*gqlmodel.Provenance, 0, len(ps))
 	for _, p := range ps {
-		out = append(out, &gmodel.Provenance{
+		out = append(out, &gqlmodel.Provenance{
 			DocumentID: p.DocumentID,
 			Passage:    ptr(p.Passage), Start: ptr(p.Start), End: ptr(p.End),
 			Quote:  nonEmpty(p.Quote),
@@ -160,7 +160,7 @@ func provenanceJSON(ps []model.Provenance) []any {
 	return out
 }
 
-func toEdge(e store.Edge) *gmodel.GraphEdge {
+func toEdge(e store.Edge) *gqlmodel.GraphEdge {
 	properties := jsonMap(e.Props)
 	properties["sources"] = provenanceJSON(e.Sources)
 	properties["method"] = e.Method
@@ -168,7 +168,7 @@ func toEdge(e store.Edge) *gmodel.GraphEdge {
 	if e.Retracted {
 		properties["retracted"] = true
 	}
-	return &gmodel.GraphEdge{
+	return &gqlmodel.GraphEdge{
 		ID: e.ID, Type: string(e.Type), Source: e.From, Target: e.To,
 		Properties: properties, Sources: toProvenance(e.Sources),
 		Method: e.Method, Confidence: e.Confidence, Retracted: e.Retracted, Review: review(props(e.Props)),
@@ -193,23 +193,23 @@ func nodeProperties(n store.Node) map[string]any {
 
 // toGraphView maps a subgraph read at detail. An outline fills only what it was read for:
 // the resolver chose it because nothing else is selected.
-func toGraphView(g store.Subgraph, detail store.Detail) *gmodel.GraphView {
-	v := &gmodel.GraphView{
-		Nodes:     make([]*gmodel.GraphNode, 0, len(g.Nodes)),
-		Edges:     make([]*gmodel.GraphEdge, 0, len(g.Edges)),
+func toGraphView(g store.Subgraph, detail store.Detail) *gqlmodel.GraphView {
+	v := &gqlmodel.GraphView{
+		Nodes:     make([]*gqlmodel.GraphNode, 0, len(g.Nodes)),
+		Edges:     make([]*gqlmodel.GraphEdge, 0, len(g.Edges)),
 		Truncated: g.Truncated,
 	}
 	if detail == store.Outline {
 		for _, n := range g.Nodes {
-			v.Nodes = append(v.Nodes, &gmodel.GraphNode{ID: n.ID, Kind: kindEnum(n.Kind), Label: n.Name})
+			v.Nodes = append(v.Nodes, &gqlmodel.GraphNode{ID: n.ID, Kind: kindEnum(n.Kind), Label: n.Name})
 		}
 		for _, e := range g.Edges {
-			v.Edges = append(v.Edges, &gmodel.GraphEdge{ID: e.ID, Type: string(e.Type), Source: e.From, Target: e.To})
+			v.Edges = append(v.Edges, &gqlmodel.GraphEdge{ID: e.ID, Type: string(e.Type), Source: e.From, Target: e.To})
 		}
 		return v
 	}
 	for _, n := range g.Nodes {
-		v.Nodes = append(v.Nodes, &gmodel.GraphNode{
+		v.Nodes = append(v.Nodes, &gqlmodel.GraphNode{
 			ID: n.ID, Kind: kindEnum(n.Kind), Label: n.Name, Properties: nodeProperties(n), Node: toNode(n),
 		})
 	}
@@ -219,8 +219,8 @@ func toGraphView(g store.Subgraph, detail store.Detail) *gmodel.GraphView {
 	return v
 }
 
-func toQuantity(q store.QuantityRecord) *gmodel.Quantity {
-	return &gmodel.Quantity{
+func toQuantity(q store.QuantityRecord) *gqlmodel.Quantity {
+	return &gqlmodel.Quantity{
 		ID: q.ID, What: q.What, Value: q.Value, Unit: q.Unit, Min: q.Min, Max: q.Max,
 		Qualifier: nonEmpty(q.Qualifier), AsOf: nonEmpty(q.AsOf), Raw: nonEmpty(q.Raw),
 		Method: q.Method, Confidence: q.Confidence, Sources: toProvenance(q.Sources),
@@ -230,23 +230,23 @@ func toQuantity(q store.QuantityRecord) *gmodel.Quantity {
 
 // review reads the last review of a fact from its properties (reviewedBy, reviewedAt,
 // reviewNote), nil when it was never reviewed.
-func review(p props) *gmodel.Review {
+func review(p props) *gqlmodel.Review {
 	by, at := p.str("reviewedBy"), p.str("reviewedAt")
 	if by == nil || at == nil {
 		return nil
 	}
-	return &gmodel.Review{By: *by, At: *at, Note: p.str("reviewNote")}
+	return &gqlmodel.Review{By: *by, At: *at, Note: p.str("reviewNote")}
 }
 
-func toStats(s store.Stats) *gmodel.GraphStats {
-	out := &gmodel.GraphStats{
+func toStats(s store.Stats) *gqlmodel.GraphStats {
+	out := &gqlmodel.GraphStats{
 		Nodes: int(s.Nodes), Relationships: int(s.Rels), Quantities: int(s.Quantities),
 		Documents: int(s.Documents), RetractedFacts: int(s.RetractedFacts),
-		ByKind:         make([]*gmodel.KindCount, 0, len(model.Kinds)),
-		ByRelationType: make([]*gmodel.RelationTypeCount, 0, len(s.RelsByType)),
+		ByKind:         make([]*gqlmodel.KindCount, 0, len(model.Kinds)),
+		ByRelationType: make([]*gqlmodel.RelationTypeCount, 0, len(s.RelsByType)),
 	}
 	for _, k := range model.Kinds { // every kind, in enum order, zeros included
-		out.ByKind = append(out.ByKind, &gmodel.KindCount{Kind: kindEnum(k), Count: int(s.NodesByKind[k])})
+		out.ByKind = append(out.ByKind, &gqlmodel.KindCount{Kind: kindEnum(k), Count: int(s.NodesByKind[k])})
 	}
 	types := make([]string, 0, len(s.RelsByType))
 	for t := range s.RelsByType {
@@ -254,7 +254,7 @@ func toStats(s store.Stats) *gmodel.GraphStats {
 	}
 	sort.Strings(types)
 	for _, t := range types {
-		out.ByRelationType = append(out.ByRelationType, &gmodel.RelationTypeCount{Type: t, Count: int(s.RelsByType[t])})
+		out.ByRelationType = append(out.ByRelationType, &gqlmodel.RelationTypeCount{Type: t, Count: int(s.RelsByType[t])})
 	}
 	return out
 }
@@ -319,12 +319,12 @@ func (p props) boolean(key string) *bool {
 	return nil
 }
 
-func (p props) level() *gmodel.Level {
+func (p props) level() *gqlmodel.Level {
 	s := p.str("level")
 	if s == nil {
 		return nil
 	}
-	l := gmodel.Level(*s)
+	l := gqlmodel.Level(*s)
 	if !l.IsValid() {
 		return nil
 	}

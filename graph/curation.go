@@ -10,7 +10,7 @@ import (
 	"github.com/policygraph/policygraph/auth"
 	"github.com/policygraph/policygraph/curate"
 	"github.com/policygraph/policygraph/fault"
-	gmodel "github.com/policygraph/policygraph/graph/model"
+	"github.com/policygraph/policygraph/graph/gqlmodel"
 	"github.com/policygraph/policygraph/ingest"
 	"github.com/policygraph/policygraph/model"
 	"github.com/policygraph/policygraph/store"
@@ -53,7 +53,7 @@ func actor(ctx context.Context) store.Actor {
 }
 
 // requireRole implements @requiresRole on each field, behind the server's operation gate.
-func requireRole(ctx context.Context, _ any, next graphql.Resolver, role gmodel.Role) (any, error) {
+func requireRole(ctx context.Context, _ any, next graphql.Resolver, role gqlmodel.Role) (any, error) {
 	need, ok := auth.ParseRole(string(role))
 	if !ok {
 		need = auth.RoleAdmin
@@ -64,14 +64,14 @@ func requireRole(ctx context.Context, _ any, next graphql.Resolver, role gmodel.
 	return next(ctx)
 }
 
-func toSource(s *gmodel.SourceInput) *curate.Source {
+func toSource(s *gqlmodel.SourceInput) *curate.Source {
 	if s == nil {
 		return nil
 	}
 	return &curate.Source{DocumentID: s.DocumentID, Text: deref(s.Text), Passage: s.Passage, Start: s.Start, End: s.End}
 }
 
-func toEntityInput(in gmodel.EntityInput) (curate.EntityInput, error) {
+func toEntityInput(in gqlmodel.EntityInput) (curate.EntityInput, error) {
 	k, ok := kindOf(in.Kind)
 	if !ok {
 		return curate.EntityInput{}, fmt.Errorf("kind %q: %w", in.Kind, fault.ErrInvalidInput)
@@ -82,7 +82,7 @@ func toEntityInput(in gmodel.EntityInput) (curate.EntityInput, error) {
 	}, nil
 }
 
-func toRelationInput(in gmodel.RelationInput) (curate.RelationInput, error) {
+func toRelationInput(in gqlmodel.RelationInput) (curate.RelationInput, error) {
 	t, ok := model.ParseRelType(string(in.Type))
 	if !ok {
 		return curate.RelationInput{}, fmt.Errorf("relationship type %q: %w", in.Type, fault.ErrInvalidInput)
@@ -92,7 +92,7 @@ func toRelationInput(in gmodel.RelationInput) (curate.RelationInput, error) {
 	}, nil
 }
 
-func toQuantityInput(in gmodel.QuantityInput) curate.QuantityInput {
+func toQuantityInput(in gqlmodel.QuantityInput) curate.QuantityInput {
 	return curate.QuantityInput{
 		Subject: in.SubjectID, What: in.What, Figure: deref(in.Figure), Value: in.Value, Unit: deref(in.Unit),
 		Min: in.Min, Max: in.Max, Qualifier: deref(in.Qualifier), AsOf: deref(in.AsOf),
@@ -100,7 +100,7 @@ func toQuantityInput(in gmodel.QuantityInput) curate.QuantityInput {
 	}
 }
 
-func toIngestInput(in gmodel.IngestInput) curate.IngestInput {
+func toIngestInput(in gqlmodel.IngestInput) curate.IngestInput {
 	out := curate.IngestInput{Bundle: deref(in.Bundle), Text: deref(in.Text), Title: deref(in.Title)}
 	if in.Format != nil {
 		out.Format = strings.ToLower(string(*in.Format))
@@ -114,13 +114,13 @@ func toIngestInput(in gmodel.IngestInput) curate.IngestInput {
 	return out
 }
 
-func toIngestResult(rep ingest.Report, dryRun bool) *gmodel.IngestResult {
-	count := func(c store.Change) *gmodel.ChangeCount {
-		return &gmodel.ChangeCount{Created: c.Created, Updated: c.Updated, Unchanged: c.Unchanged, Retracted: c.Retracted}
+func toIngestResult(rep ingest.Report, dryRun bool) *gqlmodel.IngestResult {
+	count := func(c store.Change) *gqlmodel.ChangeCount {
+		return &gqlmodel.ChangeCount{Created: c.Created, Updated: c.Updated, Unchanged: c.Unchanged, Retracted: c.Retracted}
 	}
-	out := &gmodel.IngestResult{DryRun: dryRun, Changes: rep.Changes(), Documents: make([]*gmodel.IngestedDocument, 0, len(rep.Documents))}
+	out := &gqlmodel.IngestResult{DryRun: dryRun, Changes: rep.Changes(), Documents: make([]*gqlmodel.IngestedDocument, 0, len(rep.Documents))}
 	for _, d := range rep.Documents {
-		out.Documents = append(out.Documents, &gmodel.IngestedDocument{
+		out.Documents = append(out.Documents, &gqlmodel.IngestedDocument{
 			DocumentID: d.DocumentID, Unchanged: d.Unchanged,
 			Nodes: count(d.Nodes), Relations: count(d.Edges), Quantities: count(d.Quantities),
 		})
@@ -128,18 +128,18 @@ func toIngestResult(rep ingest.Report, dryRun bool) *gmodel.IngestResult {
 	return out
 }
 
-func toAuditConnection(p store.AuditPage, after *string) *gmodel.AuditConnection {
-	conn := &gmodel.AuditConnection{
-		Edges:      make([]*gmodel.AuditEdge, 0, len(p.Events)),
+func toAuditConnection(p store.AuditPage, after *string) *gqlmodel.AuditConnection {
+	conn := &gqlmodel.AuditConnection{
+		Edges:      make([]*gqlmodel.AuditEdge, 0, len(p.Events)),
 		TotalCount: int(p.TotalCount),
-		PageInfo:   &gmodel.PageInfo{HasNextPage: p.HasNext, HasPreviousPage: after != nil && *after != ""},
+		PageInfo:   &gqlmodel.PageInfo{HasNextPage: p.HasNext, HasPreviousPage: after != nil && *after != ""},
 	}
 	for i, ev := range p.Events {
 		targets := ev.Targets
 		if targets == nil {
 			targets = []string{}
 		}
-		conn.Edges = append(conn.Edges, &gmodel.AuditEdge{Cursor: p.Cursors[i], Node: &gmodel.AuditEvent{
+		conn.Edges = append(conn.Edges, &gqlmodel.AuditEdge{Cursor: p.Cursors[i], Node: &gqlmodel.AuditEvent{
 			ID: ev.ID, At: ev.At, Actor: ev.Actor, Role: nonEmpty(ev.Role), Action: ev.Action, TargetIds: targets,
 			Before: nonEmpty(ev.Before), After: nonEmpty(ev.After), Note: nonEmpty(ev.Note), RequestID: nonEmpty(ev.RequestID),
 		}})

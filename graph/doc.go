@@ -7,9 +7,13 @@
 //
 // # Layout
 //
-// schema.graphqls is the source of truth; `go generate ./graph` runs gqlgen (gqlgen.yml)
-// into graph/generated (executable schema) and graph/model (models), never edited by hand.
-// The resolvers are in schema.resolvers.go (bodies of one to a dozen lines), the mapping
+// The SDL is split by domain under graph/schema/*.graphqls (schema.graphqls: the core types;
+// nodes, search, views, support, lineage, audit, curation, documents, conditions); the
+// module root's schema.graphqls is their concatenation, the served schema. `go generate
+// ./graph` runs sdlcat and gqlgen (gqlgen.yml) into graph/generated (executable schema) and
+// graph/gqlmodel (models), never edited by hand. The resolvers follow the schema files:
+// graph/<file>.resolvers.go holds those of graph/schema/<file>.graphqls (bodies of one to a
+// dozen lines, the shared parts in the files named by what they do), the mapping
 // from store values to models in convert.go, the relationship fields' table in
 // relations.go, costs in complexity.go, caps and depth in limits.go.
 //

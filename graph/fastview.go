@@ -8,7 +8,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	gmodel "github.com/policygraph/policygraph/graph/model"
+	"github.com/policygraph/policygraph/graph/gqlmodel"
 	"github.com/policygraph/policygraph/store"
 )
 
@@ -31,6 +31,13 @@ import (
 // gqlgen unchanged: an error answer is gqlgen's, produced by running the field again.
 // TestFastViewsMatchGqlgen compares both paths byte for byte on the Changning graph.
 // GRAPHQL_DIRECT_VIEWS=false switches it off.
+
+// GqlgenChecked is the gqlgen version whose behaviour the copies follow: this file (direct
+// views write gqlgen's encodings, coerce with its unmarshalers and give errors back to its
+// executor), server/post.go (its transport.POST) and server/complexity.go (its
+// FixedComplexityLimit). TestGqlgenCopiesChecked fails when go.mod names another version:
+// read gqlgen's changes to those three parts, update the copies, then this constant.
+const GqlgenChecked = "v0.17.98"
 
 // fastViewsServed counts the answers FastViews wrote itself (for tests).
 var fastViewsServed atomic.Int64
@@ -121,10 +128,10 @@ func nodesPage(ctx context.Context, r *Resolver, args map[string]any) (store.Nod
 // resolveView coerces the view's arguments as the generated code does and calls its
 // resolver.
 func resolveView(ctx context.Context, q interface {
-	Neighborhood(ctx context.Context, id string, depth *int, kinds []gmodel.NodeKind, limit *int, includeRetracted *bool) (*gmodel.GraphView, error)
-	Lineage(ctx context.Context, id string, direction *gmodel.Direction, maxDepth *int) (*gmodel.GraphView, error)
-	ShortestPath(ctx context.Context, fromID string, toID string, maxHops *int) (*gmodel.GraphView, error)
-}, name string, args map[string]any) (*gmodel.GraphView, error) {
+	Neighborhood(ctx context.Context, id string, depth *int, kinds []gqlmodel.NodeKind, limit *int, includeRetracted *bool) (*gqlmodel.GraphView, error)
+	Lineage(ctx context.Context, id string, direction *gqlmodel.Direction, maxDepth *int) (*gqlmodel.GraphView, error)
+	ShortestPath(ctx context.Context, fromID string, toID string, maxHops *int) (*gqlmodel.GraphView, error)
+}, name string, args map[string]any) (*gqlmodel.GraphView, error) {
 	var a argReader
 	switch name {
 	case "neighborhood":
@@ -193,21 +200,21 @@ func unmarshalEnum[T any, PT interface {
 	return x, err
 }
 
-func (a *argReader) direction(args map[string]any, name string) *gmodel.Direction {
-	return optional(a, args, name, unmarshalEnum[gmodel.Direction])
+func (a *argReader) direction(args map[string]any, name string) *gqlmodel.Direction {
+	return optional(a, args, name, unmarshalEnum[gqlmodel.Direction])
 }
 
-func (a *argReader) kind(args map[string]any, name string) *gmodel.NodeKind {
-	return optional(a, args, name, unmarshalEnum[gmodel.NodeKind])
+func (a *argReader) kind(args map[string]any, name string) *gqlmodel.NodeKind {
+	return optional(a, args, name, unmarshalEnum[gqlmodel.NodeKind])
 }
 
-func (a *argReader) kinds(args map[string]any, name string) []gmodel.NodeKind {
-	k := optional(a, args, name, func(v any) ([]gmodel.NodeKind, error) {
+func (a *argReader) kinds(args map[string]any, name string) []gqlmodel.NodeKind {
+	k := optional(a, args, name, func(v any) ([]gqlmodel.NodeKind, error) {
 		list := graphql.CoerceList(v)
-		out := make([]gmodel.NodeKind, len(list))
+		out := make([]gqlmodel.NodeKind, len(list))
 		for i, x := range list {
 			var err error
-			if out[i], err = unmarshalEnum[gmodel.NodeKind](x); err != nil {
+			if out[i], err = unmarshalEnum[gqlmodel.NodeKind](x); err != nil {
 				return nil, err
 			}
 		}
@@ -256,7 +263,7 @@ func planFields(set ast.SelectionSet, typeName string) ([]planField, bool) {
 }
 
 // writeView writes v as gqlgen's executor would for plan.
-func writeView(w io.Writer, plan []planField, v *gmodel.GraphView) {
+func writeView(w io.Writer, plan []planField, v *gqlmodel.GraphView) {
 	writeObject(w, plan, func(f planField) {
 		switch f.name {
 		case "__typename":

@@ -3,14 +3,14 @@ package graph
 import (
 	"context"
 
+	"github.com/policygraph/policygraph/graph/gqlmodel"
 	"github.com/policygraph/policygraph/graph/loader"
-	"github.com/policygraph/policygraph/graph/model"
 )
 
 // provenancePage is the page of a provenance record's passage, read from its document's
 // passagePages (stored at ingest for PDFs: the page of passage i); nil when the document
 // has no pages or the passage is unknown.
-func provenancePage(ctx context.Context, p *model.Provenance) (*int, error) {
+func provenancePage(ctx context.Context, p *gqlmodel.Provenance) (*int, error) {
 	if p.Passage == nil {
 		return nil, nil
 	}

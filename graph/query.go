@@ -10,8 +10,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/policygraph/policygraph/fault"
+	"github.com/policygraph/policygraph/graph/gqlmodel"
 	"github.com/policygraph/policygraph/graph/loader"
-	gmodel "github.com/policygraph/policygraph/graph/model"
 	"github.com/policygraph/policygraph/model"
 	"github.com/policygraph/policygraph/store"
 )
@@ -41,7 +41,7 @@ func checkText(arg, s string) error {
 
 // graphView maps a subgraph read at detail; a full one's nodes are remembered for later
 // fields of the request (an outline's are incomplete and are not).
-func (r *Resolver) graphView(ctx context.Context, g store.Subgraph, detail store.Detail) *gmodel.GraphView {
+func (r *Resolver) graphView(ctx context.Context, g store.Subgraph, detail store.Detail) *gqlmodel.GraphView {
 	if detail == store.Full {
 		ld := loader.For(ctx)
 		for _, n := range g.Nodes {
@@ -79,39 +79,39 @@ func (r *Resolver) nodeNow(ctx context.Context, id string) (*store.Node, error) 
 	return &n, nil
 }
 
-func (r *Resolver) searchHits(ctx context.Context, hits []store.SearchHit, detail store.Detail) []*gmodel.SearchHit {
+func (r *Resolver) searchHits(ctx context.Context, hits []store.SearchHit, detail store.Detail) []*gqlmodel.SearchHit {
 	ld := loader.For(ctx)
-	out := make([]*gmodel.SearchHit, 0, len(hits))
+	out := make([]*gqlmodel.SearchHit, 0, len(hits))
 	for _, h := range hits {
 		if detail == store.Full {
 			ld.PrimeNode(h.Node)
 		}
-		out = append(out, &gmodel.SearchHit{Node: toNode(h.Node), Score: h.Score})
+		out = append(out, &gqlmodel.SearchHit{Node: toNode(h.Node), Score: h.Score})
 	}
 	return out
 }
 
 // nodePage reads the page of the nodes field at the Detail its selection needs (the direct
 // path of FastViews writes it without building typed nodes).
-func (r *Resolver) nodePage(ctx context.Context, kind *gmodel.NodeKind, first *int, after *string) (store.NodePage, store.Detail, error) {
+func (r *Resolver) nodePage(ctx context.Context, kind *gqlmodel.NodeKind, first *int, after *string) (store.NodePage, store.Detail, error) {
 	detail := connectionDetail(ctx)
 	page, err := r.Store.ListNodes(ctx, kindPtr(kind), intOr(first, 50), deref(after), detail)
 	return page, detail, err
 }
 
 // nodeConnection maps a page of the nodes field to its connection type.
-func (r *Resolver) nodeConnection(ctx context.Context, page store.NodePage, detail store.Detail) *gmodel.NodeConnection {
+func (r *Resolver) nodeConnection(ctx context.Context, page store.NodePage, detail store.Detail) *gqlmodel.NodeConnection {
 	ld := loader.For(ctx)
-	conn := &gmodel.NodeConnection{
-		Edges:      make([]*gmodel.NodeEdge, 0, len(page.Nodes)),
+	conn := &gqlmodel.NodeConnection{
+		Edges:      make([]*gqlmodel.NodeEdge, 0, len(page.Nodes)),
 		TotalCount: int(page.TotalCount),
-		PageInfo:   &gmodel.PageInfo{HasNextPage: page.HasNext, HasPreviousPage: page.HasPrevious},
+		PageInfo:   &gqlmodel.PageInfo{HasNextPage: page.HasNext, HasPreviousPage: page.HasPrevious},
 	}
 	for _, n := range page.Nodes {
 		if detail == store.Full {
 			ld.PrimeNode(n)
 		}
-		conn.Edges = append(conn.Edges, &gmodel.NodeEdge{Cursor: store.Cursor(n.ID), Node: toNode(n)})
+		conn.Edges = append(conn.Edges, &gqlmodel.NodeEdge{Cursor: store.Cursor(n.ID), Node: toNode(n)})
 	}
 	if k := len(conn.Edges); k > 0 {
 		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
@@ -122,9 +122,9 @@ func (r *Resolver) nodeConnection(ctx context.Context, page store.NodePage, deta
 
 // supportPaths maps support paths; the policy and enterprise come from the path itself,
 // or from one batched lookup when the store left them out.
-func (r *Resolver) supportPaths(ctx context.Context, paths []store.SupportPath, detail store.Detail) ([]*gmodel.SupportPath, error) {
+func (r *Resolver) supportPaths(ctx context.Context, paths []store.SupportPath, detail store.Detail) ([]*gqlmodel.SupportPath, error) {
 	ld := loader.For(ctx)
-	out := make([]*gmodel.SupportPath, 0, len(paths))
+	out := make([]*gqlmodel.SupportPath, 0, len(paths))
 	for _, p := range paths {
 		for _, n := range p.Path.Nodes {
 			ld.PrimeNode(n)
@@ -138,18 +138,18 @@ func (r *Resolver) supportPaths(ctx context.Context, paths []store.SupportPath, 
 		if ends[0] == nil || ends[1] == nil {
 			return nil, fmt.Errorf("support path %s → %s names an entity the graph lacks", p.PolicyID, p.EnterpriseID)
 		}
-		path := &gmodel.GraphView{} // not asked for at Outline
+		path := &gqlmodel.GraphView{} // not asked for at Outline
 		if detail == store.Full {
 			path = toGraphView(p.Path, store.Full)
 		}
-		out = append(out, &gmodel.SupportPath{
+		out = append(out, &gqlmodel.SupportPath{
 			Policy: toNode(*ends[0]), Enterprise: toNode(*ends[1]), Hops: p.Hops, Path: path,
 		})
 	}
 	return out, nil
 }
 
-func kindPtr(k *gmodel.NodeKind) *model.Kind {
+func kindPtr(k *gqlmodel.NodeKind) *model.Kind {
 	if k == nil {
 		return nil
 	}
@@ -160,7 +160,7 @@ func kindPtr(k *gmodel.NodeKind) *model.Kind {
 	return &mk
 }
 
-func lineageDirection(d *gmodel.Direction) store.Direction {
+func lineageDirection(d *gqlmodel.Direction) store.Direction {
 	if d == nil {
 		return store.Upstream
 	}

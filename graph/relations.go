@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/policygraph/policygraph/fault"
+	"github.com/policygraph/policygraph/graph/gqlmodel"
 	"github.com/policygraph/policygraph/graph/loader"
-	gmodel "github.com/policygraph/policygraph/graph/model"
 	"github.com/policygraph/policygraph/model"
 	"github.com/policygraph/policygraph/store"
 )
@@ -114,7 +114,7 @@ var relationFields = map[string]relSpec{
 }
 
 // related resolves the relationship field named field ("Type.field") of entity id.
-func (r *Resolver) related(ctx context.Context, field, id string, filter *gmodel.RelationFilter, sort *gmodel.RelationSort, first *int, after *string) (*gmodel.RelationConnection, error) {
+func (r *Resolver) related(ctx context.Context, field, id string, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error) {
 	spec, ok := relationFields[field]
 	if !ok {
 		return nil, fmt.Errorf("graph: relationship field %s has no spec", field)
@@ -123,10 +123,10 @@ func (r *Resolver) related(ctx context.Context, field, id string, filter *gmodel
 }
 
 // relations resolves the generic Node.relations field.
-func (r *Resolver) relations(ctx context.Context, id string, types []gmodel.RelationType, direction *gmodel.RelationDirection, filter *gmodel.RelationFilter, sort *gmodel.RelationSort, first *int, after *string, includeRetracted *bool) (*gmodel.RelationConnection, error) {
-	spec := relSpec{outgoing: direction == nil || *direction == gmodel.RelationDirectionOutgoing}
+func (r *Resolver) relations(ctx context.Context, id string, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) (*gqlmodel.RelationConnection, error) {
+	spec := relSpec{outgoing: direction == nil || *direction == gqlmodel.RelationDirectionOutgoing}
 	if includeRetracted != nil && *includeRetracted {
-		f := gmodel.RelationFilter{}
+		f := gqlmodel.RelationFilter{}
 		if filter != nil {
 			f = *filter
 		}
@@ -147,7 +147,7 @@ func (r *Resolver) relations(ctx context.Context, id string, types []gmodel.Rela
 	return r.relationPage(ctx, id, spec, filter, sort, first, after)
 }
 
-func (r *Resolver) relationPage(ctx context.Context, id string, spec relSpec, filter *gmodel.RelationFilter, sort *gmodel.RelationSort, first *int, after *string) (*gmodel.RelationConnection, error) {
+func (r *Resolver) relationPage(ctx context.Context, id string, spec relSpec, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error) {
 	f, err := edgeFilter(spec, filter, sort, intOr(first, defaultRelationFirst), after)
 	if err != nil {
 		return nil, err
@@ -157,14 +157,14 @@ func (r *Resolver) relationPage(ctx context.Context, id string, spec relSpec, fi
 	if err != nil {
 		return nil, err
 	}
-	conn := &gmodel.RelationConnection{
-		Edges:      make([]*gmodel.RelationEdge, 0, len(page.Hits)),
+	conn := &gqlmodel.RelationConnection{
+		Edges:      make([]*gqlmodel.RelationEdge, 0, len(page.Hits)),
 		TotalCount: int(page.TotalCount),
-		PageInfo:   &gmodel.PageInfo{HasNextPage: page.HasNext, HasPreviousPage: f.After != ""},
+		PageInfo:   &gqlmodel.PageInfo{HasNextPage: page.HasNext, HasPreviousPage: f.After != ""},
 	}
 	for _, h := range page.Hits {
 		ld.PrimeNode(h.Other)
-		conn.Edges = append(conn.Edges, &gmodel.RelationEdge{Cursor: h.Cursor, Relation: toEdge(h.Edge), Node: toNode(h.Other)})
+		conn.Edges = append(conn.Edges, &gqlmodel.RelationEdge{Cursor: h.Cursor, Relation: toEdge(h.Edge), Node: toNode(h.Other)})
 	}
 	if n := len(conn.Edges); n > 0 {
 		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
@@ -174,7 +174,7 @@ func (r *Resolver) relationPage(ctx context.Context, id string, spec relSpec, fi
 }
 
 // edgeFilter translates a field's arguments into the store's filter, checking them.
-func edgeFilter(spec relSpec, filter *gmodel.RelationFilter, sort *gmodel.RelationSort, first int, after *string) (store.EdgeFilter, error) {
+func edgeFilter(spec relSpec, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first int, after *string) (store.EdgeFilter, error) {
 	f := store.EdgeFilter{Types: spec.types, Outgoing: spec.outgoing, First: first, SortBy: "name"}
 	if after != nil {
 		f.After = *after
@@ -219,23 +219,23 @@ func edgeFilter(spec relSpec, filter *gmodel.RelationFilter, sort *gmodel.Relati
 	}
 	if sort != nil {
 		switch sort.By {
-		case gmodel.RelationSortFieldDate:
+		case gqlmodel.RelationSortFieldDate:
 			f.SortBy = "date"
-		case gmodel.RelationSortFieldConfidence:
+		case gqlmodel.RelationSortFieldConfidence:
 			f.SortBy = "confidence"
 		}
-		f.Desc = sort.Order == gmodel.SortOrderDesc
+		f.Desc = sort.Order == gqlmodel.SortOrderDesc
 	}
 	return f, nil
 }
 
 // quantities resolves the quantities field of every entity type.
-func (r *Resolver) quantities(ctx context.Context, id string, includeRetracted *bool) ([]*gmodel.Quantity, error) {
+func (r *Resolver) quantities(ctx context.Context, id string, includeRetracted *bool) ([]*gqlmodel.Quantity, error) {
 	qs, err := loader.For(ctx).Quantities(ctx, id, includeRetracted != nil && *includeRetracted)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*gmodel.Quantity, 0, len(qs))
+	out := make([]*gqlmodel.Quantity, 0, len(qs))
 	for _, q := range qs {
 		out = append(out, toQuantity(q))
 	}

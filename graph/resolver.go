@@ -5,9 +5,23 @@ package graph
 
 import (
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/policygraph/policygraph/graph/generated"
+	sdl "github.com/policygraph/policygraph/graph/schema"
 )
+
+// served is the schema the executor serves and introspection shows: the root schema.graphqls,
+// i.e. the generated schema without gqlgen's codegen directive (@goField).
+var served = mustServed()
+
+func mustServed() *ast.Schema {
+	s, err := sdl.Served()
+	if err != nil {
+		panic(err) // the embedded SDL is the one gqlgen generated from; tests parse it too
+	}
+	return s
+}
 
 // Resolver is the dependency struct of the GraphQL resolvers. Resolvers read the store
 // directly for root fields and through the request's dataloaders (loader.For) for fields
@@ -29,6 +43,7 @@ func NewExecutableSchema(s Store) graphql.ExecutableSchema {
 // functions of Complexity and the @requiresRole directive checking the caller's role.
 func Schema(r *Resolver) graphql.ExecutableSchema {
 	return generated.NewExecutableSchema(generated.Config{
+		Schema:     served,
 		Resolvers:  r,
 		Complexity: Complexity(),
 		Directives: generated.DirectiveRoot{RequiresRole: requireRole},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,7 +21,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/formatter"
 
-	gmodel "github.com/policygraph/policygraph/graph/model"
+	"github.com/policygraph/policygraph/graph/generated"
+	"github.com/policygraph/policygraph/graph/gqlmodel"
 	sdl "github.com/policygraph/policygraph/graph/schema"
 	"github.com/policygraph/policygraph/model"
 )
@@ -39,14 +41,14 @@ func committedSchema(t *testing.T) *ast.Schema {
 	return s
 }
 
-// sourceSchema parses the SDL sources under graph/schema, in the order gqlgen reads them.
+// sourceSchema parses the SDL sources under graph/schema as gqlgen reads them (all files,
+// in name order, the codegen-only declarations included).
 func sourceSchema(t *testing.T) *ast.Schema {
 	t.Helper()
-	names, err := sdl.Names()
+	names, err := fs.Glob(sdl.Files(), "*.graphqls")
 	if err != nil {
 		t.Fatal(err)
 	}
-	sort.Strings(names)
 	var srcs []*ast.Source
 	for _, n := range names {
 		src, err := sdl.Source(n)
@@ -60,6 +62,24 @@ func sourceSchema(t *testing.T) *ast.Schema {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// withoutCodegen removes gqlgen's goField directive (declaration and uses) from s.
+func withoutCodegen(s *ast.Schema) *ast.Schema {
+	delete(s.Directives, "goField")
+	for _, def := range s.Types {
+		for _, f := range def.Fields {
+			f.Directives = slices.DeleteFunc(f.Directives, func(d *ast.Directive) bool { return d.Name == "goField" })
+		}
+	}
+	return s
+}
+
+// formatBare formats s without comments (the concatenation adds a "# --- file ---" line per file).
+func formatBare(s *ast.Schema) string {
+	var b strings.Builder
+	formatter.NewFormatter(&b).FormatSchema(s)
+	return b.String()
 }
 
 func format(s *ast.Schema) string {
@@ -84,12 +104,23 @@ func TestCommittedSchemaIsConcatenation(t *testing.T) {
 	}
 }
 
-// TestGeneratedSchemaMatchesSDL fails when schema.graphqls was changed without running
-// go generate ./graph (the generated code embeds the schema it was generated from).
+// TestGeneratedSchemaMatchesSDL fails when graph/schema/*.graphqls was changed without
+// running go generate ./graph (the generated code embeds the schema it was generated from),
+// and when the served schema is anything but those sources without the codegen directive.
 func TestGeneratedSchemaMatchesSDL(t *testing.T) {
-	served := NewExecutableSchema(nil).Schema()
-	if diff := cmp.Diff(format(sourceSchema(t)), format(served)); diff != "" {
-		t.Errorf("generated schema differs from graph/schema/*.graphqls; run go generate ./graph (-committed +generated):\n%s", diff)
+	generatedSchema := generated.NewExecutableSchema(generated.Config{}).Schema()
+	if diff := cmp.Diff(format(sourceSchema(t)), format(generatedSchema)); diff != "" {
+		t.Errorf("generated schema differs from graph/schema/*.graphqls; run go generate ./graph (-sources +generated):\n%s", diff)
+	}
+	servedSchema := NewExecutableSchema(nil).Schema()
+	if servedSchema.Directives["goField"] != nil {
+		t.Error("the served schema declares gqlgen's goField")
+	}
+	if diff := cmp.Diff(formatBare(withoutCodegen(sourceSchema(t))), formatBare(servedSchema)); diff != "" {
+		t.Errorf("served schema differs from the sources without @goField (-sources +served):\n%s", diff)
+	}
+	if diff := cmp.Diff(format(committedSchema(t)), format(servedSchema)); diff != "" {
+		t.Errorf("served schema differs from schema.graphqls (-committed +served):\n%s", diff)
 	}
 }
 
@@ -386,21 +417,21 @@ func TestComplexityScalesWithFirst(t *testing.T) {
 func TestToNodeTypedProperties(t *testing.T) {
 	for _, k := range model.Kinds {
 		n := toNode(storeNode(k, map[string]any{"level": "DISTRICT", "description": "说明"}))
-		if got := fmt.Sprintf("%T", n); got != "*model."+string(k) {
+		if got := fmt.Sprintf("%T", n); got != "*gqlmodel."+string(k) {
 			t.Errorf("kind %s maps to %s", k, got)
 		}
 	}
 	e := toNode(storeNode(model.KindEnterprise, map[string]any{
 		"industries": []any{"金融科技", "人工智能"}, "listed": true, "legalName": "上海西井科技股份有限公司",
-	})).(*gmodel.Enterprise)
+	})).(*gqlmodel.Enterprise)
 	if !slices.Equal(e.IndustryNames, []string{"金融科技", "人工智能"}) || e.Listed == nil || !*e.Listed || *e.LegalName == "" {
 		t.Errorf("enterprise = %+v", e)
 	}
-	a := toNode(storeNode(model.KindAlliance, map[string]any{"memberCount": int64(42), "level": "NOPE"})).(*gmodel.Alliance)
+	a := toNode(storeNode(model.KindAlliance, map[string]any{"memberCount": int64(42), "level": "NOPE"})).(*gqlmodel.Alliance)
 	if a.MemberCount == nil || *a.MemberCount != 42 || a.Level != nil {
 		t.Errorf("alliance = %+v", a)
 	}
-	p := toNode(storeNode(model.KindPolicy, map[string]any{"stipInstruments": []any{"GRANT"}})).(*gmodel.Policy)
+	p := toNode(storeNode(model.KindPolicy, map[string]any{"stipInstruments": []any{"GRANT"}})).(*gqlmodel.Policy)
 	if !slices.Equal(p.StipInstruments, []string{"GRANT"}) || p.StipTargetGroups == nil {
 		t.Errorf("policy = %+v", p)
 	}

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/policygraph/policygraph/bundle"
 	"github.com/policygraph/policygraph/model"
 	"github.com/policygraph/policygraph/quantity"
 	"github.com/policygraph/policygraph/read"
@@ -61,34 +62,34 @@ func loadSourceIn(root, name string) (*Source, error) {
 
 // entityDecl is one declaration of an entity in one bundle.
 type entityDecl struct {
-	b    *Bundle
-	spec *EntitySpec
+	b    *bundle.Bundle
+	spec *bundle.EntitySpec
 	id   string
 	kind model.Kind
 }
 
 // planner resolves and validates all bundles of one run together.
 type planner struct {
-	errs    Errors
-	bundles []*Bundle
-	sources map[*Bundle]*Source
-	docIDs  map[*Bundle]string
-	decls   map[string][]entityDecl         // id → declarations across the run
-	byName  map[string]map[string]bool      // normalised name/alias → ids (whole run)
-	local   map[*Bundle]map[string][]string // per bundle: normalised name/alias → ids
+	errs    bundle.Errors
+	bundles []*bundle.Bundle
+	sources map[*bundle.Bundle]*Source
+	docIDs  map[*bundle.Bundle]string
+	decls   map[string][]entityDecl                // id → declarations across the run
+	byName  map[string]map[string]bool             // normalised name/alias → ids (whole run)
+	local   map[*bundle.Bundle]map[string][]string // per bundle: normalised name/alias → ids
 	missing map[string][]func(kind model.Kind, ok bool)
-	docs    map[string]*Bundle           // document id → the bundle describing it
-	deps    map[*Bundle]map[*Bundle]bool // bundle → bundles that must be written before it
+	docs    map[string]*bundle.Bundle                  // document id → the bundle describing it
+	deps    map[*bundle.Bundle]map[*bundle.Bundle]bool // bundle → bundles that must be written before it
 }
 
 // Plan validates bundles and turns each into one store.DocumentWrite. Every problem in any
 // bundle is reported (file, line, field) and no write is returned when there is one.
-func Plan(ctx context.Context, bundles []*Bundle, lookup Lookup) ([]store.DocumentWrite, error) {
+func Plan(ctx context.Context, bundles []*bundle.Bundle, lookup Lookup) ([]store.DocumentWrite, error) {
 	p := &planner{
-		bundles: bundles, sources: map[*Bundle]*Source{}, docIDs: map[*Bundle]string{},
+		bundles: bundles, sources: map[*bundle.Bundle]*Source{}, docIDs: map[*bundle.Bundle]string{},
 		decls: map[string][]entityDecl{}, byName: map[string]map[string]bool{},
-		local: map[*Bundle]map[string][]string{}, missing: map[string][]func(model.Kind, bool){},
-		docs: map[string]*Bundle{}, deps: map[*Bundle]map[*Bundle]bool{},
+		local: map[*bundle.Bundle]map[string][]string{}, missing: map[string][]func(model.Kind, bool){},
+		docs: map[string]*bundle.Bundle{}, deps: map[*bundle.Bundle]map[*bundle.Bundle]bool{},
 	}
 	for _, b := range bundles {
 		p.loadDocument(b)
@@ -102,7 +103,7 @@ func Plan(ctx context.Context, bundles []*Bundle, lookup Lookup) ([]store.Docume
 		}
 	}
 	p.checkConflicts()
-	planned := map[*Bundle]store.DocumentWrite{}
+	planned := map[*bundle.Bundle]store.DocumentWrite{}
 	for _, b := range bundles {
 		if w, ok := p.plan(b); ok {
 			planned[b] = w
@@ -134,18 +135,18 @@ func Plan(ctx context.Context, bundles []*Bundle, lookup Lookup) ([]store.Docume
 			}
 		}
 	}
-	if err := p.errs.err(); err != nil {
+	if err := p.errs.Err(); err != nil {
 		return nil, err
 	}
 	return writes, nil
 }
 
-func (p *planner) loadDocument(b *Bundle) {
+func (p *planner) loadDocument(b *bundle.Bundle) {
 	// The source text is read only from the bundle's own folder (safepath): a bundle cannot
 	// make ingest read another file of the machine.
-	src, err := loadSourceIn(filepath.Dir(b.file), b.Document.Path)
+	src, err := loadSourceIn(filepath.Dir(b.File()), b.Document.Path)
 	if err != nil {
-		p.errs.add(b.file, b.Document.lines.at("path", b.Document.line), "document.path", "cannot use source text: %v", err)
+		p.errs.Add(b.File(), b.Document.FieldLine("path"), "document.path", "cannot use source text: %v", err)
 		return
 	}
 	p.sources[b] = src
@@ -153,12 +154,12 @@ func (p *planner) loadDocument(b *Bundle) {
 	if id == "" {
 		id = model.EntityID(model.KindDocument, b.Document.Title)
 	} else if !strings.HasPrefix(id, model.KindDocument.Slug()+":") {
-		p.errs.add(b.file, b.Document.lines.at("id", b.Document.line), "document.id", "%q must start with %q", id, model.KindDocument.Slug()+":")
+		p.errs.Add(b.File(), b.Document.FieldLine("id"), "document.id", "%q must start with %q", id, model.KindDocument.Slug()+":")
 	}
 	p.docIDs[b] = id
 }
 
-func (p *planner) declare(b *Bundle) {
+func (p *planner) declare(b *bundle.Bundle) {
 	p.local[b] = map[string][]string{}
 	for i := range b.Entities {
 		e := &b.Entities[i]
@@ -166,20 +167,20 @@ func (p *planner) declare(b *Bundle) {
 		kind, ok := model.ParseKind(e.Kind)
 		switch {
 		case e.Kind == "":
-			p.errs.add(b.file, e.line, path+".kind", "missing (one of %s)", kindList())
+			p.errs.Add(b.File(), e.Line(), path+".kind", "missing (one of %s)", kindList())
 			continue
 		case !ok:
-			p.errs.add(b.file, e.lines.at("kind", e.line), path+".kind", "unknown kind %q (one of %s)", e.Kind, kindList())
+			p.errs.Add(b.File(), e.FieldLine("kind"), path+".kind", "unknown kind %q (one of %s)", e.Kind, kindList())
 			continue
 		case e.Name == "":
-			p.errs.add(b.file, e.line, path+".name", "missing")
+			p.errs.Add(b.File(), e.Line(), path+".name", "missing")
 			continue
 		}
 		id := e.ID
 		if id == "" {
 			id = model.EntityID(kind, e.Name)
 		} else if !strings.HasPrefix(id, kind.Slug()+":") {
-			p.errs.add(b.file, e.lines.at("id", e.line), path+".id", "%q must start with %q for kind %s", id, kind.Slug()+":", kind)
+			p.errs.Add(b.File(), e.FieldLine("id"), path+".id", "%q must start with %q for kind %s", id, kind.Slug()+":", kind)
 			continue
 		}
 		p.decls[id] = append(p.decls[id], entityDecl{b: b, spec: e, id: id, kind: kind})
@@ -211,11 +212,11 @@ func (p *planner) checkConflicts() {
 				continue
 			}
 			if d.spec.Name != first.spec.Name && model.NormalizeName(d.spec.Name) != model.NormalizeName(first.spec.Name) {
-				p.errs.add(d.b.file, d.spec.lines.at("name", d.spec.line), "name", "id %s is also declared at %s:%d with name %q", id, first.b.file, first.spec.line, first.spec.Name)
+				p.errs.Add(d.b.File(), d.spec.FieldLine("name"), "name", "id %s is also declared at %s:%d with name %q", id, first.b.File(), first.spec.Line(), first.spec.Name)
 			}
 			for k, v := range d.spec.Props {
 				if w, ok := first.spec.Props[k]; ok && fmt.Sprint(w) != fmt.Sprint(v) {
-					p.errs.add(d.b.file, d.spec.lines.at("props."+k, d.spec.line), "props."+k, "conflicting data for %s: %v here, %v at %s:%d", id, v, w, first.b.file, first.spec.lines.at("props."+k, first.spec.line))
+					p.errs.Add(d.b.File(), d.spec.FieldLine("props."+k), "props."+k, "conflicting data for %s: %v here, %v at %s:%d", id, v, w, first.b.File(), first.spec.FieldLine("props."+k))
 				}
 			}
 		}
@@ -224,9 +225,9 @@ func (p *planner) checkConflicts() {
 
 // resolve finds the entity a reference names: an id, or a name or alias (this bundle first,
 // then the whole run). Ids unknown to the run are checked against the graph later.
-func (p *planner) resolve(b *Bundle, ref string, line int, field string, onGraph func(id string, kind model.Kind)) (string, bool) {
+func (p *planner) resolve(b *bundle.Bundle, ref string, line int, field string, onGraph func(id string, kind model.Kind)) (string, bool) {
 	if ref == "" {
-		p.errs.add(b.file, line, field, "missing entity reference")
+		p.errs.Add(b.File(), line, field, "missing entity reference")
 		return "", false
 	}
 	if _, ok := p.decls[ref]; ok {
@@ -241,7 +242,7 @@ func (p *planner) resolve(b *Bundle, ref string, line int, field string, onGraph
 	if ids := p.local[b][key]; len(ids) == 1 {
 		return ids[0], true
 	} else if len(ids) > 1 {
-		p.errs.add(b.file, line, field, "%q is ambiguous in this bundle: %s (use an id)", ref, strings.Join(ids, ", "))
+		p.errs.Add(b.File(), line, field, "%q is ambiguous in this bundle: %s (use an id)", ref, strings.Join(ids, ", "))
 		return "", false
 	}
 	if ids := p.byName[key]; len(ids) == 1 {
@@ -250,13 +251,13 @@ func (p *planner) resolve(b *Bundle, ref string, line int, field string, onGraph
 			return id, true
 		}
 	} else if len(ids) > 1 {
-		p.errs.add(b.file, line, field, "%q is ambiguous across bundles: %s (use an id)", ref, strings.Join(sortedKeys(ids), ", "))
+		p.errs.Add(b.File(), line, field, "%q is ambiguous across bundles: %s (use an id)", ref, strings.Join(sortedKeys(ids), ", "))
 		return "", false
 	}
 	if kind, ok := idKind(ref); ok {
 		p.missing[ref] = append(p.missing[ref], func(k model.Kind, found bool) {
 			if !found {
-				p.errs.add(b.file, line, field, "no entity %q in the bundles of this run or in the graph", ref)
+				p.errs.Add(b.File(), line, field, "no entity %q in the bundles of this run or in the graph", ref)
 				return
 			}
 			if onGraph != nil {
@@ -266,18 +267,18 @@ func (p *planner) resolve(b *Bundle, ref string, line int, field string, onGraph
 		_ = kind
 		return ref, true
 	}
-	p.errs.add(b.file, line, field, "no entity named %q (declare it under entities, or use an existing id)", ref)
+	p.errs.Add(b.File(), line, field, "no entity named %q (declare it under entities, or use an existing id)", ref)
 	return "", false
 }
 
 // dependOn records that bundle b refers to entity id, so that when b does not declare id
 // itself, the bundle that does is written first.
-func (p *planner) dependOn(b *Bundle, id string) {
+func (p *planner) dependOn(b *bundle.Bundle, id string) {
 	if d := p.docs[id]; d != nil && d != b {
 		p.addDep(b, d)
 		return
 	}
-	var first *Bundle
+	var first *bundle.Bundle
 	for _, d := range p.decls[id] {
 		if d.b == b {
 			return
@@ -291,9 +292,9 @@ func (p *planner) dependOn(b *Bundle, id string) {
 	}
 }
 
-func (p *planner) addDep(b, on *Bundle) {
+func (p *planner) addDep(b, on *bundle.Bundle) {
 	if p.deps[b] == nil {
-		p.deps[b] = map[*Bundle]bool{}
+		p.deps[b] = map[*bundle.Bundle]bool{}
 	}
 	p.deps[b][on] = true
 }
@@ -301,12 +302,12 @@ func (p *planner) addDep(b, on *Bundle) {
 // order returns the bundles so that each comes after the bundles it refers to, otherwise in
 // input order. A cycle is left in input order; the store then refuses the write whose
 // endpoint is missing, naming it.
-func (p *planner) order() []*Bundle {
-	done := map[*Bundle]bool{}
-	visiting := map[*Bundle]bool{}
-	var out []*Bundle
-	var visit func(b *Bundle)
-	visit = func(b *Bundle) {
+func (p *planner) order() []*bundle.Bundle {
+	done := map[*bundle.Bundle]bool{}
+	visiting := map[*bundle.Bundle]bool{}
+	var out []*bundle.Bundle
+	var visit func(b *bundle.Bundle)
+	visit = func(b *bundle.Bundle) {
 		if done[b] || visiting[b] {
 			return
 		}
@@ -327,7 +328,7 @@ func (p *planner) order() []*Bundle {
 }
 
 // anchor turns a bundle anchor into provenance on the normalised document text.
-func (p *planner) anchor(b *Bundle, a Anchor, field, method string, conf float64) (model.Provenance, bool) {
+func (p *planner) anchor(b *bundle.Bundle, a bundle.Anchor, field, method string, conf float64) (model.Provenance, bool) {
 	src := p.sources[b]
 	if src == nil {
 		return model.Provenance{}, false // the document error is already reported
@@ -337,17 +338,17 @@ func (p *planner) anchor(b *Bundle, a Anchor, field, method string, conf float64
 	switch {
 	case a.Start != nil || a.End != nil:
 		if a.Start == nil || a.End == nil {
-			p.errs.add(b.file, a.line, field, "give both start and end")
+			p.errs.Add(b.File(), a.Line(), field, "give both start and end")
 			return model.Provenance{}, false
 		}
 		n := doc.Len()
 		if *a.Start < 0 || *a.End > n || *a.Start >= *a.End {
-			p.errs.add(b.file, a.line, field, "span [%d,%d) is outside the document (%d characters)", *a.Start, *a.End, n)
+			p.errs.Add(b.File(), a.Line(), field, "span [%d,%d) is outside the document (%d characters)", *a.Start, *a.End, n)
 			return model.Provenance{}, false
 		}
 		span = textnorm.Span{Start: *a.Start, End: *a.End}
 		if a.Text != "" && doc.Slice(span) != a.Text {
-			p.errs.add(b.file, a.line, field, "span [%d,%d) reads %q, not %q", *a.Start, *a.End, doc.Slice(span), a.Text)
+			p.errs.Add(b.File(), a.Line(), field, "span [%d,%d) reads %q, not %q", *a.Start, *a.End, doc.Slice(span), a.Text)
 			return model.Provenance{}, false
 		}
 	case a.Text != "":
@@ -367,7 +368,7 @@ func (p *planner) anchor(b *Bundle, a Anchor, field, method string, conf float64
 			if a.Passage != nil {
 				where = fmt.Sprintf("passage %d of %s", *a.Passage, src.Path)
 			}
-			p.errs.add(b.file, a.line, field, "anchor %q does not occur in %s", a.Text, where)
+			p.errs.Add(b.File(), a.Line(), field, "anchor %q does not occur in %s", a.Text, where)
 			return model.Provenance{}, false
 		case 1:
 			span = hits[0]
@@ -376,11 +377,11 @@ func (p *planner) anchor(b *Bundle, a Anchor, field, method string, conf float64
 			for _, h := range hits {
 				ps = append(ps, fmt.Sprint(doc.ParagraphAt(h.Start)))
 			}
-			p.errs.add(b.file, a.line, field, "anchor %q occurs %d times (passages %s): lengthen it or add passage:", a.Text, len(hits), strings.Join(ps, ", "))
+			p.errs.Add(b.File(), a.Line(), field, "anchor %q occurs %d times (passages %s): lengthen it or add passage:", a.Text, len(hits), strings.Join(ps, ", "))
 			return model.Provenance{}, false
 		}
 	default:
-		p.errs.add(b.file, a.line, field, "empty anchor")
+		p.errs.Add(b.File(), a.Line(), field, "empty anchor")
 		return model.Provenance{}, false
 	}
 	return model.Provenance{
@@ -389,16 +390,16 @@ func (p *planner) anchor(b *Bundle, a Anchor, field, method string, conf float64
 	}, true
 }
 
-func (p *planner) sourcesOf(b *Bundle, as Anchors, line int, field, method string, conf *float64) []model.Provenance {
+func (p *planner) sourcesOf(b *bundle.Bundle, as bundle.Anchors, line int, field, method string, conf *float64) []model.Provenance {
 	if len(as) == 0 {
-		p.errs.add(b.file, line, field, "missing: every fact needs an anchor in the document (a short unique quote)")
+		p.errs.Add(b.File(), line, field, "missing: every fact needs an anchor in the document (a short unique quote)")
 		return nil
 	}
 	c := 1.0
 	if conf != nil {
 		c = *conf
 		if c < 0 || c > 1 || math.IsNaN(c) {
-			p.errs.add(b.file, line, strings.TrimSuffix(field, "anchor")+"confidence", "must be between 0 and 1, got %v", c)
+			p.errs.Add(b.File(), line, strings.TrimSuffix(field, "anchor")+"confidence", "must be between 0 and 1, got %v", c)
 		}
 	}
 	var out []model.Provenance
@@ -414,14 +415,14 @@ func (p *planner) sourcesOf(b *Bundle, as Anchors, line int, field, method strin
 	return out
 }
 
-func (p *planner) plan(b *Bundle) (store.DocumentWrite, bool) {
+func (p *planner) plan(b *bundle.Bundle) (store.DocumentWrite, bool) {
 	before := len(p.errs)
 	docID := p.docIDs[b]
 	src := p.sources[b]
 	w := store.DocumentWrite{}
 
 	// The document itself.
-	docProps := p.typedProps(b, model.KindDocument, b.Document.Props, b.Document.lines, b.Document.line, "document.props")
+	docProps := p.typedProps(b, model.KindDocument, b.Document.Props, b.Document.Pos, "document.props")
 	if src != nil {
 		docProps["sha256"] = src.SHA256
 		docProps["path"] = filepath.ToSlash(b.Document.Path)
@@ -457,14 +458,14 @@ func (p *planner) plan(b *Bundle) (store.DocumentWrite, bool) {
 			id = model.EntityID(kind, e.Name)
 		}
 		if id == docID {
-			p.errs.add(b.file, e.line, path, "the document itself is declared under document:, not entities")
+			p.errs.Add(b.File(), e.Line(), path, "the document itself is declared under document:, not entities")
 			continue
 		}
 		method := methodOf(e.Method)
 		row := store.NodeRow{
 			ID: id, Kind: kind, Name: e.Name, Aliases: dedupe(e.Aliases, e.Name),
-			Props:   p.typedProps(b, kind, e.Props, e.lines, e.line, path+".props"),
-			Sources: p.sourcesOf(b, e.Anchor, e.line, path+".anchor", method, e.Confidence),
+			Props:   p.typedProps(b, kind, e.Props, e.Pos, path+".props"),
+			Sources: p.sourcesOf(b, e.Anchor, e.Line(), path+".anchor", method, e.Confidence),
 		}
 		if j, dup := seen[id]; dup {
 			prev := &w.Nodes[j]
@@ -487,22 +488,22 @@ func (p *planner) plan(b *Bundle) (store.DocumentWrite, bool) {
 		t, ok := model.ParseRelType(r.Type)
 		if !ok || t == model.RelMentionedIn {
 			if r.Type == "" {
-				p.errs.add(b.file, r.line, path+".type", "missing (one of %s)", relList())
+				p.errs.Add(b.File(), r.Line(), path+".type", "missing (one of %s)", relList())
 			} else {
-				p.errs.add(b.file, r.lines.at("type", r.line), path+".type", "unknown relationship type %q (one of %s)", r.Type, relList())
+				p.errs.Add(b.File(), r.FieldLine("type"), path+".type", "unknown relationship type %q (one of %s)", r.Type, relList())
 			}
 			continue
 		}
-		from, ok1 := p.resolveRef(b, docID, r.From, r.lines.at("from", r.line), path+".from")
-		to, ok2 := p.resolveRef(b, docID, r.To, r.lines.at("to", r.line), path+".to")
+		from, ok1 := p.resolveRef(b, docID, r.From, r.FieldLine("from"), path+".from")
+		to, ok2 := p.resolveRef(b, docID, r.To, r.FieldLine("to"), path+".to")
 		method := methodOf(r.Method)
-		srcs := p.sourcesOf(b, r.Anchor, r.line, path+".anchor", method, r.Confidence)
-		props := p.relProps(b, r.Props, r.lines, r.line, path+".props")
+		srcs := p.sourcesOf(b, r.Anchor, r.Line(), path+".anchor", method, r.Confidence)
+		props := p.relProps(b, r.Props, r.Pos, path+".props")
 		if !ok1 || !ok2 {
 			continue
 		}
 		if from == to {
-			p.errs.add(b.file, r.line, path, "relation from %s to itself", from)
+			p.errs.Add(b.File(), r.Line(), path, "relation from %s to itself", from)
 			continue
 		}
 		id := model.RelationID(t, from, to)
@@ -518,13 +519,13 @@ func (p *planner) plan(b *Bundle) (store.DocumentWrite, bool) {
 	for i := range b.Quantities {
 		q := &b.Quantities[i]
 		path := fmt.Sprintf("quantities[%d]", i)
-		subject, ok := p.resolveRef(b, docID, q.Of, q.lines.at("of", q.line), path+".of")
+		subject, ok := p.resolveRef(b, docID, q.Of, q.FieldLine("of"), path+".of")
 		if q.What == "" {
-			p.errs.add(b.file, q.line, path+".what", "missing: say what the figure measures")
+			p.errs.Add(b.File(), q.Line(), path+".what", "missing: say what the figure measures")
 		}
 		val, ok2 := p.quantity(b, q, path)
 		method := methodOf(q.Method)
-		srcs := p.sourcesOf(b, q.Anchor, q.line, path+".anchor", method, q.Confidence)
+		srcs := p.sourcesOf(b, q.Anchor, q.Line(), path+".anchor", method, q.Confidence)
 		if !ok || !ok2 {
 			continue
 		}
@@ -556,31 +557,31 @@ func (p *planner) plan(b *Bundle) (store.DocumentWrite, bool) {
 	return w, true
 }
 
-func (p *planner) resolveRef(b *Bundle, docID, ref string, line int, field string) (string, bool) {
+func (p *planner) resolveRef(b *bundle.Bundle, docID, ref string, line int, field string) (string, bool) {
 	if ref == docID || (ref != "" && model.NormalizeName(ref) == model.NormalizeName(b.Document.Title)) {
 		return docID, true
 	}
 	return p.resolve(b, ref, line, field, nil)
 }
 
-func (p *planner) quantity(b *Bundle, q *QuantitySpec, path string) (model.Quantity, bool) {
+func (p *planner) quantity(b *bundle.Bundle, q *bundle.QuantitySpec, path string) (model.Quantity, bool) {
 	var out model.Quantity
 	switch {
 	case q.Figure != "":
 		v, err := quantity.Parse(q.Figure)
 		if err != nil {
-			p.errs.add(b.file, q.lines.at("figure", q.line), path+".figure", "cannot parse figure %q: %v", q.Figure, err)
+			p.errs.Add(b.File(), q.FieldLine("figure"), path+".figure", "cannot parse figure %q: %v", q.Figure, err)
 			return out, false
 		}
 		out = model.Quantity{Value: v.Value, Unit: v.Unit, Min: v.Min, Max: v.Max, Qualifier: string(v.Qualifier), Raw: q.Figure}
 	case q.Value != nil:
 		if q.Unit == "" {
-			p.errs.add(b.file, q.line, path+".unit", "missing: a value needs a unit")
+			p.errs.Add(b.File(), q.Line(), path+".unit", "missing: a value needs a unit")
 			return out, false
 		}
 		out = model.Quantity{Value: *q.Value, Unit: q.Unit, Raw: fmt.Sprintf("%v %s", *q.Value, q.Unit)}
 	default:
-		p.errs.add(b.file, q.line, path+".figure", "missing: give figure (as written) or value and unit")
+		p.errs.Add(b.File(), q.Line(), path+".figure", "missing: give figure (as written) or value and unit")
 		return out, false
 	}
 	if q.Unit != "" {
@@ -597,25 +598,25 @@ func (p *planner) quantity(b *Bundle, q *QuantitySpec, path string) (model.Quant
 		case "", ">", ">=", "~", "<=", "<":
 			out.Qualifier = q.Qualifier
 		default:
-			p.errs.add(b.file, q.lines.at("qualifier", q.line), path+".qualifier", "%q is not one of >, >=, ~, <=, <", q.Qualifier)
+			p.errs.Add(b.File(), q.FieldLine("qualifier"), path+".qualifier", "%q is not one of >, >=, ~, <=, <", q.Qualifier)
 			return out, false
 		}
 	}
 	if q.AsOf != "" {
 		if !model.ValidDate(q.AsOf) {
-			p.errs.add(b.file, q.lines.at("asOf", q.line), path+".asOf", "%q is not a date (YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn)", q.AsOf)
+			p.errs.Add(b.File(), q.FieldLine("asOf"), path+".asOf", "%q is not a date (YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn)", q.AsOf)
 			return out, false
 		}
 		out.AsOf = q.AsOf
 	}
 	if math.IsNaN(out.Value) || math.IsInf(out.Value, 0) {
-		p.errs.add(b.file, q.line, path, "figure is not a finite number")
+		p.errs.Add(b.File(), q.Line(), path, "figure is not a finite number")
 		return out, false
 	}
 	return out, true
 }
 
-func (p *planner) typedProps(b *Bundle, kind model.Kind, in map[string]any, fl fieldLines, def int, field string) map[string]any {
+func (p *planner) typedProps(b *bundle.Bundle, kind model.Kind, in map[string]any, at bundle.Pos, field string) map[string]any {
 	out := map[string]any{}
 	keys := make([]string, 0, len(in))
 	for k := range in {
@@ -624,14 +625,14 @@ func (p *planner) typedProps(b *Bundle, kind model.Kind, in map[string]any, fl f
 	sort.Strings(keys)
 	for _, k := range keys {
 		v := in[k]
-		line := fl.at("props."+k, def)
+		line := at.FieldLine("props." + k)
 		if model.ReservedProps[k] {
-			p.errs.add(b.file, line, field+"."+k, "reserved: set by policygraph")
+			p.errs.Add(b.File(), line, field+"."+k, "reserved: set by policygraph")
 			continue
 		}
 		spec, ok := model.LookupProp(kind, k)
 		if !ok {
-			p.errs.add(b.file, line, field+"."+k, "unknown property for %s (allowed: %s)", kind, strings.Join(model.AllowedProps(kind), ", "))
+			p.errs.Add(b.File(), line, field+"."+k, "unknown property for %s (allowed: %s)", kind, strings.Join(model.AllowedProps(kind), ", "))
 			continue
 		}
 		if v == nil {
@@ -639,20 +640,20 @@ func (p *planner) typedProps(b *Bundle, kind model.Kind, in map[string]any, fl f
 		}
 		tv, err := model.CoerceProp(spec, normaliseYAMLValue(v))
 		if err != nil {
-			p.errs.add(b.file, line, field+"."+k, "%v", err)
+			p.errs.Add(b.File(), line, field+"."+k, "%v", err)
 			continue
 		}
 		switch k {
 		case "stipInstruments":
 			for _, c := range tv.([]string) {
 				if _, ok := model.STIPInstrument(c); !ok {
-					p.errs.add(b.file, line, field+"."+k, "unknown STIP instrument code %q", c)
+					p.errs.Add(b.File(), line, field+"."+k, "unknown STIP instrument code %q", c)
 				}
 			}
 		case "stipTargetGroups":
 			for _, c := range tv.([]string) {
 				if _, ok := model.STIPTargetGroup(c); !ok {
-					p.errs.add(b.file, line, field+"."+k, "unknown STIP target-group code %q", c)
+					p.errs.Add(b.File(), line, field+"."+k, "unknown STIP target-group code %q", c)
 				}
 			}
 		}
@@ -664,12 +665,12 @@ func (p *planner) typedProps(b *Bundle, kind model.Kind, in map[string]any, fl f
 // relationProps are the properties a relation may carry.
 var relationProps = []string{"asOf", "since", "until", "role", "note", "year"}
 
-func (p *planner) relProps(b *Bundle, in map[string]any, fl fieldLines, def int, field string) map[string]any {
+func (p *planner) relProps(b *bundle.Bundle, in map[string]any, at bundle.Pos, field string) map[string]any {
 	out := map[string]any{}
 	for k, v := range in {
-		line := fl.at("props."+k, def)
+		line := at.FieldLine("props." + k)
 		if !containsStr(relationProps, k) {
-			p.errs.add(b.file, line, field+"."+k, "unknown relation property (allowed: %s)", strings.Join(relationProps, ", "))
+			p.errs.Add(b.File(), line, field+"."+k, "unknown relation property (allowed: %s)", strings.Join(relationProps, ", "))
 			continue
 		}
 		switch x := normaliseYAMLValue(v).(type) {
@@ -677,7 +678,7 @@ func (p *planner) relProps(b *Bundle, in map[string]any, fl fieldLines, def int,
 			out[k] = x
 		case nil:
 		default:
-			p.errs.add(b.file, line, field+"."+k, "want a string, number or boolean")
+			p.errs.Add(b.File(), line, field+"."+k, "want a string, number or boolean")
 		}
 	}
 	return out

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/policygraph/policygraph/bundle"
 	"github.com/policygraph/policygraph/model"
 	"github.com/policygraph/policygraph/store"
 )
@@ -68,7 +69,7 @@ func (r Report) Changes() int {
 // Run parses, validates and plans every bundle under paths, then writes each document in its
 // own transaction. Nothing is written when any bundle has a problem.
 func Run(ctx context.Context, w Writer, paths []string, opts Options) (Report, error) {
-	files, err := BundleFiles(paths)
+	files, err := bundle.BundleFiles(paths)
 	if err != nil {
 		return Report{}, err
 	}
@@ -78,12 +79,12 @@ func Run(ctx context.Context, w Writer, paths []string, opts Options) (Report, e
 	if opts.Window > 0 && len(files) > opts.Window {
 		return runWindows(ctx, w, files, opts)
 	}
-	var bundles []*Bundle
-	var errs Errors
+	var bundles []*bundle.Bundle
+	var errs bundle.Errors
 	for _, f := range files {
-		b, err := ParseFile(f)
+		b, err := bundle.ParseFile(f)
 		if err != nil {
-			if es, ok := err.(Errors); ok {
+			if es, ok := err.(bundle.Errors); ok {
 				errs = append(errs, es...)
 				continue
 			}
@@ -91,14 +92,14 @@ func Run(ctx context.Context, w Writer, paths []string, opts Options) (Report, e
 		}
 		bundles = append(bundles, b)
 	}
-	if err := errs.err(); err != nil {
+	if err := errs.Err(); err != nil {
 		return Report{}, err
 	}
 	return RunBundles(ctx, w, bundles, opts)
 }
 
 // RunBundles plans and writes already parsed bundles (from files or from the extractor).
-func RunBundles(ctx context.Context, w Writer, bundles []*Bundle, opts Options) (Report, error) {
+func RunBundles(ctx context.Context, w Writer, bundles []*bundle.Bundle, opts Options) (Report, error) {
 	start := time.Now()
 	log := opts.Logger
 	if log == nil {

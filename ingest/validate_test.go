@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/policygraph/policygraph/bundle"
 	"github.com/policygraph/policygraph/fault"
 	"github.com/policygraph/policygraph/model"
 	"github.com/policygraph/policygraph/store"
@@ -67,11 +68,11 @@ func TestGoodBundlePlans(t *testing.T) {
 
 func TestPlanProvenanceAndFigures(t *testing.T) {
 	dir := setup(t, map[string]string{"good.yaml": readGood(t)})
-	b, err := ParseFile(filepath.Join(dir, "good.yaml"))
+	b, err := bundle.ParseFile(filepath.Join(dir, "good.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ws, err := Plan(context.Background(), []*Bundle{b}, nil)
+	ws, err := Plan(context.Background(), []*bundle.Bundle{b}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +100,7 @@ func TestPlanProvenanceAndFigures(t *testing.T) {
 		t.Errorf("figure: %+v", q.Quantity)
 	}
 	// Same input, same plan: ids and hashes are deterministic.
-	ws2, _ := Plan(context.Background(), []*Bundle{b}, nil)
+	ws2, _ := Plan(context.Background(), []*bundle.Bundle{b}, nil)
 	if ws2[0].PlanHash != w.PlanHash {
 		t.Error("plan hash is not deterministic")
 	}

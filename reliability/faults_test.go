@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/policygraph/policygraph/bundle"
 	"github.com/policygraph/policygraph/gen"
 	"github.com/policygraph/policygraph/ingest"
 	"github.com/policygraph/policygraph/server"
@@ -120,13 +121,13 @@ func TestKillNeo4jMidIngest(t *testing.T) {
 	if _, err := gen.Generate(ctx, dir, gen.Config{Seed: 8, Scale: gen.Presets["tiny"]}); err != nil {
 		t.Fatal(err)
 	}
-	files, err := ingest.BundleFiles([]string{dir})
+	files, err := bundle.BundleFiles([]string{dir})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var bundles []*ingest.Bundle
+	var bundles []*bundle.Bundle
 	for _, f := range files {
-		b, err := ingest.ParseFile(f)
+		b, err := bundle.ParseFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -60,13 +60,13 @@ func authenticate(v *auth.Verifier, readsNeedToken bool, log *slog.Logger, next 
 				authFailures.WithLabelValues("invalid").Inc()
 				log.InfoContext(r.Context(), "credential refused", "reason", err.Error(), "requestId", infoFrom(r.Context()).id)
 				w.Header().Set("WWW-Authenticate", `Bearer realm="policygraph", error="invalid_token"`)
-				writeGraphQLError(w, http.StatusUnauthorized, fault.CodeUnauthenticated, publicAuthMessage(err))
+				writeGraphQLError(w, fault.ErrUnauthorized, publicAuthMessage(err))
 				return
 			}
 		case readsNeedToken:
 			authFailures.WithLabelValues("missing").Inc()
 			w.Header().Set("WWW-Authenticate", `Bearer realm="policygraph"`)
-			writeGraphQLError(w, http.StatusUnauthorized, fault.CodeUnauthenticated,
+			writeGraphQLError(w, fault.ErrUnauthorized,
 				"this server needs a bearer token or API key for every request (AUTH_READS=token)")
 			return
 		}

@@ -14,7 +14,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
-// complexityLimit is gqlgen's extension.FixedComplexityLimit (same name, statistics, error
+// complexityLimit is gqlgen's extension.FixedComplexityLimit (of graph.GqlgenChecked: same name, statistics, error
 // code and message) that remembers the complexity of the operations it has priced. gqlgen
 // walks the whole selection for every request, every implementation of an interface field
 // included: on node(id) — ten concrete types behind Node — that walk was 6 % of the API's

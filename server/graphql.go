@@ -111,10 +111,11 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 				out.Message = strings.TrimSuffix(out.Message, ": "+s.Error())
 			}
 		case fault.CodeUnavailable:
-			out.Message = "the graph database is unavailable; try again shortly"
+			out.Message, _ = fault.Message(inner)
 			log.WarnContext(ctx, "graph database unavailable", "err", inner, "path", gqlErr.Path.String(), "requestId", ri.id)
 		case fault.CodeTimeout:
-			out.Message = "the request ran out of time (REQUEST_TIMEOUT)"
+			msg, _ := fault.Message(inner)
+			out.Message = msg + " (REQUEST_TIMEOUT)"
 			if errors.Is(ctx.Err(), context.Canceled) {
 				// The client went away (closed the connection); nobody reads this answer.
 				log.DebugContext(ctx, "request cancelled by the client", "err", inner, "path", gqlErr.Path.String(), "requestId", ri.id)
@@ -122,7 +123,7 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 				log.WarnContext(ctx, "request timed out", "err", inner, "path", gqlErr.Path.String(), "requestId", ri.id)
 			}
 		case fault.CodeInternal:
-			out.Message = "internal error (request " + ri.id + ")"
+			out.Message = fault.InternalMessage + " (request " + ri.id + ")"
 			if !errors.Is(inner, errPanic) {
 				log.ErrorContext(ctx, "internal error", "err", inner, "path", gqlErr.Path.String(), "requestId", ri.id)
 			}

@@ -167,7 +167,7 @@ func instrument(route string, next http.Handler) http.Handler {
 func graphqlRequest(cfg Config, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > cfg.MaxBodyBytes {
-			writeGraphQLError(w, http.StatusRequestEntityTooLarge, fault.CodeBadUserInput,
+			writeGraphQLError(w, fault.ErrTooLarge,
 				fmt.Sprintf("request body of %d bytes exceeds the limit of %d (MAX_BODY_BYTES)", r.ContentLength, cfg.MaxBodyBytes))
 			return
 		}
@@ -186,12 +186,13 @@ func graphqlRequest(cfg Config, next http.Handler) http.Handler {
 	})
 }
 
-// writeGraphQLError answers with a GraphQL-shaped error outside of gqlgen.
-func writeGraphQLError(w http.ResponseWriter, status int, code, msg string) {
+// writeGraphQLError answers with a GraphQL-shaped error outside of gqlgen: the HTTP status
+// and extensions.code of kind's row of the fault table, and msg.
+func writeGraphQLError(w http.ResponseWriter, kind error, msg string) {
 	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
+	w.WriteHeader(fault.HTTPStatus(kind))
 	_ = json.NewEncoder(w).Encode(map[string]any{
-		"errors": []any{map[string]any{"message": msg, "extensions": map[string]any{"code": code}}},
+		"errors": []any{map[string]any{"message": msg, "extensions": map[string]any{"code": fault.Code(kind)}}},
 	})
 }
 

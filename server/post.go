@@ -15,7 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
-// postJSON is gqlgen's transport.POST (v0.17.98: the same media types, statuses and error
+// postJSON is gqlgen's transport.POST (graph.GqlgenChecked: the same media types, statuses and error
 // answers) with one change: writeResponse copies the executed data into the answer as it is.
 // gqlgen's writer passes the whole response through json.Marshal, which validates and
 // compacts a json.RawMessage byte by byte although gqlgen has just written it compact: on a

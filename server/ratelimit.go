@@ -138,7 +138,7 @@ func rateLimit(l *rateLimiter, next http.Handler) http.Handler {
 		rateLimited.Inc()
 		secs := int(math.Ceil(wait.Seconds()))
 		w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
-		writeGraphQLError(w, http.StatusTooManyRequests, fault.CodeRateLimited,
+		writeGraphQLError(w, fault.ErrRateLimited,
 			fmt.Sprintf("too many requests from this client; retry after %ds (RATE_LIMIT_RPS=%g, RATE_LIMIT_BURST=%g)", max(secs, 1), l.rps, l.burst))
 	})
 }

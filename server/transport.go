@@ -131,7 +131,7 @@ func refuseGetMutation(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	w.Header().Set("Allow", http.MethodPost)
-	writeGraphQLError(w, http.StatusMethodNotAllowed, fault.CodeBadUserInput,
+	writeGraphQLError(w, fault.ErrMethodNotAllowed,
 		"a "+string(op.Operation)+" must be sent with POST; GET serves queries only")
 	return true
 }

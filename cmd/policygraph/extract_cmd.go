@@ -14,8 +14,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/policygraph/policygraph/bundle"
 	"github.com/policygraph/policygraph/extract"
-	"github.com/policygraph/policygraph/ingest"
 	"github.com/policygraph/policygraph/model"
 	"github.com/policygraph/policygraph/read"
 	"github.com/policygraph/policygraph/textnorm"
@@ -170,7 +170,7 @@ func renderExtract(ctx context.Context, d *read.Document, path, target, format s
 		return res.JSON()
 	}
 
-	spec := ingest.DocumentSpec{Path: docPath(path, target), Title: title, Props: map[string]any{"docType": docType(title)}}
+	spec := bundle.DocumentSpec{Path: docPath(path, target), Title: title, Props: map[string]any{"docType": docType(title)}}
 	b := res.Bundle(spec)
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, "# Extracted by `policygraph extract` from %s: review before ingest.\n", filepath.Base(path))

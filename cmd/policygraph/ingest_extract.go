@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/policygraph/policygraph/bundle"
 	"github.com/policygraph/policygraph/extract"
 	"github.com/policygraph/policygraph/ingest"
 	"github.com/policygraph/policygraph/model"
@@ -15,7 +16,7 @@ import (
 // extractBundles runs the extractor over raw texts and returns one bundle per file, ready
 // for ingest: every fact keeps its rule:NAME method and confidence. Names from the curated
 // bundles under gazetteerDirs are recognised as known entities.
-func extractBundles(ctx context.Context, files, gazetteerDirs []string) ([]*ingest.Bundle, error) {
+func extractBundles(ctx context.Context, files, gazetteerDirs []string) ([]*bundle.Bundle, error) {
 	gz := &extract.Gazetteer{}
 	for _, dir := range gazetteerDirs {
 		if _, err := os.Stat(dir); err != nil {
@@ -27,7 +28,7 @@ func extractBundles(ctx context.Context, files, gazetteerDirs []string) ([]*inge
 		}
 		gz.Merge(g)
 	}
-	var out []*ingest.Bundle
+	var out []*bundle.Bundle
 	for _, f := range files {
 		abs, err := filepath.Abs(f)
 		if err != nil {
@@ -40,7 +41,7 @@ func extractBundles(ctx context.Context, files, gazetteerDirs []string) ([]*inge
 		title := documentTitle(src, abs)
 		// document.path is read inside the bundle's folder (safepath): name the text by its
 		// base name, beside the (virtual) bundle file.
-		spec := ingest.DocumentSpec{Path: filepath.Base(abs), Title: title}
+		spec := bundle.DocumentSpec{Path: filepath.Base(abs), Title: title}
 		docID := model.EntityID(model.KindDocument, title)
 		res, err := extract.Extract(ctx, docID, src.Doc, extract.Options{Gazetteer: gz})
 		if err != nil {

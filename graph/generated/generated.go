@@ -13,7 +13,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
-	"github.com/policygraph/policygraph/graph/model"
+	"github.com/policygraph/policygraph/graph/gqlmodel"
 	"github.com/policygraph/policygraph/graph/scalar"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -45,7 +45,7 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
-	RequiresRole func(ctx context.Context, obj any, next graphql.Resolver, role model.Role) (res any, err error)
+	RequiresRole func(ctx context.Context, obj any, next graphql.Resolver, role gqlmodel.Role) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -54,27 +54,27 @@ type ComplexityRoot struct {
 		Conditions       func(childComplexity int) int
 		Confidence       func(childComplexity int) int
 		Description      func(childComplexity int) int
-		EstablishedBy    func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		EstablishedBy    func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		FoundedOn        func(childComplexity int) int
 		ID               func(childComplexity int) int
 		Kind             func(childComplexity int) int
 		Level            func(childComplexity int) int
-		LocatedIn        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		LocatedIn        func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		MemberCount      func(childComplexity int) int
-		Members          func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Members          func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
-		Operators        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Operators        func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Properties       func(childComplexity int) int
 		Quantities       func(childComplexity int, includeRetracted *bool) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
+		Relations        func(childComplexity int, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
 		Review           func(childComplexity int) int
 		Sources          func(childComplexity int) int
 		StipInstruments  func(childComplexity int) int
 		StipTargetGroups func(childComplexity int) int
-		SupportedBy      func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		SupportedBy      func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 	}
 
 	AuditConnection struct {
@@ -150,27 +150,27 @@ type ComplexityRoot struct {
 		Description      func(childComplexity int) int
 		DocType          func(childComplexity int) int
 		ID               func(childComplexity int) int
-		IssuedBy         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		IssuedBy         func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Issuer           func(childComplexity int) int
 		Kind             func(childComplexity int) int
 		Level            func(childComplexity int) int
-		Mentions         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Mentions         func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
 		Number           func(childComplexity int) int
 		Path             func(childComplexity int) int
 		Properties       func(childComplexity int) int
-		ProposedBy       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		ProposedBy       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Quantities       func(childComplexity int, includeRetracted *bool) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
-		RespondsTo       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Responses        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Relations        func(childComplexity int, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) int
+		RespondsTo       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Responses        func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Result           func(childComplexity int) int
 		Retracted        func(childComplexity int) int
 		Review           func(childComplexity int) int
 		Sha256           func(childComplexity int) int
-		SignedBy         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		SignedBy         func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Sources          func(childComplexity int) int
 		StipInstruments  func(childComplexity int) int
 		StipTargetGroups func(childComplexity int) int
@@ -183,33 +183,33 @@ type ComplexityRoot struct {
 		Confidence       func(childComplexity int) int
 		Description      func(childComplexity int) int
 		ID               func(childComplexity int) int
-		Industries       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Industries       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		IndustryNames    func(childComplexity int) int
-		IntroducedBy     func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Investments      func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Investors        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		IntroducedBy     func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Investments      func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Investors        func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Kind             func(childComplexity int) int
 		LegalName        func(childComplexity int) int
 		Listed           func(childComplexity int) int
-		LocatedIn        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		MemberOf         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		LocatedIn        func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		MemberOf         func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
-		Operates         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		ParticipatesIn   func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Operates         func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		ParticipatesIn   func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Properties       func(childComplexity int) int
 		Quantities       func(childComplexity int, includeRetracted *bool) int
-		RecognizedBy     func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
+		RecognizedBy     func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Relations        func(childComplexity int, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
 		Review           func(childComplexity int) int
 		Role             func(childComplexity int) int
 		Sources          func(childComplexity int) int
 		StipInstruments  func(childComplexity int) int
 		StipTargetGroups func(childComplexity int) int
-		SupportedBy      func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		TargetedBy       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		SupportedBy      func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		TargetedBy       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 	}
 
 	GraphEdge struct {
@@ -255,22 +255,22 @@ type ComplexityRoot struct {
 		Confidence       func(childComplexity int) int
 		Description      func(childComplexity int) int
 		ID               func(childComplexity int) int
-		Investors        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Investors        func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Kind             func(childComplexity int) int
-		Members          func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Members          func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
 		Properties       func(childComplexity int) int
 		Quantities       func(childComplexity int, includeRetracted *bool) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
+		Relations        func(childComplexity int, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
 		Review           func(childComplexity int) int
 		Sources          func(childComplexity int) int
 		StipInstruments  func(childComplexity int) int
 		StipTargetGroups func(childComplexity int) int
-		SupportedBy      func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		TargetedBy       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		SupportedBy      func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		TargetedBy       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 	}
 
 	IngestResult struct {
@@ -301,14 +301,14 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddQuantity     func(childComplexity int, input model.QuantityInput) int
-		AddRelation     func(childComplexity int, input model.RelationInput) int
-		IngestDocument  func(childComplexity int, input model.IngestInput) int
+		AddQuantity     func(childComplexity int, input gqlmodel.QuantityInput) int
+		AddRelation     func(childComplexity int, input gqlmodel.RelationInput) int
+		IngestDocument  func(childComplexity int, input gqlmodel.IngestInput) int
 		MarkReviewed    func(childComplexity int, id string, note *string) int
 		MergeEntities   func(childComplexity int, keepID string, mergeID string, reason *string) int
 		RetractQuantity func(childComplexity int, id string, reason *string) int
 		RetractRelation func(childComplexity int, id string, reason *string) int
-		UpsertEntity    func(childComplexity int, input model.EntityInput) int
+		UpsertEntity    func(childComplexity int, input gqlmodel.EntityInput) int
 	}
 
 	NodeConnection struct {
@@ -328,22 +328,22 @@ type ComplexityRoot struct {
 		Confidence       func(childComplexity int) int
 		Description      func(childComplexity int) int
 		ID               func(childComplexity int) int
-		Introduced       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Investments      func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Issued           func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Introduced       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Investments      func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Issued           func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Kind             func(childComplexity int) int
 		Level            func(childComplexity int) int
-		LocatedIn        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		MemberOf         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		LocatedIn        func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		MemberOf         func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
-		Operates         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Operates         func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		OrgType          func(childComplexity int) int
-		ParticipatesIn   func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		ParticipatesIn   func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Properties       func(childComplexity int) int
 		Quantities       func(childComplexity int, includeRetracted *bool) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
+		Relations        func(childComplexity int, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
 		Review           func(childComplexity int) int
 		Sources          func(childComplexity int) int
@@ -369,13 +369,13 @@ type ComplexityRoot struct {
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
 		Properties       func(childComplexity int) int
-		Proposed         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Proposed         func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Quantities       func(childComplexity int, includeRetracted *bool) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
+		Relations        func(childComplexity int, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
 		Review           func(childComplexity int) int
 		Role             func(childComplexity int) int
-		Signed           func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Signed           func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Sources          func(childComplexity int) int
 		StipInstruments  func(childComplexity int) int
 		StipTargetGroups func(childComplexity int) int
@@ -385,20 +385,20 @@ type ComplexityRoot struct {
 		Aliases          func(childComplexity int) int
 		Conditions       func(childComplexity int) int
 		Confidence       func(childComplexity int) int
-		Contains         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Contains         func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Description      func(childComplexity int) int
 		ID               func(childComplexity int) int
-		Introduced       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Introduced       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Kind             func(childComplexity int) int
 		Level            func(childComplexity int) int
 		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
-		Operators        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Operators        func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		PlaceType        func(childComplexity int) int
 		Properties       func(childComplexity int) int
 		Quantities       func(childComplexity int, includeRetracted *bool) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
+		Relations        func(childComplexity int, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
 		Review           func(childComplexity int) int
 		Sources          func(childComplexity int) int
@@ -408,45 +408,45 @@ type ComplexityRoot struct {
 
 	Policy struct {
 		Aliases          func(childComplexity int) int
-		AmendedBy        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Amends           func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		AmendedBy        func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Amends           func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Conditions       func(childComplexity int) int
 		Confidence       func(childComplexity int) int
-		Derivations      func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		DerivedFrom      func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Derivations      func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		DerivedFrom      func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Description      func(childComplexity int) int
 		DocNumber        func(childComplexity int) int
 		EffectiveFrom    func(childComplexity int) int
 		EffectiveTo      func(childComplexity int) int
-		Establishes      func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Establishes      func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		ID               func(childComplexity int) int
-		ImplementedBy    func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Implements       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Industries       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		IssuedBy         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		ImplementedBy    func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Implements       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Industries       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		IssuedBy         func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		IssuedOn         func(childComplexity int) int
 		Kind             func(childComplexity int) int
 		Level            func(childComplexity int) int
 		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
-		PartOf           func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Parts            func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		PartOf           func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Parts            func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		PolicyType       func(childComplexity int) int
 		Properties       func(childComplexity int) int
 		Quantities       func(childComplexity int, includeRetracted *bool) int
-		Recognizes       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
+		Recognizes       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Relations        func(childComplexity int, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
 		Review           func(childComplexity int) int
 		Sources          func(childComplexity int) int
 		Status           func(childComplexity int) int
 		StipInstruments  func(childComplexity int) int
 		StipTargetGroups func(childComplexity int) int
-		SupersededBy     func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Supersedes       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Supports         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Targets          func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		SupersededBy     func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Supersedes       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Supports         func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Targets          func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Title            func(childComplexity int) int
 		Version          func(childComplexity int) int
 	}
@@ -467,24 +467,24 @@ type ComplexityRoot struct {
 		Conditions       func(childComplexity int) int
 		Confidence       func(childComplexity int) int
 		Description      func(childComplexity int) int
-		EstablishedBy    func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		EstablishedBy    func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		ID               func(childComplexity int) int
-		Implements       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Industries       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Implements       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Industries       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Kind             func(childComplexity int) int
 		Level            func(childComplexity int) int
-		LocatedIn        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		LocatedIn        func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
-		Operators        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		PartOf           func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Participants     func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Parts            func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Operators        func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		PartOf           func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Participants     func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Parts            func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		ProgramType      func(childComplexity int) int
 		Properties       func(childComplexity int) int
 		Quantities       func(childComplexity int, includeRetracted *bool) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
+		Relations        func(childComplexity int, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
 		Review           func(childComplexity int) int
 		Scope            func(childComplexity int) int
@@ -493,9 +493,9 @@ type ComplexityRoot struct {
 		Status           func(childComplexity int) int
 		StipInstruments  func(childComplexity int) int
 		StipTargetGroups func(childComplexity int) int
-		SupportedBy      func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Supports         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Targets          func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		SupportedBy      func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Supports         func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Targets          func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 	}
 
 	Provenance struct {
@@ -531,13 +531,13 @@ type ComplexityRoot struct {
 		AuditTrail             func(childComplexity int, targetID *string, first *int, after *string) int
 		Conflicts              func(childComplexity int, targetID *string, documentID *string, first *int) int
 		EnterprisesSupportedBy func(childComplexity int, policyID string, maxHops *int, first *int) int
-		Lineage                func(childComplexity int, id string, direction *model.Direction, maxDepth *int) int
-		MatchPolicies          func(childComplexity int, enterprise *model.EnterpriseProfile, person *model.PersonProfile, enterpriseID *string, first *int) int
-		Neighborhood           func(childComplexity int, id string, depth *int, kinds []model.NodeKind, limit *int, includeRetracted *bool) int
+		Lineage                func(childComplexity int, id string, direction *gqlmodel.Direction, maxDepth *int) int
+		MatchPolicies          func(childComplexity int, enterprise *gqlmodel.EnterpriseProfile, person *gqlmodel.PersonProfile, enterpriseID *string, first *int) int
+		Neighborhood           func(childComplexity int, id string, depth *int, kinds []gqlmodel.NodeKind, limit *int, includeRetracted *bool) int
 		Node                   func(childComplexity int, id string, includeRetracted *bool) int
-		Nodes                  func(childComplexity int, kind *model.NodeKind, first *int, after *string) int
+		Nodes                  func(childComplexity int, kind *gqlmodel.NodeKind, first *int, after *string) int
 		PoliciesSupporting     func(childComplexity int, enterpriseID string, maxHops *int, first *int) int
-		Search                 func(childComplexity int, text string, kinds []model.NodeKind, first *int) int
+		Search                 func(childComplexity int, text string, kinds []gqlmodel.NodeKind, first *int) int
 		ShortestPath           func(childComplexity int, fromID string, toID string, maxHops *int) int
 		Stats                  func(childComplexity int) int
 	}
@@ -584,35 +584,35 @@ type ComplexityRoot struct {
 
 	TalentMeasure struct {
 		Aliases          func(childComplexity int) int
-		AmendedBy        func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Amends           func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		AmendedBy        func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Amends           func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Category         func(childComplexity int) int
 		Conditions       func(childComplexity int) int
 		Confidence       func(childComplexity int) int
-		DerivedFrom      func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		DerivedFrom      func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Description      func(childComplexity int) int
 		Eligibility      func(childComplexity int) int
-		EstablishedBy    func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		EstablishedBy    func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		ID               func(childComplexity int) int
-		Implements       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		Implements       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Kind             func(childComplexity int) int
 		Level            func(childComplexity int) int
 		MergedInto       func(childComplexity int) int
 		Method           func(childComplexity int) int
 		Name             func(childComplexity int) int
-		PartOf           func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		PartOf           func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 		Properties       func(childComplexity int) int
 		Quantities       func(childComplexity int, includeRetracted *bool) int
-		Relations        func(childComplexity int, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) int
+		Relations        func(childComplexity int, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) int
 		Retracted        func(childComplexity int) int
 		Review           func(childComplexity int) int
 		Sources          func(childComplexity int) int
 		StipInstruments  func(childComplexity int) int
 		StipTargetGroups func(childComplexity int) int
-		SupersededBy     func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Supersedes       func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Supports         func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
-		Targets          func(childComplexity int, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) int
+		SupersededBy     func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Supersedes       func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Supports         func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
+		Targets          func(childComplexity int, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) int
 	}
 }
 
@@ -621,167 +621,167 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type AllianceResolver interface {
-	Quantities(ctx context.Context, obj *model.Alliance, includeRetracted *bool) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Alliance, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *gqlmodel.Alliance, includeRetracted *bool) ([]*gqlmodel.Quantity, error)
+	Relations(ctx context.Context, obj *gqlmodel.Alliance, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) (*gqlmodel.RelationConnection, error)
 
-	Members(ctx context.Context, obj *model.Alliance, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Operators(ctx context.Context, obj *model.Alliance, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	SupportedBy(ctx context.Context, obj *model.Alliance, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	EstablishedBy(ctx context.Context, obj *model.Alliance, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	LocatedIn(ctx context.Context, obj *model.Alliance, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Conditions(ctx context.Context, obj *model.Alliance) ([]*model.Condition, error)
+	Members(ctx context.Context, obj *gqlmodel.Alliance, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Operators(ctx context.Context, obj *gqlmodel.Alliance, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	SupportedBy(ctx context.Context, obj *gqlmodel.Alliance, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	EstablishedBy(ctx context.Context, obj *gqlmodel.Alliance, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	LocatedIn(ctx context.Context, obj *gqlmodel.Alliance, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Conditions(ctx context.Context, obj *gqlmodel.Alliance) ([]*gqlmodel.Condition, error)
 }
 type DocumentResolver interface {
-	Quantities(ctx context.Context, obj *model.Document, includeRetracted *bool) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Document, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *gqlmodel.Document, includeRetracted *bool) ([]*gqlmodel.Quantity, error)
+	Relations(ctx context.Context, obj *gqlmodel.Document, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) (*gqlmodel.RelationConnection, error)
 
-	Mentions(ctx context.Context, obj *model.Document, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	IssuedBy(ctx context.Context, obj *model.Document, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	RespondsTo(ctx context.Context, obj *model.Document, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Responses(ctx context.Context, obj *model.Document, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	ProposedBy(ctx context.Context, obj *model.Document, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	SignedBy(ctx context.Context, obj *model.Document, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Conditions(ctx context.Context, obj *model.Document) ([]*model.Condition, error)
+	Mentions(ctx context.Context, obj *gqlmodel.Document, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	IssuedBy(ctx context.Context, obj *gqlmodel.Document, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	RespondsTo(ctx context.Context, obj *gqlmodel.Document, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Responses(ctx context.Context, obj *gqlmodel.Document, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	ProposedBy(ctx context.Context, obj *gqlmodel.Document, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	SignedBy(ctx context.Context, obj *gqlmodel.Document, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Conditions(ctx context.Context, obj *gqlmodel.Document) ([]*gqlmodel.Condition, error)
 }
 type EnterpriseResolver interface {
-	Quantities(ctx context.Context, obj *model.Enterprise, includeRetracted *bool) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Enterprise, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *gqlmodel.Enterprise, includeRetracted *bool) ([]*gqlmodel.Quantity, error)
+	Relations(ctx context.Context, obj *gqlmodel.Enterprise, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) (*gqlmodel.RelationConnection, error)
 
-	SupportedBy(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	RecognizedBy(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	ParticipatesIn(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Industries(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Investors(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Investments(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	MemberOf(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	LocatedIn(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	TargetedBy(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Operates(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	IntroducedBy(ctx context.Context, obj *model.Enterprise, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Conditions(ctx context.Context, obj *model.Enterprise) ([]*model.Condition, error)
+	SupportedBy(ctx context.Context, obj *gqlmodel.Enterprise, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	RecognizedBy(ctx context.Context, obj *gqlmodel.Enterprise, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	ParticipatesIn(ctx context.Context, obj *gqlmodel.Enterprise, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Industries(ctx context.Context, obj *gqlmodel.Enterprise, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Investors(ctx context.Context, obj *gqlmodel.Enterprise, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Investments(ctx context.Context, obj *gqlmodel.Enterprise, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	MemberOf(ctx context.Context, obj *gqlmodel.Enterprise, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	LocatedIn(ctx context.Context, obj *gqlmodel.Enterprise, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	TargetedBy(ctx context.Context, obj *gqlmodel.Enterprise, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Operates(ctx context.Context, obj *gqlmodel.Enterprise, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	IntroducedBy(ctx context.Context, obj *gqlmodel.Enterprise, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Conditions(ctx context.Context, obj *gqlmodel.Enterprise) ([]*gqlmodel.Condition, error)
 }
 type IndustryResolver interface {
-	Quantities(ctx context.Context, obj *model.Industry, includeRetracted *bool) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Industry, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
-	Members(ctx context.Context, obj *model.Industry, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	SupportedBy(ctx context.Context, obj *model.Industry, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	TargetedBy(ctx context.Context, obj *model.Industry, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Investors(ctx context.Context, obj *model.Industry, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Conditions(ctx context.Context, obj *model.Industry) ([]*model.Condition, error)
+	Quantities(ctx context.Context, obj *gqlmodel.Industry, includeRetracted *bool) ([]*gqlmodel.Quantity, error)
+	Relations(ctx context.Context, obj *gqlmodel.Industry, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) (*gqlmodel.RelationConnection, error)
+	Members(ctx context.Context, obj *gqlmodel.Industry, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	SupportedBy(ctx context.Context, obj *gqlmodel.Industry, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	TargetedBy(ctx context.Context, obj *gqlmodel.Industry, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Investors(ctx context.Context, obj *gqlmodel.Industry, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Conditions(ctx context.Context, obj *gqlmodel.Industry) ([]*gqlmodel.Condition, error)
 }
 type MutationResolver interface {
-	UpsertEntity(ctx context.Context, input model.EntityInput) (model.Node, error)
-	AddRelation(ctx context.Context, input model.RelationInput) (*model.GraphEdge, error)
-	RetractRelation(ctx context.Context, id string, reason *string) (*model.GraphEdge, error)
-	AddQuantity(ctx context.Context, input model.QuantityInput) (*model.Quantity, error)
-	RetractQuantity(ctx context.Context, id string, reason *string) (*model.Quantity, error)
-	MarkReviewed(ctx context.Context, id string, note *string) (*model.ReviewResult, error)
-	MergeEntities(ctx context.Context, keepID string, mergeID string, reason *string) (*model.MergeResult, error)
-	IngestDocument(ctx context.Context, input model.IngestInput) (*model.IngestResult, error)
+	UpsertEntity(ctx context.Context, input gqlmodel.EntityInput) (gqlmodel.Node, error)
+	AddRelation(ctx context.Context, input gqlmodel.RelationInput) (*gqlmodel.GraphEdge, error)
+	RetractRelation(ctx context.Context, id string, reason *string) (*gqlmodel.GraphEdge, error)
+	AddQuantity(ctx context.Context, input gqlmodel.QuantityInput) (*gqlmodel.Quantity, error)
+	RetractQuantity(ctx context.Context, id string, reason *string) (*gqlmodel.Quantity, error)
+	MarkReviewed(ctx context.Context, id string, note *string) (*gqlmodel.ReviewResult, error)
+	MergeEntities(ctx context.Context, keepID string, mergeID string, reason *string) (*gqlmodel.MergeResult, error)
+	IngestDocument(ctx context.Context, input gqlmodel.IngestInput) (*gqlmodel.IngestResult, error)
 }
 type OrganizationResolver interface {
-	Quantities(ctx context.Context, obj *model.Organization, includeRetracted *bool) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Organization, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *gqlmodel.Organization, includeRetracted *bool) ([]*gqlmodel.Quantity, error)
+	Relations(ctx context.Context, obj *gqlmodel.Organization, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) (*gqlmodel.RelationConnection, error)
 
-	Issued(ctx context.Context, obj *model.Organization, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Operates(ctx context.Context, obj *model.Organization, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	MemberOf(ctx context.Context, obj *model.Organization, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	ParticipatesIn(ctx context.Context, obj *model.Organization, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Investments(ctx context.Context, obj *model.Organization, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Introduced(ctx context.Context, obj *model.Organization, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	LocatedIn(ctx context.Context, obj *model.Organization, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Conditions(ctx context.Context, obj *model.Organization) ([]*model.Condition, error)
+	Issued(ctx context.Context, obj *gqlmodel.Organization, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Operates(ctx context.Context, obj *gqlmodel.Organization, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	MemberOf(ctx context.Context, obj *gqlmodel.Organization, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	ParticipatesIn(ctx context.Context, obj *gqlmodel.Organization, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Investments(ctx context.Context, obj *gqlmodel.Organization, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Introduced(ctx context.Context, obj *gqlmodel.Organization, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	LocatedIn(ctx context.Context, obj *gqlmodel.Organization, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Conditions(ctx context.Context, obj *gqlmodel.Organization) ([]*gqlmodel.Condition, error)
 }
 type PersonResolver interface {
-	Quantities(ctx context.Context, obj *model.Person, includeRetracted *bool) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Person, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *gqlmodel.Person, includeRetracted *bool) ([]*gqlmodel.Quantity, error)
+	Relations(ctx context.Context, obj *gqlmodel.Person, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) (*gqlmodel.RelationConnection, error)
 
-	Proposed(ctx context.Context, obj *model.Person, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Signed(ctx context.Context, obj *model.Person, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Conditions(ctx context.Context, obj *model.Person) ([]*model.Condition, error)
+	Proposed(ctx context.Context, obj *gqlmodel.Person, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Signed(ctx context.Context, obj *gqlmodel.Person, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Conditions(ctx context.Context, obj *gqlmodel.Person) ([]*gqlmodel.Condition, error)
 }
 type PlaceResolver interface {
-	Quantities(ctx context.Context, obj *model.Place, includeRetracted *bool) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Place, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *gqlmodel.Place, includeRetracted *bool) ([]*gqlmodel.Quantity, error)
+	Relations(ctx context.Context, obj *gqlmodel.Place, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) (*gqlmodel.RelationConnection, error)
 
-	Contains(ctx context.Context, obj *model.Place, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Operators(ctx context.Context, obj *model.Place, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Introduced(ctx context.Context, obj *model.Place, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Conditions(ctx context.Context, obj *model.Place) ([]*model.Condition, error)
+	Contains(ctx context.Context, obj *gqlmodel.Place, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Operators(ctx context.Context, obj *gqlmodel.Place, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Introduced(ctx context.Context, obj *gqlmodel.Place, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Conditions(ctx context.Context, obj *gqlmodel.Place) ([]*gqlmodel.Condition, error)
 }
 type PolicyResolver interface {
-	Quantities(ctx context.Context, obj *model.Policy, includeRetracted *bool) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Policy, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *gqlmodel.Policy, includeRetracted *bool) ([]*gqlmodel.Quantity, error)
+	Relations(ctx context.Context, obj *gqlmodel.Policy, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) (*gqlmodel.RelationConnection, error)
 
-	Supports(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Recognizes(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Establishes(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	DerivedFrom(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Derivations(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	PartOf(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Parts(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Implements(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	ImplementedBy(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Amends(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Supersedes(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	AmendedBy(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	SupersededBy(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	IssuedBy(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Targets(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Industries(ctx context.Context, obj *model.Policy, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Conditions(ctx context.Context, obj *model.Policy) ([]*model.Condition, error)
+	Supports(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Recognizes(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Establishes(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	DerivedFrom(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Derivations(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	PartOf(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Parts(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Implements(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	ImplementedBy(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Amends(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Supersedes(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	AmendedBy(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	SupersededBy(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	IssuedBy(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Targets(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Industries(ctx context.Context, obj *gqlmodel.Policy, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Conditions(ctx context.Context, obj *gqlmodel.Policy) ([]*gqlmodel.Condition, error)
 }
 type ProgramResolver interface {
-	Quantities(ctx context.Context, obj *model.Program, includeRetracted *bool) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.Program, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *gqlmodel.Program, includeRetracted *bool) ([]*gqlmodel.Quantity, error)
+	Relations(ctx context.Context, obj *gqlmodel.Program, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) (*gqlmodel.RelationConnection, error)
 
-	Participants(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Operators(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	EstablishedBy(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Supports(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	SupportedBy(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Implements(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	PartOf(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Parts(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Targets(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Industries(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	LocatedIn(ctx context.Context, obj *model.Program, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Conditions(ctx context.Context, obj *model.Program) ([]*model.Condition, error)
+	Participants(ctx context.Context, obj *gqlmodel.Program, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Operators(ctx context.Context, obj *gqlmodel.Program, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	EstablishedBy(ctx context.Context, obj *gqlmodel.Program, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Supports(ctx context.Context, obj *gqlmodel.Program, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	SupportedBy(ctx context.Context, obj *gqlmodel.Program, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Implements(ctx context.Context, obj *gqlmodel.Program, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	PartOf(ctx context.Context, obj *gqlmodel.Program, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Parts(ctx context.Context, obj *gqlmodel.Program, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Targets(ctx context.Context, obj *gqlmodel.Program, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Industries(ctx context.Context, obj *gqlmodel.Program, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	LocatedIn(ctx context.Context, obj *gqlmodel.Program, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Conditions(ctx context.Context, obj *gqlmodel.Program) ([]*gqlmodel.Condition, error)
 }
 type ProvenanceResolver interface {
-	Document(ctx context.Context, obj *model.Provenance) (*model.Document, error)
+	Document(ctx context.Context, obj *gqlmodel.Provenance) (*gqlmodel.Document, error)
 
-	Page(ctx context.Context, obj *model.Provenance) (*int, error)
+	Page(ctx context.Context, obj *gqlmodel.Provenance) (*int, error)
 }
 type QueryResolver interface {
-	Node(ctx context.Context, id string, includeRetracted *bool) (model.Node, error)
-	Search(ctx context.Context, text string, kinds []model.NodeKind, first *int) ([]*model.SearchHit, error)
-	Nodes(ctx context.Context, kind *model.NodeKind, first *int, after *string) (*model.NodeConnection, error)
-	PoliciesSupporting(ctx context.Context, enterpriseID string, maxHops *int, first *int) ([]*model.SupportPath, error)
-	EnterprisesSupportedBy(ctx context.Context, policyID string, maxHops *int, first *int) ([]*model.SupportPath, error)
-	Lineage(ctx context.Context, id string, direction *model.Direction, maxDepth *int) (*model.GraphView, error)
-	Neighborhood(ctx context.Context, id string, depth *int, kinds []model.NodeKind, limit *int, includeRetracted *bool) (*model.GraphView, error)
-	ShortestPath(ctx context.Context, fromID string, toID string, maxHops *int) (*model.GraphView, error)
-	Stats(ctx context.Context) (*model.GraphStats, error)
-	AuditTrail(ctx context.Context, targetID *string, first *int, after *string) (*model.AuditConnection, error)
-	Conflicts(ctx context.Context, targetID *string, documentID *string, first *int) ([]*model.Conflict, error)
-	MatchPolicies(ctx context.Context, enterprise *model.EnterpriseProfile, person *model.PersonProfile, enterpriseID *string, first *int) ([]*model.PolicyMatch, error)
+	Node(ctx context.Context, id string, includeRetracted *bool) (gqlmodel.Node, error)
+	Nodes(ctx context.Context, kind *gqlmodel.NodeKind, first *int, after *string) (*gqlmodel.NodeConnection, error)
+	Stats(ctx context.Context) (*gqlmodel.GraphStats, error)
+	AuditTrail(ctx context.Context, targetID *string, first *int, after *string) (*gqlmodel.AuditConnection, error)
+	Conflicts(ctx context.Context, targetID *string, documentID *string, first *int) ([]*gqlmodel.Conflict, error)
+	MatchPolicies(ctx context.Context, enterprise *gqlmodel.EnterpriseProfile, person *gqlmodel.PersonProfile, enterpriseID *string, first *int) ([]*gqlmodel.PolicyMatch, error)
+	Lineage(ctx context.Context, id string, direction *gqlmodel.Direction, maxDepth *int) (*gqlmodel.GraphView, error)
+	Search(ctx context.Context, text string, kinds []gqlmodel.NodeKind, first *int) ([]*gqlmodel.SearchHit, error)
+	PoliciesSupporting(ctx context.Context, enterpriseID string, maxHops *int, first *int) ([]*gqlmodel.SupportPath, error)
+	EnterprisesSupportedBy(ctx context.Context, policyID string, maxHops *int, first *int) ([]*gqlmodel.SupportPath, error)
+	Neighborhood(ctx context.Context, id string, depth *int, kinds []gqlmodel.NodeKind, limit *int, includeRetracted *bool) (*gqlmodel.GraphView, error)
+	ShortestPath(ctx context.Context, fromID string, toID string, maxHops *int) (*gqlmodel.GraphView, error)
 }
 type TalentMeasureResolver interface {
-	Quantities(ctx context.Context, obj *model.TalentMeasure, includeRetracted *bool) ([]*model.Quantity, error)
-	Relations(ctx context.Context, obj *model.TalentMeasure, types []model.RelationType, direction *model.RelationDirection, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string, includeRetracted *bool) (*model.RelationConnection, error)
+	Quantities(ctx context.Context, obj *gqlmodel.TalentMeasure, includeRetracted *bool) ([]*gqlmodel.Quantity, error)
+	Relations(ctx context.Context, obj *gqlmodel.TalentMeasure, types []gqlmodel.RelationType, direction *gqlmodel.RelationDirection, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string, includeRetracted *bool) (*gqlmodel.RelationConnection, error)
 
-	EstablishedBy(ctx context.Context, obj *model.TalentMeasure, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	DerivedFrom(ctx context.Context, obj *model.TalentMeasure, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	PartOf(ctx context.Context, obj *model.TalentMeasure, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Implements(ctx context.Context, obj *model.TalentMeasure, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Targets(ctx context.Context, obj *model.TalentMeasure, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Supports(ctx context.Context, obj *model.TalentMeasure, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Amends(ctx context.Context, obj *model.TalentMeasure, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Supersedes(ctx context.Context, obj *model.TalentMeasure, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	AmendedBy(ctx context.Context, obj *model.TalentMeasure, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	SupersededBy(ctx context.Context, obj *model.TalentMeasure, filter *model.RelationFilter, sort *model.RelationSort, first *int, after *string) (*model.RelationConnection, error)
-	Conditions(ctx context.Context, obj *model.TalentMeasure) ([]*model.Condition, error)
+	EstablishedBy(ctx context.Context, obj *gqlmodel.TalentMeasure, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	DerivedFrom(ctx context.Context, obj *gqlmodel.TalentMeasure, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	PartOf(ctx context.Context, obj *gqlmodel.TalentMeasure, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Implements(ctx context.Context, obj *gqlmodel.TalentMeasure, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Targets(ctx context.Context, obj *gqlmodel.TalentMeasure, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Supports(ctx context.Context, obj *gqlmodel.TalentMeasure, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Amends(ctx context.Context, obj *gqlmodel.TalentMeasure, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Supersedes(ctx context.Context, obj *gqlmodel.TalentMeasure, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	AmendedBy(ctx context.Context, obj *gqlmodel.TalentMeasure, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	SupersededBy(ctx context.Context, obj *gqlmodel.TalentMeasure, filter *gqlmodel.RelationFilter, sort *gqlmodel.RelationSort, first *int, after *string) (*gqlmodel.RelationConnection, error)
+	Conditions(ctx context.Context, obj *gqlmodel.TalentMeasure) ([]*gqlmodel.Condition, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -836,7 +836,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Alliance.EstablishedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Alliance.EstablishedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Alliance.foundedOn":
 		if e.ComplexityRoot.Alliance.FoundedOn == nil {
 			break
@@ -871,7 +871,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Alliance.LocatedIn(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Alliance.LocatedIn(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Alliance.memberCount":
 		if e.ComplexityRoot.Alliance.MemberCount == nil {
 			break
@@ -888,7 +888,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Alliance.Members(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Alliance.Members(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Alliance.mergedInto":
 		if e.ComplexityRoot.Alliance.MergedInto == nil {
 			break
@@ -917,7 +917,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Alliance.Operators(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Alliance.Operators(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Alliance.properties":
 		if e.ComplexityRoot.Alliance.Properties == nil {
 			break
@@ -945,7 +945,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Alliance.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
+		return e.ComplexityRoot.Alliance.Relations(childComplexity, args["types"].([]gqlmodel.RelationType), args["direction"].(*gqlmodel.RelationDirection), args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Alliance.retracted":
 		if e.ComplexityRoot.Alliance.Retracted == nil {
 			break
@@ -986,7 +986,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Alliance.SupportedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Alliance.SupportedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 
 	case "AuditConnection.edges":
 		if e.ComplexityRoot.AuditConnection.Edges == nil {
@@ -1311,7 +1311,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Document.IssuedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Document.IssuedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Document.issuer":
 		if e.ComplexityRoot.Document.Issuer == nil {
 			break
@@ -1340,7 +1340,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Document.Mentions(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Document.Mentions(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Document.mergedInto":
 		if e.ComplexityRoot.Document.MergedInto == nil {
 			break
@@ -1387,7 +1387,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Document.ProposedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Document.ProposedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Document.quantities":
 		if e.ComplexityRoot.Document.Quantities == nil {
 			break
@@ -1409,7 +1409,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Document.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
+		return e.ComplexityRoot.Document.Relations(childComplexity, args["types"].([]gqlmodel.RelationType), args["direction"].(*gqlmodel.RelationDirection), args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Document.respondsTo":
 		if e.ComplexityRoot.Document.RespondsTo == nil {
 			break
@@ -1420,7 +1420,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Document.RespondsTo(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Document.RespondsTo(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Document.responses":
 		if e.ComplexityRoot.Document.Responses == nil {
 			break
@@ -1431,7 +1431,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Document.Responses(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Document.Responses(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Document.result":
 		if e.ComplexityRoot.Document.Result == nil {
 			break
@@ -1466,7 +1466,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Document.SignedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Document.SignedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Document.sources":
 		if e.ComplexityRoot.Document.Sources == nil {
 			break
@@ -1532,7 +1532,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Enterprise.Industries(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Enterprise.Industries(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Enterprise.industryNames":
 		if e.ComplexityRoot.Enterprise.IndustryNames == nil {
 			break
@@ -1549,7 +1549,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Enterprise.IntroducedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Enterprise.IntroducedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Enterprise.investments":
 		if e.ComplexityRoot.Enterprise.Investments == nil {
 			break
@@ -1560,7 +1560,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Enterprise.Investments(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Enterprise.Investments(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Enterprise.investors":
 		if e.ComplexityRoot.Enterprise.Investors == nil {
 			break
@@ -1571,7 +1571,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Enterprise.Investors(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Enterprise.Investors(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Enterprise.kind":
 		if e.ComplexityRoot.Enterprise.Kind == nil {
 			break
@@ -1600,7 +1600,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Enterprise.LocatedIn(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Enterprise.LocatedIn(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Enterprise.memberOf":
 		if e.ComplexityRoot.Enterprise.MemberOf == nil {
 			break
@@ -1611,7 +1611,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Enterprise.MemberOf(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Enterprise.MemberOf(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Enterprise.mergedInto":
 		if e.ComplexityRoot.Enterprise.MergedInto == nil {
 			break
@@ -1640,7 +1640,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Enterprise.Operates(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Enterprise.Operates(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Enterprise.participatesIn":
 		if e.ComplexityRoot.Enterprise.ParticipatesIn == nil {
 			break
@@ -1651,7 +1651,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Enterprise.ParticipatesIn(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Enterprise.ParticipatesIn(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Enterprise.properties":
 		if e.ComplexityRoot.Enterprise.Properties == nil {
 			break
@@ -1679,7 +1679,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Enterprise.RecognizedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Enterprise.RecognizedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Enterprise.relations":
 		if e.ComplexityRoot.Enterprise.Relations == nil {
 			break
@@ -1690,7 +1690,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Enterprise.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
+		return e.ComplexityRoot.Enterprise.Relations(childComplexity, args["types"].([]gqlmodel.RelationType), args["direction"].(*gqlmodel.RelationDirection), args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Enterprise.retracted":
 		if e.ComplexityRoot.Enterprise.Retracted == nil {
 			break
@@ -1737,7 +1737,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Enterprise.SupportedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Enterprise.SupportedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Enterprise.targetedBy":
 		if e.ComplexityRoot.Enterprise.TargetedBy == nil {
 			break
@@ -1748,7 +1748,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Enterprise.TargetedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Enterprise.TargetedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 
 	case "GraphEdge.confidence":
 		if e.ComplexityRoot.GraphEdge.Confidence == nil {
@@ -1944,7 +1944,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Industry.Investors(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Industry.Investors(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Industry.kind":
 		if e.ComplexityRoot.Industry.Kind == nil {
 			break
@@ -1961,7 +1961,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Industry.Members(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Industry.Members(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Industry.mergedInto":
 		if e.ComplexityRoot.Industry.MergedInto == nil {
 			break
@@ -2007,7 +2007,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Industry.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
+		return e.ComplexityRoot.Industry.Relations(childComplexity, args["types"].([]gqlmodel.RelationType), args["direction"].(*gqlmodel.RelationDirection), args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Industry.retracted":
 		if e.ComplexityRoot.Industry.Retracted == nil {
 			break
@@ -2048,7 +2048,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Industry.SupportedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Industry.SupportedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Industry.targetedBy":
 		if e.ComplexityRoot.Industry.TargetedBy == nil {
 			break
@@ -2059,7 +2059,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Industry.TargetedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Industry.TargetedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 
 	case "IngestResult.changes":
 		if e.ComplexityRoot.IngestResult.Changes == nil {
@@ -2165,7 +2165,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AddQuantity(childComplexity, args["input"].(model.QuantityInput)), true
+		return e.ComplexityRoot.Mutation.AddQuantity(childComplexity, args["input"].(gqlmodel.QuantityInput)), true
 	case "Mutation.addRelation":
 		if e.ComplexityRoot.Mutation.AddRelation == nil {
 			break
@@ -2176,7 +2176,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.AddRelation(childComplexity, args["input"].(model.RelationInput)), true
+		return e.ComplexityRoot.Mutation.AddRelation(childComplexity, args["input"].(gqlmodel.RelationInput)), true
 	case "Mutation.ingestDocument":
 		if e.ComplexityRoot.Mutation.IngestDocument == nil {
 			break
@@ -2187,7 +2187,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.IngestDocument(childComplexity, args["input"].(model.IngestInput)), true
+		return e.ComplexityRoot.Mutation.IngestDocument(childComplexity, args["input"].(gqlmodel.IngestInput)), true
 	case "Mutation.markReviewed":
 		if e.ComplexityRoot.Mutation.MarkReviewed == nil {
 			break
@@ -2242,7 +2242,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpsertEntity(childComplexity, args["input"].(model.EntityInput)), true
+		return e.ComplexityRoot.Mutation.UpsertEntity(childComplexity, args["input"].(gqlmodel.EntityInput)), true
 
 	case "NodeConnection.edges":
 		if e.ComplexityRoot.NodeConnection.Edges == nil {
@@ -2316,7 +2316,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Introduced(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Introduced(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Organization.investments":
 		if e.ComplexityRoot.Organization.Investments == nil {
 			break
@@ -2327,7 +2327,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Investments(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Investments(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Organization.issued":
 		if e.ComplexityRoot.Organization.Issued == nil {
 			break
@@ -2338,7 +2338,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Issued(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Issued(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Organization.kind":
 		if e.ComplexityRoot.Organization.Kind == nil {
 			break
@@ -2361,7 +2361,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.LocatedIn(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.LocatedIn(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Organization.memberOf":
 		if e.ComplexityRoot.Organization.MemberOf == nil {
 			break
@@ -2372,7 +2372,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.MemberOf(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.MemberOf(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Organization.mergedInto":
 		if e.ComplexityRoot.Organization.MergedInto == nil {
 			break
@@ -2401,7 +2401,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Operates(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Operates(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Organization.orgType":
 		if e.ComplexityRoot.Organization.OrgType == nil {
 			break
@@ -2418,7 +2418,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.ParticipatesIn(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.ParticipatesIn(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Organization.properties":
 		if e.ComplexityRoot.Organization.Properties == nil {
 			break
@@ -2446,7 +2446,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
+		return e.ComplexityRoot.Organization.Relations(childComplexity, args["types"].([]gqlmodel.RelationType), args["direction"].(*gqlmodel.RelationDirection), args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Organization.retracted":
 		if e.ComplexityRoot.Organization.Retracted == nil {
 			break
@@ -2573,7 +2573,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Proposed(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.Proposed(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Person.quantities":
 		if e.ComplexityRoot.Person.Quantities == nil {
 			break
@@ -2595,7 +2595,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
+		return e.ComplexityRoot.Person.Relations(childComplexity, args["types"].([]gqlmodel.RelationType), args["direction"].(*gqlmodel.RelationDirection), args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Person.retracted":
 		if e.ComplexityRoot.Person.Retracted == nil {
 			break
@@ -2624,7 +2624,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Signed(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.Signed(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Person.sources":
 		if e.ComplexityRoot.Person.Sources == nil {
 			break
@@ -2672,7 +2672,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Place.Contains(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Place.Contains(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Place.description":
 		if e.ComplexityRoot.Place.Description == nil {
 			break
@@ -2695,7 +2695,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Place.Introduced(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Place.Introduced(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Place.kind":
 		if e.ComplexityRoot.Place.Kind == nil {
 			break
@@ -2736,7 +2736,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Place.Operators(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Place.Operators(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Place.placeType":
 		if e.ComplexityRoot.Place.PlaceType == nil {
 			break
@@ -2770,7 +2770,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Place.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
+		return e.ComplexityRoot.Place.Relations(childComplexity, args["types"].([]gqlmodel.RelationType), args["direction"].(*gqlmodel.RelationDirection), args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Place.retracted":
 		if e.ComplexityRoot.Place.Retracted == nil {
 			break
@@ -2818,7 +2818,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.AmendedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.AmendedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.amends":
 		if e.ComplexityRoot.Policy.Amends == nil {
 			break
@@ -2829,7 +2829,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Amends(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.Amends(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.conditions":
 		if e.ComplexityRoot.Policy.Conditions == nil {
 			break
@@ -2852,7 +2852,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Derivations(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.Derivations(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.derivedFrom":
 		if e.ComplexityRoot.Policy.DerivedFrom == nil {
 			break
@@ -2863,7 +2863,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.DerivedFrom(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.DerivedFrom(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.description":
 		if e.ComplexityRoot.Policy.Description == nil {
 			break
@@ -2898,7 +2898,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Establishes(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.Establishes(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.id":
 		if e.ComplexityRoot.Policy.ID == nil {
 			break
@@ -2915,7 +2915,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.ImplementedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.ImplementedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.implements":
 		if e.ComplexityRoot.Policy.Implements == nil {
 			break
@@ -2926,7 +2926,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Implements(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.Implements(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.industries":
 		if e.ComplexityRoot.Policy.Industries == nil {
 			break
@@ -2937,7 +2937,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Industries(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.Industries(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.issuedBy":
 		if e.ComplexityRoot.Policy.IssuedBy == nil {
 			break
@@ -2948,7 +2948,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.IssuedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.IssuedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.issuedOn":
 		if e.ComplexityRoot.Policy.IssuedOn == nil {
 			break
@@ -2995,7 +2995,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.PartOf(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.PartOf(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.parts":
 		if e.ComplexityRoot.Policy.Parts == nil {
 			break
@@ -3006,7 +3006,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Parts(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.Parts(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.policyType":
 		if e.ComplexityRoot.Policy.PolicyType == nil {
 			break
@@ -3040,7 +3040,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Recognizes(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.Recognizes(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.relations":
 		if e.ComplexityRoot.Policy.Relations == nil {
 			break
@@ -3051,7 +3051,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
+		return e.ComplexityRoot.Policy.Relations(childComplexity, args["types"].([]gqlmodel.RelationType), args["direction"].(*gqlmodel.RelationDirection), args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Policy.retracted":
 		if e.ComplexityRoot.Policy.Retracted == nil {
 			break
@@ -3098,7 +3098,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.SupersededBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.SupersededBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.supersedes":
 		if e.ComplexityRoot.Policy.Supersedes == nil {
 			break
@@ -3109,7 +3109,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Supersedes(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.Supersedes(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.supports":
 		if e.ComplexityRoot.Policy.Supports == nil {
 			break
@@ -3120,7 +3120,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Supports(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.Supports(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.targets":
 		if e.ComplexityRoot.Policy.Targets == nil {
 			break
@@ -3131,7 +3131,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Targets(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.Targets(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Policy.title":
 		if e.ComplexityRoot.Policy.Title == nil {
 			break
@@ -3228,7 +3228,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.EstablishedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Program.EstablishedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Program.id":
 		if e.ComplexityRoot.Program.ID == nil {
 			break
@@ -3245,7 +3245,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Implements(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Program.Implements(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Program.industries":
 		if e.ComplexityRoot.Program.Industries == nil {
 			break
@@ -3256,7 +3256,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Industries(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Program.Industries(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Program.kind":
 		if e.ComplexityRoot.Program.Kind == nil {
 			break
@@ -3279,7 +3279,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.LocatedIn(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Program.LocatedIn(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Program.mergedInto":
 		if e.ComplexityRoot.Program.MergedInto == nil {
 			break
@@ -3308,7 +3308,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Operators(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Program.Operators(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Program.partOf":
 		if e.ComplexityRoot.Program.PartOf == nil {
 			break
@@ -3319,7 +3319,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.PartOf(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Program.PartOf(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Program.participants":
 		if e.ComplexityRoot.Program.Participants == nil {
 			break
@@ -3330,7 +3330,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Participants(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Program.Participants(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Program.parts":
 		if e.ComplexityRoot.Program.Parts == nil {
 			break
@@ -3341,7 +3341,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Parts(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Program.Parts(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Program.programType":
 		if e.ComplexityRoot.Program.ProgramType == nil {
 			break
@@ -3375,7 +3375,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
+		return e.ComplexityRoot.Program.Relations(childComplexity, args["types"].([]gqlmodel.RelationType), args["direction"].(*gqlmodel.RelationDirection), args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "Program.retracted":
 		if e.ComplexityRoot.Program.Retracted == nil {
 			break
@@ -3434,7 +3434,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.SupportedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Program.SupportedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Program.supports":
 		if e.ComplexityRoot.Program.Supports == nil {
 			break
@@ -3445,7 +3445,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Supports(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Program.Supports(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "Program.targets":
 		if e.ComplexityRoot.Program.Targets == nil {
 			break
@@ -3456,7 +3456,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Targets(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Program.Targets(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 
 	case "Provenance.confidence":
 		if e.ComplexityRoot.Provenance.Confidence == nil {
@@ -3642,7 +3642,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Lineage(childComplexity, args["id"].(string), args["direction"].(*model.Direction), args["maxDepth"].(*int)), true
+		return e.ComplexityRoot.Query.Lineage(childComplexity, args["id"].(string), args["direction"].(*gqlmodel.Direction), args["maxDepth"].(*int)), true
 	case "Query.matchPolicies":
 		if e.ComplexityRoot.Query.MatchPolicies == nil {
 			break
@@ -3653,7 +3653,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.MatchPolicies(childComplexity, args["enterprise"].(*model.EnterpriseProfile), args["person"].(*model.PersonProfile), args["enterpriseId"].(*string), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.MatchPolicies(childComplexity, args["enterprise"].(*gqlmodel.EnterpriseProfile), args["person"].(*gqlmodel.PersonProfile), args["enterpriseId"].(*string), args["first"].(*int)), true
 	case "Query.neighborhood":
 		if e.ComplexityRoot.Query.Neighborhood == nil {
 			break
@@ -3664,7 +3664,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["kinds"].([]model.NodeKind), args["limit"].(*int), args["includeRetracted"].(*bool)), true
+		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["kinds"].([]gqlmodel.NodeKind), args["limit"].(*int), args["includeRetracted"].(*bool)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -3686,7 +3686,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Nodes(childComplexity, args["kind"].(*model.NodeKind), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Nodes(childComplexity, args["kind"].(*gqlmodel.NodeKind), args["first"].(*int), args["after"].(*string)), true
 	case "Query.policiesSupporting":
 		if e.ComplexityRoot.Query.PoliciesSupporting == nil {
 			break
@@ -3708,7 +3708,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["kinds"].([]model.NodeKind), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["kinds"].([]gqlmodel.NodeKind), args["first"].(*int)), true
 	case "Query.shortestPath":
 		if e.ComplexityRoot.Query.ShortestPath == nil {
 			break
@@ -3864,7 +3864,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.TalentMeasure.AmendedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.TalentMeasure.AmendedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "TalentMeasure.amends":
 		if e.ComplexityRoot.TalentMeasure.Amends == nil {
 			break
@@ -3875,7 +3875,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.TalentMeasure.Amends(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.TalentMeasure.Amends(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "TalentMeasure.category":
 		if e.ComplexityRoot.TalentMeasure.Category == nil {
 			break
@@ -3904,7 +3904,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.TalentMeasure.DerivedFrom(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.TalentMeasure.DerivedFrom(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "TalentMeasure.description":
 		if e.ComplexityRoot.TalentMeasure.Description == nil {
 			break
@@ -3927,7 +3927,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.TalentMeasure.EstablishedBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.TalentMeasure.EstablishedBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "TalentMeasure.id":
 		if e.ComplexityRoot.TalentMeasure.ID == nil {
 			break
@@ -3944,7 +3944,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.TalentMeasure.Implements(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.TalentMeasure.Implements(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "TalentMeasure.kind":
 		if e.ComplexityRoot.TalentMeasure.Kind == nil {
 			break
@@ -3985,7 +3985,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.TalentMeasure.PartOf(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.TalentMeasure.PartOf(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "TalentMeasure.properties":
 		if e.ComplexityRoot.TalentMeasure.Properties == nil {
 			break
@@ -4013,7 +4013,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.TalentMeasure.Relations(childComplexity, args["types"].([]model.RelationType), args["direction"].(*model.RelationDirection), args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
+		return e.ComplexityRoot.TalentMeasure.Relations(childComplexity, args["types"].([]gqlmodel.RelationType), args["direction"].(*gqlmodel.RelationDirection), args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string), args["includeRetracted"].(*bool)), true
 	case "TalentMeasure.retracted":
 		if e.ComplexityRoot.TalentMeasure.Retracted == nil {
 			break
@@ -4054,7 +4054,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.TalentMeasure.SupersededBy(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.TalentMeasure.SupersededBy(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "TalentMeasure.supersedes":
 		if e.ComplexityRoot.TalentMeasure.Supersedes == nil {
 			break
@@ -4065,7 +4065,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.TalentMeasure.Supersedes(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.TalentMeasure.Supersedes(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "TalentMeasure.supports":
 		if e.ComplexityRoot.TalentMeasure.Supports == nil {
 			break
@@ -4076,7 +4076,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.TalentMeasure.Supports(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.TalentMeasure.Supports(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 	case "TalentMeasure.targets":
 		if e.ComplexityRoot.TalentMeasure.Targets == nil {
 			break
@@ -4087,7 +4087,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.TalentMeasure.Targets(childComplexity, args["filter"].(*model.RelationFilter), args["sort"].(*model.RelationSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.TalentMeasure.Targets(childComplexity, args["filter"].(*gqlmodel.RelationFilter), args["sort"].(*gqlmodel.RelationSort), args["first"].(*int), args["after"].(*string)), true
 
 	}
 	return 0, false
@@ -4183,6 +4183,66 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../schema/audit.graphqls", Input: `# The audit trail of staff and ingest changes, and the conflicts between staff edits and documents.
+
+extend type Query {
+  "Recorded changes about one id (entity, rel:…, qty:… or document) or, without targetId, all changes; newest first. Staff only."
+  auditTrail(targetId: ID, first: Int = 20, after: String): AuditConnection! @requiresRole(role: EDITOR)
+  "Where a document restated a fact other than staff decided (staff's version was kept), about one id and/or from one document; newest first. Staff only."
+  conflicts(targetId: ID, documentId: ID, first: Int = 20): [Conflict!]! @requiresRole(role: EDITOR)
+}
+
+"A page of audit events."
+type AuditConnection {
+  edges: [AuditEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"An audit event with its cursor."
+type AuditEdge {
+  cursor: String!
+  node: AuditEvent!
+}
+
+"One recorded change: who, when, what, and the targets before and after (JSON)."
+type AuditEvent {
+  id: ID!
+  "RFC 3339 time of the change."
+  at: String!
+  "Token subject, apikey:NAME, or ingest for the command line."
+  actor: String!
+  role: String
+  "upsertEntity, addRelation, retractRelation, addQuantity, retractQuantity, markReviewed, mergeEntities or ingestDocument."
+  action: String!
+  targetIds: [ID!]!
+  "JSON of the targets before the change; null when they did not exist."
+  before: String
+  "JSON of the targets after the change."
+  after: String
+  "The reason or note given with the change."
+  note: String
+  requestId: String
+}
+
+"A fact a document restated differently from staff's edit. Staff's version is kept; both are recorded."
+type Conflict {
+  id: ID!
+  at: String!
+  targetId: ID!
+  documentId: ID!
+  "property, name, retracted, merged, endpoint (a relation or figure of an entity staff retracted or merged) or kept (no longer stated, kept because staff changed it)."
+  kind: String!
+  field: String
+  "JSON of staff's version (kept)."
+  staffValue: String
+  "JSON of the document's version (not written)."
+  ingestValue: String
+  staffBy: String
+  staffAt: String
+  ingestedBy: String
+}
+`, BuiltIn: false},
 	{Name: "../schema/conditions.graphqls", Input: `# The policy calculator (issue 21): eligibility conditions of measures, programs and
 # policies, and matchPolicies, which checks an enterprise and a person working there against
 # them. Resolvers in graph/conditions.resolvers.go.
@@ -4282,16 +4342,601 @@ extend interface Node {
   "Eligibility conditions this entity requires (measures, programs, policies; empty for others)."
   conditions: [Condition!]!
 }
-extend type Policy { conditions: [Condition!]! }
-extend type Program { conditions: [Condition!]! }
-extend type Enterprise { conditions: [Condition!]! }
-extend type Alliance { conditions: [Condition!]! }
-extend type TalentMeasure { conditions: [Condition!]! }
-extend type Organization { conditions: [Condition!]! }
-extend type Place { conditions: [Condition!]! }
-extend type Industry { conditions: [Condition!]! }
-extend type Person { conditions: [Condition!]! }
-extend type Document { conditions: [Condition!]! }
+extend type Policy { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type Program { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type Enterprise { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type Alliance { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type TalentMeasure { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type Organization { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type Place { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type Industry { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type Person { conditions: [Condition!]! @goField(forceResolver: true) }
+extend type Document { conditions: [Condition!]! @goField(forceResolver: true) }
+`, BuiltIn: false},
+	{Name: "../schema/curation.graphqls", Input: `# Curation by policy staff: entities, relations and figures with cited sources, reviews, merges.
+
+"""
+Curation by policy staff. Every mutation needs a bearer token (a JWT with a role claim, or an
+API key) of role EDITOR or higher (mergeEntities: ADMIN); without one the answer is
+UNAUTHENTICATED (HTTP 401), with a lower role FORBIDDEN (403). Every change is recorded in the
+audit trail (auditTrail) in the same transaction; nothing is deleted: a retraction hides a fact
+from default answers and includeRetracted shows it.
+"""
+type Mutation {
+  "Create an entity (a source is required) or update one: properties merged (null removes one), aliases added, a new name keeps the old one as an alias."
+  upsertEntity(input: EntityInput!): Node! @requiresRole(role: EDITOR)
+  "Add a relationship between two entities with its source, or a further source to it."
+  addRelation(input: RelationInput!): GraphEdge! @requiresRole(role: EDITOR)
+  "Retract a relationship: hidden from default answers, kept as history (includeRetracted shows it)."
+  retractRelation(id: ID!, reason: String): GraphEdge! @requiresRole(role: EDITOR)
+  "Add a figure about an entity with its source, or a further source to it."
+  addQuantity(input: QuantityInput!): Quantity! @requiresRole(role: EDITOR)
+  "Retract a figure: hidden from default answers, kept as history."
+  retractQuantity(id: ID!, reason: String): Quantity! @requiresRole(role: EDITOR)
+  "Record that a fact (entity id, rel:… or qty:…) was checked, by whom and when."
+  markReviewed(id: ID!, note: String): ReviewResult! @requiresRole(role: EDITOR)
+  "Merge two entities of one kind that are the same: mergeId's relationships, figures, name and aliases move to keepId; mergeId is retracted with mergedInto."
+  mergeEntities(keepId: ID!, mergeId: ID!, reason: String): MergeResult! @requiresRole(role: ADMIN)
+}
+
+"Where a curated fact is read: a document of the graph and a quote that occurs once in it (once in passage when given), or a rune span of its normalised text. The stored quote is always taken from the document."
+input SourceInput {
+  documentId: ID!
+  "A short exact quote of the document."
+  text: String
+  "Paragraph index that narrows text."
+  passage: Int
+  "Rune offset in the normalised text (with end, instead of text)."
+  start: Int
+  end: Int
+}
+
+"An entity to create or update."
+input EntityInput {
+  "Id of an existing entity to update; default the kind and name's id."
+  id: ID
+  kind: NodeKind!
+  name: String!
+  aliases: [String!]
+  "Typed properties of the kind (as in bundles); null removes one."
+  properties: JSON
+  "Required for a new entity."
+  source: SourceInput
+  note: String
+}
+
+"A relationship to add."
+input RelationInput {
+  type: RelationType!
+  fromId: ID!
+  toId: ID!
+  "asOf, since, until, role, note or year."
+  properties: JSON
+  source: SourceInput!
+  note: String
+}
+
+"A figure to add: figure as written (e.g. 最高50万元), or value and unit."
+input QuantityInput {
+  subjectId: ID!
+  what: String!
+  figure: String
+  value: Float
+  unit: String
+  min: Float
+  max: Float
+  "'', '>', '>=', '~', '<=' or '<'."
+  qualifier: String
+  asOf: String
+  source: SourceInput!
+  note: String
+}
+
+"The outcome of markReviewed."
+type ReviewResult {
+  id: ID!
+  review: Review!
+}
+
+"The outcome of mergeEntities."
+type MergeResult {
+  "The entity kept, with the merged one's name among its aliases."
+  node: Node!
+  "The merged entity, now retracted with mergedInto."
+  merged: Node!
+  movedRelations: Int!
+  movedQuantities: Int!
+  "Relationships between the two, retracted rather than turned into self-loops."
+  retractedRelations: Int!
+}
+`, BuiltIn: false},
+	{Name: "../schema/documents.graphqls", Input: `# Uploading documents: a bundle with its text, or a raw text for the extractor.
+
+extend type Mutation {
+  "Ingest an uploaded document: a bundle (YAML or JSON) with its text, a bundle for a document already in the graph, or a raw text for the extractor. Size-limited (INGEST_MAX_BYTES)."
+  ingestDocument(input: IngestInput!): IngestResult! @requiresRole(role: EDITOR)
+}
+
+"Format of an uploaded bundle."
+enum BundleFormat {
+  YAML
+  JSON
+}
+
+"An upload for ingestDocument."
+input IngestInput {
+  "A curated bundle (schema/bundle.schema.json); its document.path is ignored."
+  bundle: String
+  format: BundleFormat = YAML
+  "The document's text (UTF-8); without it a bundle must describe a document already in the graph."
+  text: String
+  "Title of a raw text (no bundle); default its first line."
+  title: String
+  "Validate and report what would change, writing nothing."
+  dryRun: Boolean = false
+  "Replace a document already in the graph (admin only); without it such an upload is refused. Staff-added and staff-changed facts survive."
+  replace: Boolean = false
+}
+
+"What ingestDocument changed."
+type IngestResult {
+  dryRun: Boolean!
+  "Facts created, updated or retracted over all documents."
+  changes: Int!
+  documents: [IngestedDocument!]!
+}
+
+"What one ingested document changed."
+type IngestedDocument {
+  documentId: ID!
+  "The document was already ingested with the same content."
+  unchanged: Boolean!
+  nodes: ChangeCount!
+  relations: ChangeCount!
+  quantities: ChangeCount!
+}
+
+"Counts of one kind of fact."
+type ChangeCount {
+  created: Int!
+  updated: Int!
+  unchanged: Int!
+  retracted: Int!
+}
+`, BuiltIn: false},
+	{Name: "../schema/gqlgen.graphqls", Input: `# Code generation only: gqlgen's goField directive, which marks the fields resolved by a
+# resolver (forceResolver) instead of by a model field. This file and every @goField(…)
+# are left out of the served schema (schema.Concat, schema.Served): clients never see them.
+directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on INPUT_FIELD_DEFINITION | FIELD_DEFINITION
+`, BuiltIn: false},
+	{Name: "../schema/lineage.graphqls", Input: `# Lineage: what an entity derives from, implements, amends or supersedes, and what came of it.
+
+extend type Query {
+  "What this entity derives from, implements, is part of, amends or supersedes (UPSTREAM), or what came of it (DOWNSTREAM), transitively."
+  lineage(id: ID!, direction: Direction = UPSTREAM, maxDepth: Int = 6): GraphView!
+}
+`, BuiltIn: false},
+	{Name: "../schema/nodes.graphqls", Input: `# The concrete node kinds, each implementing Node: their typed properties and relationship
+# fields (read through the dataloaders). Resolvers in graph/nodes.resolvers.go.
+
+"A policy document, plan, list, directive or framework."
+type Policy implements Node {
+  id: ID!
+  kind: NodeKind!
+  name: String!
+  aliases: [String!]!
+  sources: [Provenance!]!
+  method: String!
+  confidence: Float!
+  retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
+  description: String
+  stipInstruments: [String!]!
+  stipTargetGroups: [String!]!
+  properties: JSON
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
+  title: String
+  docNumber: String
+  "measures, opinions, plan, rules, list, framework, strategy, directive or notice."
+  policyType: String
+  level: Level
+  issuedOn: String
+  effectiveFrom: String
+  effectiveTo: String
+  "IN_FORCE, AMENDED, SUPERSEDED, EXPIRED or DRAFT."
+  status: String
+  version: String
+  "What it supports or recognises (SUPPORTS, RECOGNIZES outgoing)."
+  supports(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Enterprises it certified (RECOGNIZES outgoing)."
+  recognizes(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Programs and measures it sets up (ESTABLISHES outgoing)."
+  establishes(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Its basis (DERIVED_FROM outgoing)."
+  derivedFrom(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "What was derived from it (DERIVED_FROM incoming)."
+  derivations(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Frameworks it is part of (PART_OF outgoing)."
+  partOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Its parts (PART_OF incoming)."
+  parts(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Policies it implements (IMPLEMENTS outgoing)."
+  implements(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "What implements it (IMPLEMENTS incoming)."
+  implementedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Older versions it changes (AMENDS outgoing)."
+  amends(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Older versions it replaces (SUPERSEDES outgoing)."
+  supersedes(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Newer versions that change it (AMENDS incoming)."
+  amendedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Newer versions that replace it (SUPERSEDES incoming)."
+  supersededBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Bodies that issued it (ISSUED_BY outgoing)."
+  issuedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Groups, industries or enterprises it is aimed at (TARGETS outgoing)."
+  targets(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Industries it belongs to (IN_INDUSTRY outgoing)."
+  industries(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+}
+
+"A pilot, project, platform, contest, service or event series."
+type Program implements Node {
+  id: ID!
+  kind: NodeKind!
+  name: String!
+  aliases: [String!]!
+  sources: [Provenance!]!
+  method: String!
+  confidence: Float!
+  retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
+  description: String
+  stipInstruments: [String!]!
+  stipTargetGroups: [String!]!
+  properties: JSON
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
+  "pilot, platform, contest, event, service, project, app, initiative, system, window or workstation."
+  programType: String
+  startedOn: String
+  "PLANNED, ACTIVE or COMPLETED."
+  status: String
+  scope: String
+  level: Level
+  "Enterprises and organisations taking part (PARTICIPATES_IN incoming)."
+  participants(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Who runs it (OPERATES incoming)."
+  operators(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Policies that set it up (ESTABLISHES incoming)."
+  establishedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "What it supports (SUPPORTS outgoing)."
+  supports(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "What supports it (SUPPORTS incoming)."
+  supportedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Policies it implements (IMPLEMENTS outgoing)."
+  implements(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "What it is part of (PART_OF outgoing)."
+  partOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Its parts (PART_OF incoming)."
+  parts(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "What it is aimed at (TARGETS outgoing)."
+  targets(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Industries it belongs to (IN_INDUSTRY outgoing)."
+  industries(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Places it is in (LOCATED_IN outgoing)."
+  locatedIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+}
+
+"A company; short and legal names are aliases."
+type Enterprise implements Node {
+  id: ID!
+  kind: NodeKind!
+  name: String!
+  aliases: [String!]!
+  sources: [Provenance!]!
+  method: String!
+  confidence: Float!
+  retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
+  description: String
+  stipInstruments: [String!]!
+  stipTargetGroups: [String!]!
+  properties: JSON
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
+  legalName: String
+  "Industry names as stated in the source (the property); the Industry nodes are in industries."
+  industryNames: [String!]!
+  "龙头, 独角兽 …"
+  role: String
+  listed: Boolean
+  "Policies and programs that support or recognise it (SUPPORTS, RECOGNIZES incoming)."
+  supportedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Policies that certified it (RECOGNIZES incoming)."
+  recognizedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Programs it takes part in (PARTICIPATES_IN outgoing)."
+  participatesIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Industries it belongs to (IN_INDUSTRY outgoing)."
+  industries(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Who invests in it (INVESTS_IN incoming)."
+  investors(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "What it invests in (INVESTS_IN outgoing)."
+  investments(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Alliances it is a member of (MEMBER_OF outgoing)."
+  memberOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Places it is in (LOCATED_IN outgoing)."
+  locatedIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Measures, programs and policies aimed at it (TARGETS incoming)."
+  targetedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Programs, places and platforms it runs (OPERATES outgoing)."
+  operates(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Bodies or places that brought it in (INTRODUCED incoming)."
+  introducedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+}
+
+"An association, alliance or union of members."
+type Alliance implements Node {
+  id: ID!
+  kind: NodeKind!
+  name: String!
+  aliases: [String!]!
+  sources: [Provenance!]!
+  method: String!
+  confidence: Float!
+  retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
+  description: String
+  stipInstruments: [String!]!
+  stipTargetGroups: [String!]!
+  properties: JSON
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
+  foundedOn: String
+  memberCount: Int
+  level: Level
+  "Its members (MEMBER_OF incoming)."
+  members(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Who runs it (OPERATES incoming)."
+  operators(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "What supports it (SUPPORTS incoming)."
+  supportedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Policies that set it up (ESTABLISHES incoming)."
+  establishedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Places it is in (LOCATED_IN outgoing)."
+  locatedIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+}
+
+"A measure for people: hukou, housing, subsidy, training …"
+type TalentMeasure implements Node {
+  id: ID!
+  kind: NodeKind!
+  name: String!
+  aliases: [String!]!
+  sources: [Provenance!]!
+  method: String!
+  confidence: Float!
+  retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
+  description: String
+  stipInstruments: [String!]!
+  stipTargetGroups: [String!]!
+  properties: JSON
+  "Its figures: amounts, caps, counts, durations."
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
+  "hukou, housing, subsidy, funding, training, workstation, service or recruitment."
+  category: String
+  eligibility: String
+  level: Level
+  "Policies that set it up (ESTABLISHES incoming)."
+  establishedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Its basis (DERIVED_FROM outgoing)."
+  derivedFrom(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "What it is part of (PART_OF outgoing)."
+  partOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Policies it implements (IMPLEMENTS outgoing)."
+  implements(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Groups, industries or enterprises it is aimed at (TARGETS outgoing)."
+  targets(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "What it supports (SUPPORTS outgoing)."
+  supports(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Older versions it changes (AMENDS outgoing)."
+  amends(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Older versions it replaces (SUPERSEDES outgoing)."
+  supersedes(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Newer versions that change it (AMENDS incoming)."
+  amendedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Newer versions that replace it (SUPERSEDES incoming)."
+  supersededBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+}
+
+"A government body, institute, university, fund manager or exchange."
+type Organization implements Node {
+  id: ID!
+  kind: NodeKind!
+  name: String!
+  aliases: [String!]!
+  sources: [Provenance!]!
+  method: String!
+  confidence: Float!
+  retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
+  description: String
+  stipInstruments: [String!]!
+  stipTargetGroups: [String!]!
+  properties: JSON
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
+  "government, party, institute, university, fund-manager, exchange, association, incubator, financial, service-center or other."
+  orgType: String
+  level: Level
+  "What it issued (ISSUED_BY incoming)."
+  issued(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Programs, places and platforms it runs (OPERATES outgoing)."
+  operates(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Alliances it is a member of (MEMBER_OF outgoing)."
+  memberOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Programs it takes part in (PARTICIPATES_IN outgoing)."
+  participatesIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "What it invests in (INVESTS_IN outgoing)."
+  investments(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Enterprises and organisations it brought in (INTRODUCED outgoing)."
+  introduced(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Places it is in (LOCATED_IN outgoing)."
+  locatedIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+}
+
+"A park, district or zone."
+type Place implements Node {
+  id: ID!
+  kind: NodeKind!
+  name: String!
+  aliases: [String!]!
+  sources: [Provenance!]!
+  method: String!
+  confidence: Float!
+  retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
+  description: String
+  stipInstruments: [String!]!
+  stipTargetGroups: [String!]!
+  properties: JSON
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
+  "country, city, district, street, park, zone or building."
+  placeType: String
+  level: Level
+  "What is located in it (LOCATED_IN incoming)."
+  contains(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Who runs it (OPERATES incoming)."
+  operators(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Enterprises and organisations it brought in (INTRODUCED outgoing)."
+  introduced(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+}
+
+"A sector: 人工智能, 金融科技, 数字经济 …"
+type Industry implements Node {
+  id: ID!
+  kind: NodeKind!
+  name: String!
+  aliases: [String!]!
+  sources: [Provenance!]!
+  method: String!
+  confidence: Float!
+  retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
+  description: String
+  stipInstruments: [String!]!
+  stipTargetGroups: [String!]!
+  properties: JSON
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
+  "Enterprises, programs and policies in this industry (IN_INDUSTRY incoming)."
+  members(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "What supports it (SUPPORTS incoming)."
+  supportedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Measures, programs and policies aimed at it (TARGETS incoming)."
+  targetedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Who invests in it (INVESTS_IN incoming)."
+  investors(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+}
+
+"A named signer or proposer."
+type Person implements Node {
+  id: ID!
+  kind: NodeKind!
+  name: String!
+  aliases: [String!]!
+  sources: [Provenance!]!
+  method: String!
+  confidence: Float!
+  retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
+  description: String
+  stipInstruments: [String!]!
+  stipTargetGroups: [String!]!
+  properties: JSON
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
+  role: String
+  "Documents this person proposed (PROPOSED_BY incoming)."
+  proposed(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Documents this person signed (SIGNED_BY incoming)."
+  signed(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+}
+
+"A source text."
+type Document implements Node {
+  id: ID!
+  kind: NodeKind!
+  name: String!
+  aliases: [String!]!
+  sources: [Provenance!]!
+  method: String!
+  confidence: Float!
+  retracted: Boolean!
+  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
+  mergedInto: ID
+  "The last review of this entity by policy staff, if any."
+  review: Review
+  description: String
+  stipInstruments: [String!]!
+  stipTargetGroups: [String!]!
+  properties: JSON
+  quantities(includeRetracted: Boolean = false): [Quantity!]! @goField(forceResolver: true)
+  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection! @goField(forceResolver: true)
+  title: String
+  number: String
+  issuer: String
+  date: String
+  "reply, proposal, policy, notice, rules, report or other."
+  docType: String
+  result: String
+  sha256: String
+  path: String
+  level: Level
+  "Entities this document mentions (MENTIONED_IN incoming)."
+  mentions(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Bodies that issued it (ISSUED_BY outgoing)."
+  issuedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "The proposal it answers (RESPONDS_TO outgoing)."
+  respondsTo(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Replies to it (RESPONDS_TO incoming)."
+  responses(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Who proposed it (PROPOSED_BY outgoing)."
+  proposedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+  "Who signed it (SIGNED_BY outgoing)."
+  signedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+}
 `, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `# policygraph GraphQL API.
 #
@@ -4300,6 +4945,10 @@ extend type Document { conditions: [Condition!]! }
 # (2023-04-17, 2021-11, 2023-Q1, 2023-H2, 2025) so that they sort and compare as strings.
 # Lists that can be long are Relay connections with a ` + "`" + `first` + "`" + ` capped by the server
 # (GRAPHQL_MAX_FIRST); asking for more is an error with extensions.code BAD_USER_INPUT.
+#
+# The core: scalars and enums, the Node interface and what every node carries (provenance,
+# figures, reviews), connections, counts and the role directive. Each other file here is
+# one domain, and its resolvers are in graph/<file>.resolvers.go.
 
 "Any JSON object: the properties of a node or edge."
 scalar JSON
@@ -4464,12 +5113,12 @@ interface Node {
 
 "Where a fact comes from: a span of a document's normalised text."
 type Provenance {
-  document: Document!
+  document: Document! @goField(forceResolver: true)
   documentId: ID!
   "Paragraph index in the normalised text, 0-based."
   passage: Int
   "1-based page of the passage in the source PDF; null for formats without pages."
-  page: Int
+  page: Int @goField(forceResolver: true)
   "Rune offset in the normalised text."
   start: Int
   "Rune offset, exclusive."
@@ -4505,6 +5154,15 @@ type Quantity {
   retracted: Boolean!
   "The last review of this figure by policy staff, if any."
   review: Review
+}
+
+"Who checked a fact, and when."
+type Review {
+  "Subject of the reviewer's token (or apikey:NAME)."
+  by: String!
+  "RFC 3339 time of the review."
+  at: String!
+  note: String
 }
 
 "Paging state of a connection."
@@ -4544,10 +5202,68 @@ type RelationEdge {
   node: Node!
 }
 
+"A count of nodes of one kind."
+type KindCount {
+  kind: NodeKind!
+  count: Int!
+}
+
+"A count of relationships of one type."
+type RelationTypeCount {
+  type: String!
+  count: Int!
+}
+
+"Counts by kind and by relationship type."
+type GraphStats {
+  nodes: Int!
+  relationships: Int!
+  quantities: Int!
+  documents: Int!
+  retractedFacts: Int!
+  byKind: [KindCount!]!
+  byRelationType: [RelationTypeCount!]!
+}
+
+"Marks a field that needs a caller of at least this role."
+directive @requiresRole(role: Role!) on FIELD_DEFINITION
+
+"Roles of bearer tokens and API keys, lowest first."
+enum Role {
+  READER
+  EDITOR
+  ADMIN
+}
+
+type Query {
+  "The entity with this id, or null; with includeRetracted a retracted (or merged) entity too, flagged retracted."
+  node(id: ID!, includeRetracted: Boolean = false): Node
+  "Entities of one kind (or all) in id order, as a Relay connection."
+  nodes(kind: NodeKind, first: Int = 50, after: String): NodeConnection!
+  "Counts by kind and by relationship type."
+  stats: GraphStats!
+}
+`, BuiltIn: false},
+	{Name: "../schema/search.graphqls", Input: `# Full-text search over names and aliases.
+
+extend type Query {
+  "Full-text search over names and aliases (cjk analyzer); exact name and alias matches rank first."
+  search(text: String!, kinds: [NodeKind!], first: Int = 20): [SearchHit!]!
+}
+
 "One full-text search result."
 type SearchHit {
   node: Node!
   score: Float!
+}
+`, BuiltIn: false},
+	{Name: "../schema/support.graphqls", Input: `# Support paths: which policies support an enterprise, and which enterprises a policy supports.
+
+extend type Query {
+  "Every policy that supports the enterprise within maxHops, one path per policy, shortest first, then by name; the first first of them (all, up to 1000, when first is not given)."
+  policiesSupporting(enterpriseId: ID!, maxHops: Int = 3, first: Int): [SupportPath!]!
+  "Every enterprise the policy supports within maxHops, one path per enterprise, shortest first, then by name; the first first of them (all, up to 1000, when first is not given)."
+  enterprisesSupportedBy(policyId: ID!, maxHops: Int = 3, first: Int): [SupportPath!]!
 }
 
 "How a policy supports an enterprise: the path from the policy to the enterprise."
@@ -4557,6 +5273,16 @@ type SupportPath {
   hops: Int!
   "Nodes and edges in path order; each edge carries its provenance."
   path: GraphView!
+}
+`, BuiltIn: false},
+	{Name: "../schema/views.graphqls", Input: `# Graph views: a set of nodes and edges shaped for the graph libraries, the neighbourhood of
+# an entity and a shortest path between two.
+
+extend type Query {
+  "The subgraph within depth hops of id, at most limit nodes; kinds keeps only those kinds besides the root. includeRetracted also walks retracted facts, flagged retracted."
+  neighborhood(id: ID!, depth: Int = 1, kinds: [NodeKind!], limit: Int = 200, includeRetracted: Boolean = false): GraphView!
+  "A shortest path of at most maxHops between two entities, in either direction over every fact type; null when there is none. From an entity to itself: that node alone."
+  shortestPath(fromId: ID!, toId: ID!, maxHops: Int = 6): GraphView
 }
 
 "A set of nodes and the edges among them, shaped for Cytoscape.js, vis-network or sigma.js."
@@ -4598,687 +5324,6 @@ type GraphEdge {
   retracted: Boolean!
   "The last review of this relationship by policy staff, if any."
   review: Review
-}
-
-"A count of nodes of one kind."
-type KindCount {
-  kind: NodeKind!
-  count: Int!
-}
-
-"A count of relationships of one type."
-type RelationTypeCount {
-  type: String!
-  count: Int!
-}
-
-"Counts by kind and by relationship type."
-type GraphStats {
-  nodes: Int!
-  relationships: Int!
-  quantities: Int!
-  documents: Int!
-  retractedFacts: Int!
-  byKind: [KindCount!]!
-  byRelationType: [RelationTypeCount!]!
-}
-
-type Query {
-  "The entity with this id, or null; with includeRetracted a retracted (or merged) entity too, flagged retracted."
-  node(id: ID!, includeRetracted: Boolean = false): Node
-  "Full-text search over names and aliases (cjk analyzer); exact name and alias matches rank first."
-  search(text: String!, kinds: [NodeKind!], first: Int = 20): [SearchHit!]!
-  "Entities of one kind (or all) in id order, as a Relay connection."
-  nodes(kind: NodeKind, first: Int = 50, after: String): NodeConnection!
-  "Every policy that supports the enterprise within maxHops, one path per policy, shortest first, then by name; the first first of them (all, up to 1000, when first is not given)."
-  policiesSupporting(enterpriseId: ID!, maxHops: Int = 3, first: Int): [SupportPath!]!
-  "Every enterprise the policy supports within maxHops, one path per enterprise, shortest first, then by name; the first first of them (all, up to 1000, when first is not given)."
-  enterprisesSupportedBy(policyId: ID!, maxHops: Int = 3, first: Int): [SupportPath!]!
-  "What this entity derives from, implements, is part of, amends or supersedes (UPSTREAM), or what came of it (DOWNSTREAM), transitively."
-  lineage(id: ID!, direction: Direction = UPSTREAM, maxDepth: Int = 6): GraphView!
-  "The subgraph within depth hops of id, at most limit nodes; kinds keeps only those kinds besides the root. includeRetracted also walks retracted facts, flagged retracted."
-  neighborhood(id: ID!, depth: Int = 1, kinds: [NodeKind!], limit: Int = 200, includeRetracted: Boolean = false): GraphView!
-  "A shortest path of at most maxHops between two entities, in either direction over every fact type; null when there is none. From an entity to itself: that node alone."
-  shortestPath(fromId: ID!, toId: ID!, maxHops: Int = 6): GraphView
-  "Counts by kind and by relationship type."
-  stats: GraphStats!
-  "Recorded changes about one id (entity, rel:…, qty:… or document) or, without targetId, all changes; newest first. Staff only."
-  auditTrail(targetId: ID, first: Int = 20, after: String): AuditConnection! @requiresRole(role: EDITOR)
-  "Where a document restated a fact other than staff decided (staff's version was kept), about one id and/or from one document; newest first. Staff only."
-  conflicts(targetId: ID, documentId: ID, first: Int = 20): [Conflict!]! @requiresRole(role: EDITOR)
-}
-
-"A fact a document restated differently from staff's edit. Staff's version is kept; both are recorded."
-type Conflict {
-  id: ID!
-  at: String!
-  targetId: ID!
-  documentId: ID!
-  "property, name, retracted, merged, endpoint (a relation or figure of an entity staff retracted or merged) or kept (no longer stated, kept because staff changed it)."
-  kind: String!
-  field: String
-  "JSON of staff's version (kept)."
-  staffValue: String
-  "JSON of the document's version (not written)."
-  ingestValue: String
-  staffBy: String
-  staffAt: String
-  ingestedBy: String
-}
-
-"""
-Curation by policy staff. Every mutation needs a bearer token (a JWT with a role claim, or an
-API key) of role EDITOR or higher (mergeEntities: ADMIN); without one the answer is
-UNAUTHENTICATED (HTTP 401), with a lower role FORBIDDEN (403). Every change is recorded in the
-audit trail (auditTrail) in the same transaction; nothing is deleted: a retraction hides a fact
-from default answers and includeRetracted shows it.
-"""
-type Mutation {
-  "Create an entity (a source is required) or update one: properties merged (null removes one), aliases added, a new name keeps the old one as an alias."
-  upsertEntity(input: EntityInput!): Node! @requiresRole(role: EDITOR)
-  "Add a relationship between two entities with its source, or a further source to it."
-  addRelation(input: RelationInput!): GraphEdge! @requiresRole(role: EDITOR)
-  "Retract a relationship: hidden from default answers, kept as history (includeRetracted shows it)."
-  retractRelation(id: ID!, reason: String): GraphEdge! @requiresRole(role: EDITOR)
-  "Add a figure about an entity with its source, or a further source to it."
-  addQuantity(input: QuantityInput!): Quantity! @requiresRole(role: EDITOR)
-  "Retract a figure: hidden from default answers, kept as history."
-  retractQuantity(id: ID!, reason: String): Quantity! @requiresRole(role: EDITOR)
-  "Record that a fact (entity id, rel:… or qty:…) was checked, by whom and when."
-  markReviewed(id: ID!, note: String): ReviewResult! @requiresRole(role: EDITOR)
-  "Merge two entities of one kind that are the same: mergeId's relationships, figures, name and aliases move to keepId; mergeId is retracted with mergedInto."
-  mergeEntities(keepId: ID!, mergeId: ID!, reason: String): MergeResult! @requiresRole(role: ADMIN)
-  "Ingest an uploaded document: a bundle (YAML or JSON) with its text, a bundle for a document already in the graph, or a raw text for the extractor. Size-limited (INGEST_MAX_BYTES)."
-  ingestDocument(input: IngestInput!): IngestResult! @requiresRole(role: EDITOR)
-}
-
-"Marks a field that needs a caller of at least this role."
-directive @requiresRole(role: Role!) on FIELD_DEFINITION
-
-"Roles of bearer tokens and API keys, lowest first."
-enum Role {
-  READER
-  EDITOR
-  ADMIN
-}
-
-"Who checked a fact, and when."
-type Review {
-  "Subject of the reviewer's token (or apikey:NAME)."
-  by: String!
-  "RFC 3339 time of the review."
-  at: String!
-  note: String
-}
-
-"The outcome of markReviewed."
-type ReviewResult {
-  id: ID!
-  review: Review!
-}
-
-"Where a curated fact is read: a document of the graph and a quote that occurs once in it (once in passage when given), or a rune span of its normalised text. The stored quote is always taken from the document."
-input SourceInput {
-  documentId: ID!
-  "A short exact quote of the document."
-  text: String
-  "Paragraph index that narrows text."
-  passage: Int
-  "Rune offset in the normalised text (with end, instead of text)."
-  start: Int
-  end: Int
-}
-
-"An entity to create or update."
-input EntityInput {
-  "Id of an existing entity to update; default the kind and name's id."
-  id: ID
-  kind: NodeKind!
-  name: String!
-  aliases: [String!]
-  "Typed properties of the kind (as in bundles); null removes one."
-  properties: JSON
-  "Required for a new entity."
-  source: SourceInput
-  note: String
-}
-
-"A relationship to add."
-input RelationInput {
-  type: RelationType!
-  fromId: ID!
-  toId: ID!
-  "asOf, since, until, role, note or year."
-  properties: JSON
-  source: SourceInput!
-  note: String
-}
-
-"A figure to add: figure as written (e.g. 最高50万元), or value and unit."
-input QuantityInput {
-  subjectId: ID!
-  what: String!
-  figure: String
-  value: Float
-  unit: String
-  min: Float
-  max: Float
-  "'', '>', '>=', '~', '<=' or '<'."
-  qualifier: String
-  asOf: String
-  source: SourceInput!
-  note: String
-}
-
-"Format of an uploaded bundle."
-enum BundleFormat {
-  YAML
-  JSON
-}
-
-"An upload for ingestDocument."
-input IngestInput {
-  "A curated bundle (schema/bundle.schema.json); its document.path is ignored."
-  bundle: String
-  format: BundleFormat = YAML
-  "The document's text (UTF-8); without it a bundle must describe a document already in the graph."
-  text: String
-  "Title of a raw text (no bundle); default its first line."
-  title: String
-  "Validate and report what would change, writing nothing."
-  dryRun: Boolean = false
-  "Replace a document already in the graph (admin only); without it such an upload is refused. Staff-added and staff-changed facts survive."
-  replace: Boolean = false
-}
-
-"What ingestDocument changed."
-type IngestResult {
-  dryRun: Boolean!
-  "Facts created, updated or retracted over all documents."
-  changes: Int!
-  documents: [IngestedDocument!]!
-}
-
-"What one ingested document changed."
-type IngestedDocument {
-  documentId: ID!
-  "The document was already ingested with the same content."
-  unchanged: Boolean!
-  nodes: ChangeCount!
-  relations: ChangeCount!
-  quantities: ChangeCount!
-}
-
-"Counts of one kind of fact."
-type ChangeCount {
-  created: Int!
-  updated: Int!
-  unchanged: Int!
-  retracted: Int!
-}
-
-"The outcome of mergeEntities."
-type MergeResult {
-  "The entity kept, with the merged one's name among its aliases."
-  node: Node!
-  "The merged entity, now retracted with mergedInto."
-  merged: Node!
-  movedRelations: Int!
-  movedQuantities: Int!
-  "Relationships between the two, retracted rather than turned into self-loops."
-  retractedRelations: Int!
-}
-
-"A page of audit events."
-type AuditConnection {
-  edges: [AuditEdge!]!
-  pageInfo: PageInfo!
-  totalCount: Int!
-}
-
-"An audit event with its cursor."
-type AuditEdge {
-  cursor: String!
-  node: AuditEvent!
-}
-
-"One recorded change: who, when, what, and the targets before and after (JSON)."
-type AuditEvent {
-  id: ID!
-  "RFC 3339 time of the change."
-  at: String!
-  "Token subject, apikey:NAME, or ingest for the command line."
-  actor: String!
-  role: String
-  "upsertEntity, addRelation, retractRelation, addQuantity, retractQuantity, markReviewed, mergeEntities or ingestDocument."
-  action: String!
-  targetIds: [ID!]!
-  "JSON of the targets before the change; null when they did not exist."
-  before: String
-  "JSON of the targets after the change."
-  after: String
-  "The reason or note given with the change."
-  note: String
-  requestId: String
-}
-
-"A policy document, plan, list, directive or framework."
-type Policy implements Node {
-  id: ID!
-  kind: NodeKind!
-  name: String!
-  aliases: [String!]!
-  sources: [Provenance!]!
-  method: String!
-  confidence: Float!
-  retracted: Boolean!
-  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
-  mergedInto: ID
-  "The last review of this entity by policy staff, if any."
-  review: Review
-  description: String
-  stipInstruments: [String!]!
-  stipTargetGroups: [String!]!
-  properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
-  title: String
-  docNumber: String
-  "measures, opinions, plan, rules, list, framework, strategy, directive or notice."
-  policyType: String
-  level: Level
-  issuedOn: String
-  effectiveFrom: String
-  effectiveTo: String
-  "IN_FORCE, AMENDED, SUPERSEDED, EXPIRED or DRAFT."
-  status: String
-  version: String
-  "What it supports or recognises (SUPPORTS, RECOGNIZES outgoing)."
-  supports(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Enterprises it certified (RECOGNIZES outgoing)."
-  recognizes(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Programs and measures it sets up (ESTABLISHES outgoing)."
-  establishes(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Its basis (DERIVED_FROM outgoing)."
-  derivedFrom(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "What was derived from it (DERIVED_FROM incoming)."
-  derivations(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Frameworks it is part of (PART_OF outgoing)."
-  partOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Its parts (PART_OF incoming)."
-  parts(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Policies it implements (IMPLEMENTS outgoing)."
-  implements(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "What implements it (IMPLEMENTS incoming)."
-  implementedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Older versions it changes (AMENDS outgoing)."
-  amends(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Older versions it replaces (SUPERSEDES outgoing)."
-  supersedes(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Newer versions that change it (AMENDS incoming)."
-  amendedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Newer versions that replace it (SUPERSEDES incoming)."
-  supersededBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Bodies that issued it (ISSUED_BY outgoing)."
-  issuedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Groups, industries or enterprises it is aimed at (TARGETS outgoing)."
-  targets(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Industries it belongs to (IN_INDUSTRY outgoing)."
-  industries(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-}
-
-"A pilot, project, platform, contest, service or event series."
-type Program implements Node {
-  id: ID!
-  kind: NodeKind!
-  name: String!
-  aliases: [String!]!
-  sources: [Provenance!]!
-  method: String!
-  confidence: Float!
-  retracted: Boolean!
-  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
-  mergedInto: ID
-  "The last review of this entity by policy staff, if any."
-  review: Review
-  description: String
-  stipInstruments: [String!]!
-  stipTargetGroups: [String!]!
-  properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
-  "pilot, platform, contest, event, service, project, app, initiative, system, window or workstation."
-  programType: String
-  startedOn: String
-  "PLANNED, ACTIVE or COMPLETED."
-  status: String
-  scope: String
-  level: Level
-  "Enterprises and organisations taking part (PARTICIPATES_IN incoming)."
-  participants(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Who runs it (OPERATES incoming)."
-  operators(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Policies that set it up (ESTABLISHES incoming)."
-  establishedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "What it supports (SUPPORTS outgoing)."
-  supports(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "What supports it (SUPPORTS incoming)."
-  supportedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Policies it implements (IMPLEMENTS outgoing)."
-  implements(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "What it is part of (PART_OF outgoing)."
-  partOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Its parts (PART_OF incoming)."
-  parts(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "What it is aimed at (TARGETS outgoing)."
-  targets(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Industries it belongs to (IN_INDUSTRY outgoing)."
-  industries(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Places it is in (LOCATED_IN outgoing)."
-  locatedIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-}
-
-"A company; short and legal names are aliases."
-type Enterprise implements Node {
-  id: ID!
-  kind: NodeKind!
-  name: String!
-  aliases: [String!]!
-  sources: [Provenance!]!
-  method: String!
-  confidence: Float!
-  retracted: Boolean!
-  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
-  mergedInto: ID
-  "The last review of this entity by policy staff, if any."
-  review: Review
-  description: String
-  stipInstruments: [String!]!
-  stipTargetGroups: [String!]!
-  properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
-  legalName: String
-  "Industry names as stated in the source (the property); the Industry nodes are in industries."
-  industryNames: [String!]!
-  "龙头, 独角兽 …"
-  role: String
-  listed: Boolean
-  "Policies and programs that support or recognise it (SUPPORTS, RECOGNIZES incoming)."
-  supportedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Policies that certified it (RECOGNIZES incoming)."
-  recognizedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Programs it takes part in (PARTICIPATES_IN outgoing)."
-  participatesIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Industries it belongs to (IN_INDUSTRY outgoing)."
-  industries(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Who invests in it (INVESTS_IN incoming)."
-  investors(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "What it invests in (INVESTS_IN outgoing)."
-  investments(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Alliances it is a member of (MEMBER_OF outgoing)."
-  memberOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Places it is in (LOCATED_IN outgoing)."
-  locatedIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Measures, programs and policies aimed at it (TARGETS incoming)."
-  targetedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Programs, places and platforms it runs (OPERATES outgoing)."
-  operates(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Bodies or places that brought it in (INTRODUCED incoming)."
-  introducedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-}
-
-"An association, alliance or union of members."
-type Alliance implements Node {
-  id: ID!
-  kind: NodeKind!
-  name: String!
-  aliases: [String!]!
-  sources: [Provenance!]!
-  method: String!
-  confidence: Float!
-  retracted: Boolean!
-  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
-  mergedInto: ID
-  "The last review of this entity by policy staff, if any."
-  review: Review
-  description: String
-  stipInstruments: [String!]!
-  stipTargetGroups: [String!]!
-  properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
-  foundedOn: String
-  memberCount: Int
-  level: Level
-  "Its members (MEMBER_OF incoming)."
-  members(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Who runs it (OPERATES incoming)."
-  operators(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "What supports it (SUPPORTS incoming)."
-  supportedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Policies that set it up (ESTABLISHES incoming)."
-  establishedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Places it is in (LOCATED_IN outgoing)."
-  locatedIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-}
-
-"A measure for people: hukou, housing, subsidy, training …"
-type TalentMeasure implements Node {
-  id: ID!
-  kind: NodeKind!
-  name: String!
-  aliases: [String!]!
-  sources: [Provenance!]!
-  method: String!
-  confidence: Float!
-  retracted: Boolean!
-  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
-  mergedInto: ID
-  "The last review of this entity by policy staff, if any."
-  review: Review
-  description: String
-  stipInstruments: [String!]!
-  stipTargetGroups: [String!]!
-  properties: JSON
-  "Its figures: amounts, caps, counts, durations."
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
-  "hukou, housing, subsidy, funding, training, workstation, service or recruitment."
-  category: String
-  eligibility: String
-  level: Level
-  "Policies that set it up (ESTABLISHES incoming)."
-  establishedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Its basis (DERIVED_FROM outgoing)."
-  derivedFrom(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "What it is part of (PART_OF outgoing)."
-  partOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Policies it implements (IMPLEMENTS outgoing)."
-  implements(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Groups, industries or enterprises it is aimed at (TARGETS outgoing)."
-  targets(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "What it supports (SUPPORTS outgoing)."
-  supports(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Older versions it changes (AMENDS outgoing)."
-  amends(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Older versions it replaces (SUPERSEDES outgoing)."
-  supersedes(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Newer versions that change it (AMENDS incoming)."
-  amendedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Newer versions that replace it (SUPERSEDES incoming)."
-  supersededBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-}
-
-"A government body, institute, university, fund manager or exchange."
-type Organization implements Node {
-  id: ID!
-  kind: NodeKind!
-  name: String!
-  aliases: [String!]!
-  sources: [Provenance!]!
-  method: String!
-  confidence: Float!
-  retracted: Boolean!
-  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
-  mergedInto: ID
-  "The last review of this entity by policy staff, if any."
-  review: Review
-  description: String
-  stipInstruments: [String!]!
-  stipTargetGroups: [String!]!
-  properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
-  "government, party, institute, university, fund-manager, exchange, association, incubator, financial, service-center or other."
-  orgType: String
-  level: Level
-  "What it issued (ISSUED_BY incoming)."
-  issued(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Programs, places and platforms it runs (OPERATES outgoing)."
-  operates(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Alliances it is a member of (MEMBER_OF outgoing)."
-  memberOf(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Programs it takes part in (PARTICIPATES_IN outgoing)."
-  participatesIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "What it invests in (INVESTS_IN outgoing)."
-  investments(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Enterprises and organisations it brought in (INTRODUCED outgoing)."
-  introduced(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Places it is in (LOCATED_IN outgoing)."
-  locatedIn(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-}
-
-"A park, district or zone."
-type Place implements Node {
-  id: ID!
-  kind: NodeKind!
-  name: String!
-  aliases: [String!]!
-  sources: [Provenance!]!
-  method: String!
-  confidence: Float!
-  retracted: Boolean!
-  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
-  mergedInto: ID
-  "The last review of this entity by policy staff, if any."
-  review: Review
-  description: String
-  stipInstruments: [String!]!
-  stipTargetGroups: [String!]!
-  properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
-  "country, city, district, street, park, zone or building."
-  placeType: String
-  level: Level
-  "What is located in it (LOCATED_IN incoming)."
-  contains(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Who runs it (OPERATES incoming)."
-  operators(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Enterprises and organisations it brought in (INTRODUCED outgoing)."
-  introduced(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-}
-
-"A sector: 人工智能, 金融科技, 数字经济 …"
-type Industry implements Node {
-  id: ID!
-  kind: NodeKind!
-  name: String!
-  aliases: [String!]!
-  sources: [Provenance!]!
-  method: String!
-  confidence: Float!
-  retracted: Boolean!
-  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
-  mergedInto: ID
-  "The last review of this entity by policy staff, if any."
-  review: Review
-  description: String
-  stipInstruments: [String!]!
-  stipTargetGroups: [String!]!
-  properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
-  "Enterprises, programs and policies in this industry (IN_INDUSTRY incoming)."
-  members(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "What supports it (SUPPORTS incoming)."
-  supportedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Measures, programs and policies aimed at it (TARGETS incoming)."
-  targetedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Who invests in it (INVESTS_IN incoming)."
-  investors(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-}
-
-"A named signer or proposer."
-type Person implements Node {
-  id: ID!
-  kind: NodeKind!
-  name: String!
-  aliases: [String!]!
-  sources: [Provenance!]!
-  method: String!
-  confidence: Float!
-  retracted: Boolean!
-  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
-  mergedInto: ID
-  "The last review of this entity by policy staff, if any."
-  review: Review
-  description: String
-  stipInstruments: [String!]!
-  stipTargetGroups: [String!]!
-  properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
-  role: String
-  "Documents this person proposed (PROPOSED_BY incoming)."
-  proposed(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Documents this person signed (SIGNED_BY incoming)."
-  signed(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-}
-
-"A source text."
-type Document implements Node {
-  id: ID!
-  kind: NodeKind!
-  name: String!
-  aliases: [String!]!
-  sources: [Provenance!]!
-  method: String!
-  confidence: Float!
-  retracted: Boolean!
-  "When merged into another entity (mergeEntities): that entity's id. The merged entity is retracted."
-  mergedInto: ID
-  "The last review of this entity by policy staff, if any."
-  review: Review
-  description: String
-  stipInstruments: [String!]!
-  stipTargetGroups: [String!]!
-  properties: JSON
-  quantities(includeRetracted: Boolean = false): [Quantity!]!
-  relations(types: [RelationType!], direction: RelationDirection = OUTGOING, filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String, includeRetracted: Boolean = false): RelationConnection!
-  title: String
-  number: String
-  issuer: String
-  date: String
-  "reply, proposal, policy, notice, rules, report or other."
-  docType: String
-  result: String
-  sha256: String
-  path: String
-  level: Level
-  "Entities this document mentions (MENTIONED_IN incoming)."
-  mentions(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Bodies that issued it (ISSUED_BY outgoing)."
-  issuedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "The proposal it answers (RESPONDS_TO outgoing)."
-  respondsTo(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Replies to it (RESPONDS_TO incoming)."
-  responses(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Who proposed it (PROPOSED_BY outgoing)."
-  proposedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
-  "Who signed it (SIGNED_BY outgoing)."
-  signedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection!
 }
 `, BuiltIn: false},
 }
@@ -5932,8 +5977,8 @@ func (ec *executionContext) dir_requiresRole_args(ctx context.Context, rawArgs m
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "role",
-		func(ctx context.Context, v any) (model.Role, error) {
-			return ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, v)
+		func(ctx context.Context, v any) (gqlmodel.Role, error) {
+			return ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5946,16 +5991,16 @@ func (ec *executionContext) field_Alliance_establishedBy_args(ctx context.Contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5984,16 +6029,16 @@ func (ec *executionContext) field_Alliance_locatedIn_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6022,16 +6067,16 @@ func (ec *executionContext) field_Alliance_members_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6060,16 +6105,16 @@ func (ec *executionContext) field_Alliance_operators_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6112,32 +6157,32 @@ func (ec *executionContext) field_Alliance_relations_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]gqlmodel.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["types"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.RelationDirection, error) {
-			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationDirection(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationDirection, error) {
+			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6174,16 +6219,16 @@ func (ec *executionContext) field_Alliance_supportedBy_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6212,16 +6257,16 @@ func (ec *executionContext) field_Document_issuedBy_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6250,16 +6295,16 @@ func (ec *executionContext) field_Document_mentions_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6288,16 +6333,16 @@ func (ec *executionContext) field_Document_proposedBy_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6340,32 +6385,32 @@ func (ec *executionContext) field_Document_relations_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]gqlmodel.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["types"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.RelationDirection, error) {
-			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationDirection(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationDirection, error) {
+			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6402,16 +6447,16 @@ func (ec *executionContext) field_Document_respondsTo_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6440,16 +6485,16 @@ func (ec *executionContext) field_Document_responses_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6478,16 +6523,16 @@ func (ec *executionContext) field_Document_signedBy_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6516,16 +6561,16 @@ func (ec *executionContext) field_Enterprise_industries_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6554,16 +6599,16 @@ func (ec *executionContext) field_Enterprise_introducedBy_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6592,16 +6637,16 @@ func (ec *executionContext) field_Enterprise_investments_args(ctx context.Contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6630,16 +6675,16 @@ func (ec *executionContext) field_Enterprise_investors_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6668,16 +6713,16 @@ func (ec *executionContext) field_Enterprise_locatedIn_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6706,16 +6751,16 @@ func (ec *executionContext) field_Enterprise_memberOf_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6744,16 +6789,16 @@ func (ec *executionContext) field_Enterprise_operates_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6782,16 +6827,16 @@ func (ec *executionContext) field_Enterprise_participatesIn_args(ctx context.Con
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6834,16 +6879,16 @@ func (ec *executionContext) field_Enterprise_recognizedBy_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6872,32 +6917,32 @@ func (ec *executionContext) field_Enterprise_relations_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]gqlmodel.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["types"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.RelationDirection, error) {
-			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationDirection(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationDirection, error) {
+			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6934,16 +6979,16 @@ func (ec *executionContext) field_Enterprise_supportedBy_args(ctx context.Contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6972,16 +7017,16 @@ func (ec *executionContext) field_Enterprise_targetedBy_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7010,16 +7055,16 @@ func (ec *executionContext) field_Industry_investors_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7048,16 +7093,16 @@ func (ec *executionContext) field_Industry_members_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7100,32 +7145,32 @@ func (ec *executionContext) field_Industry_relations_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]gqlmodel.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["types"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.RelationDirection, error) {
-			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationDirection(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationDirection, error) {
+			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7162,16 +7207,16 @@ func (ec *executionContext) field_Industry_supportedBy_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7200,16 +7245,16 @@ func (ec *executionContext) field_Industry_targetedBy_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7238,8 +7283,8 @@ func (ec *executionContext) field_Mutation_addQuantity_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.QuantityInput, error) {
-			return ec.unmarshalNQuantityInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityInput(ctx, v)
+		func(ctx context.Context, v any) (gqlmodel.QuantityInput, error) {
+			return ec.unmarshalNQuantityInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7252,8 +7297,8 @@ func (ec *executionContext) field_Mutation_addRelation_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.RelationInput, error) {
-			return ec.unmarshalNRelationInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationInput(ctx, v)
+		func(ctx context.Context, v any) (gqlmodel.RelationInput, error) {
+			return ec.unmarshalNRelationInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7266,8 +7311,8 @@ func (ec *executionContext) field_Mutation_ingestDocument_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.IngestInput, error) {
-			return ec.unmarshalNIngestInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐIngestInput(ctx, v)
+		func(ctx context.Context, v any) (gqlmodel.IngestInput, error) {
+			return ec.unmarshalNIngestInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐIngestInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7376,8 +7421,8 @@ func (ec *executionContext) field_Mutation_upsertEntity_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.EntityInput, error) {
-			return ec.unmarshalNEntityInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐEntityInput(ctx, v)
+		func(ctx context.Context, v any) (gqlmodel.EntityInput, error) {
+			return ec.unmarshalNEntityInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐEntityInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7390,16 +7435,16 @@ func (ec *executionContext) field_Organization_introduced_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7428,16 +7473,16 @@ func (ec *executionContext) field_Organization_investments_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7466,16 +7511,16 @@ func (ec *executionContext) field_Organization_issued_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7504,16 +7549,16 @@ func (ec *executionContext) field_Organization_locatedIn_args(ctx context.Contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7542,16 +7587,16 @@ func (ec *executionContext) field_Organization_memberOf_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7580,16 +7625,16 @@ func (ec *executionContext) field_Organization_operates_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7618,16 +7663,16 @@ func (ec *executionContext) field_Organization_participatesIn_args(ctx context.C
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7670,32 +7715,32 @@ func (ec *executionContext) field_Organization_relations_args(ctx context.Contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]gqlmodel.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["types"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.RelationDirection, error) {
-			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationDirection(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationDirection, error) {
+			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7732,16 +7777,16 @@ func (ec *executionContext) field_Person_proposed_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7784,32 +7829,32 @@ func (ec *executionContext) field_Person_relations_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]gqlmodel.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["types"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.RelationDirection, error) {
-			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationDirection(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationDirection, error) {
+			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7846,16 +7891,16 @@ func (ec *executionContext) field_Person_signed_args(ctx context.Context, rawArg
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7884,16 +7929,16 @@ func (ec *executionContext) field_Place_contains_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7922,16 +7967,16 @@ func (ec *executionContext) field_Place_introduced_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7960,16 +8005,16 @@ func (ec *executionContext) field_Place_operators_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8012,32 +8057,32 @@ func (ec *executionContext) field_Place_relations_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]gqlmodel.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["types"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.RelationDirection, error) {
-			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationDirection(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationDirection, error) {
+			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8074,16 +8119,16 @@ func (ec *executionContext) field_Policy_amendedBy_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8112,16 +8157,16 @@ func (ec *executionContext) field_Policy_amends_args(ctx context.Context, rawArg
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8150,16 +8195,16 @@ func (ec *executionContext) field_Policy_derivations_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8188,16 +8233,16 @@ func (ec *executionContext) field_Policy_derivedFrom_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8226,16 +8271,16 @@ func (ec *executionContext) field_Policy_establishes_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8264,16 +8309,16 @@ func (ec *executionContext) field_Policy_implementedBy_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8302,16 +8347,16 @@ func (ec *executionContext) field_Policy_implements_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8340,16 +8385,16 @@ func (ec *executionContext) field_Policy_industries_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8378,16 +8423,16 @@ func (ec *executionContext) field_Policy_issuedBy_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8416,16 +8461,16 @@ func (ec *executionContext) field_Policy_partOf_args(ctx context.Context, rawArg
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8454,16 +8499,16 @@ func (ec *executionContext) field_Policy_parts_args(ctx context.Context, rawArgs
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8506,16 +8551,16 @@ func (ec *executionContext) field_Policy_recognizes_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8544,32 +8589,32 @@ func (ec *executionContext) field_Policy_relations_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]gqlmodel.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["types"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.RelationDirection, error) {
-			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationDirection(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationDirection, error) {
+			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8606,16 +8651,16 @@ func (ec *executionContext) field_Policy_supersededBy_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8644,16 +8689,16 @@ func (ec *executionContext) field_Policy_supersedes_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8682,16 +8727,16 @@ func (ec *executionContext) field_Policy_supports_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8720,16 +8765,16 @@ func (ec *executionContext) field_Policy_targets_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8758,16 +8803,16 @@ func (ec *executionContext) field_Program_establishedBy_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8796,16 +8841,16 @@ func (ec *executionContext) field_Program_implements_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8834,16 +8879,16 @@ func (ec *executionContext) field_Program_industries_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8872,16 +8917,16 @@ func (ec *executionContext) field_Program_locatedIn_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8910,16 +8955,16 @@ func (ec *executionContext) field_Program_operators_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8948,16 +8993,16 @@ func (ec *executionContext) field_Program_partOf_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8986,16 +9031,16 @@ func (ec *executionContext) field_Program_participants_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9024,16 +9069,16 @@ func (ec *executionContext) field_Program_parts_args(ctx context.Context, rawArg
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9076,32 +9121,32 @@ func (ec *executionContext) field_Program_relations_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]gqlmodel.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["types"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.RelationDirection, error) {
-			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationDirection(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationDirection, error) {
+			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9138,16 +9183,16 @@ func (ec *executionContext) field_Program_supportedBy_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9176,16 +9221,16 @@ func (ec *executionContext) field_Program_supports_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9214,16 +9259,16 @@ func (ec *executionContext) field_Program_targets_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9364,8 +9409,8 @@ func (ec *executionContext) field_Query_lineage_args(ctx context.Context, rawArg
 	}
 	args["id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.Direction, error) {
+			return ec.unmarshalODirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9386,16 +9431,16 @@ func (ec *executionContext) field_Query_matchPolicies_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "enterprise",
-		func(ctx context.Context, v any) (*model.EnterpriseProfile, error) {
-			return ec.unmarshalOEnterpriseProfile2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐEnterpriseProfile(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.EnterpriseProfile, error) {
+			return ec.unmarshalOEnterpriseProfile2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐEnterpriseProfile(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["enterprise"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "person",
-		func(ctx context.Context, v any) (*model.PersonProfile, error) {
-			return ec.unmarshalOPersonProfile2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPersonProfile(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.PersonProfile, error) {
+			return ec.unmarshalOPersonProfile2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐPersonProfile(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9440,8 +9485,8 @@ func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, r
 	}
 	args["depth"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
-		func(ctx context.Context, v any) ([]model.NodeKind, error) {
-			return ec.unmarshalONodeKind2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKindᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]gqlmodel.NodeKind, error) {
+			return ec.unmarshalONodeKind2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKindᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9492,8 +9537,8 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
-		func(ctx context.Context, v any) (*model.NodeKind, error) {
-			return ec.unmarshalONodeKind2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.NodeKind, error) {
+			return ec.unmarshalONodeKind2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9560,8 +9605,8 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 	}
 	args["text"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
-		func(ctx context.Context, v any) ([]model.NodeKind, error) {
-			return ec.unmarshalONodeKind2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKindᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]gqlmodel.NodeKind, error) {
+			return ec.unmarshalONodeKind2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKindᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9612,16 +9657,16 @@ func (ec *executionContext) field_TalentMeasure_amendedBy_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9650,16 +9695,16 @@ func (ec *executionContext) field_TalentMeasure_amends_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9688,16 +9733,16 @@ func (ec *executionContext) field_TalentMeasure_derivedFrom_args(ctx context.Con
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9726,16 +9771,16 @@ func (ec *executionContext) field_TalentMeasure_establishedBy_args(ctx context.C
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9764,16 +9809,16 @@ func (ec *executionContext) field_TalentMeasure_implements_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9802,16 +9847,16 @@ func (ec *executionContext) field_TalentMeasure_partOf_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9854,32 +9899,32 @@ func (ec *executionContext) field_TalentMeasure_relations_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]gqlmodel.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["types"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.RelationDirection, error) {
-			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationDirection(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationDirection, error) {
+			return ec.unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9916,16 +9961,16 @@ func (ec *executionContext) field_TalentMeasure_supersededBy_args(ctx context.Co
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9954,16 +9999,16 @@ func (ec *executionContext) field_TalentMeasure_supersedes_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9992,16 +10037,16 @@ func (ec *executionContext) field_TalentMeasure_supports_args(ctx context.Contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10030,16 +10075,16 @@ func (ec *executionContext) field_TalentMeasure_targets_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.RelationFilter, error) {
-			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
+			return ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.RelationSort, error) {
-			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx, v)
+		func(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
+			return ec.unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10138,7 +10183,7 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _Alliance_id(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10161,7 +10206,7 @@ func (ec *executionContext) fieldContext_Alliance_id(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Alliance_kind(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10173,8 +10218,8 @@ func (ec *executionContext) _Alliance_kind(ctx context.Context, field graphql.Co
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
-			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10184,7 +10229,7 @@ func (ec *executionContext) fieldContext_Alliance_kind(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "NodeKind")
 }
 
-func (ec *executionContext) _Alliance_name(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_name(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10207,7 +10252,7 @@ func (ec *executionContext) fieldContext_Alliance_name(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "String")
 }
 
-func (ec *executionContext) _Alliance_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_aliases(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10230,7 +10275,7 @@ func (ec *executionContext) fieldContext_Alliance_aliases(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "String")
 }
 
-func (ec *executionContext) _Alliance_sources(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10242,8 +10287,8 @@ func (ec *executionContext) _Alliance_sources(ctx context.Context, field graphql
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10262,7 +10307,7 @@ func (ec *executionContext) fieldContext_Alliance_sources(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Alliance_method(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10285,7 +10330,7 @@ func (ec *executionContext) fieldContext_Alliance_method(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "String")
 }
 
-func (ec *executionContext) _Alliance_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10308,7 +10353,7 @@ func (ec *executionContext) fieldContext_Alliance_confidence(_ context.Context, 
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Alliance_retracted(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10331,7 +10376,7 @@ func (ec *executionContext) fieldContext_Alliance_retracted(_ context.Context, f
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Alliance_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_mergedInto(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10354,7 +10399,7 @@ func (ec *executionContext) fieldContext_Alliance_mergedInto(_ context.Context, 
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Alliance_review(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_review(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10366,8 +10411,8 @@ func (ec *executionContext) _Alliance_review(ctx context.Context, field graphql.
 			return obj.Review, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx, selections, v)
 		},
 		true,
 		false,
@@ -10386,7 +10431,7 @@ func (ec *executionContext) fieldContext_Alliance_review(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Alliance_description(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_description(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10409,7 +10454,7 @@ func (ec *executionContext) fieldContext_Alliance_description(_ context.Context,
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "String")
 }
 
-func (ec *executionContext) _Alliance_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10432,7 +10477,7 @@ func (ec *executionContext) fieldContext_Alliance_stipInstruments(_ context.Cont
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "String")
 }
 
-func (ec *executionContext) _Alliance_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10455,7 +10500,7 @@ func (ec *executionContext) fieldContext_Alliance_stipTargetGroups(_ context.Con
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "String")
 }
 
-func (ec *executionContext) _Alliance_properties(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_properties(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10478,7 +10523,7 @@ func (ec *executionContext) fieldContext_Alliance_properties(_ context.Context, 
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _Alliance_quantities(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_quantities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10491,8 +10536,8 @@ func (ec *executionContext) _Alliance_quantities(ctx context.Context, field grap
 			return ec.Resolvers.Alliance().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10522,7 +10567,7 @@ func (ec *executionContext) fieldContext_Alliance_quantities(ctx context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Alliance_relations(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_relations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10532,11 +10577,11 @@ func (ec *executionContext) _Alliance_relations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Alliance().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
+			return ec.Resolvers.Alliance().Relations(ctx, obj, fc.Args["types"].([]gqlmodel.RelationType), fc.Args["direction"].(*gqlmodel.RelationDirection), fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10566,7 +10611,7 @@ func (ec *executionContext) fieldContext_Alliance_relations(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Alliance_foundedOn(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_foundedOn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10589,7 +10634,7 @@ func (ec *executionContext) fieldContext_Alliance_foundedOn(_ context.Context, f
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "String")
 }
 
-func (ec *executionContext) _Alliance_memberCount(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_memberCount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10612,7 +10657,7 @@ func (ec *executionContext) fieldContext_Alliance_memberCount(_ context.Context,
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Alliance_level(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_level(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10624,8 +10669,8 @@ func (ec *executionContext) _Alliance_level(ctx context.Context, field graphql.C
 			return obj.Level, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Level) graphql.Marshaler {
-			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐLevel(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Level) graphql.Marshaler {
+			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐLevel(ctx, selections, v)
 		},
 		true,
 		false,
@@ -10635,7 +10680,7 @@ func (ec *executionContext) fieldContext_Alliance_level(_ context.Context, field
 	return graphql.NewScalarFieldContext("Alliance", field, false, false, "Level")
 }
 
-func (ec *executionContext) _Alliance_members(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_members(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10645,11 +10690,11 @@ func (ec *executionContext) _Alliance_members(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Alliance().Members(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Alliance().Members(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10679,7 +10724,7 @@ func (ec *executionContext) fieldContext_Alliance_members(ctx context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Alliance_operators(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_operators(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10689,11 +10734,11 @@ func (ec *executionContext) _Alliance_operators(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Alliance().Operators(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Alliance().Operators(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10723,7 +10768,7 @@ func (ec *executionContext) fieldContext_Alliance_operators(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Alliance_supportedBy(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_supportedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10733,11 +10778,11 @@ func (ec *executionContext) _Alliance_supportedBy(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Alliance().SupportedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Alliance().SupportedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10767,7 +10812,7 @@ func (ec *executionContext) fieldContext_Alliance_supportedBy(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Alliance_establishedBy(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_establishedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10777,11 +10822,11 @@ func (ec *executionContext) _Alliance_establishedBy(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Alliance().EstablishedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Alliance().EstablishedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10811,7 +10856,7 @@ func (ec *executionContext) fieldContext_Alliance_establishedBy(ctx context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _Alliance_locatedIn(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_locatedIn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10821,11 +10866,11 @@ func (ec *executionContext) _Alliance_locatedIn(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Alliance().LocatedIn(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Alliance().LocatedIn(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10855,7 +10900,7 @@ func (ec *executionContext) fieldContext_Alliance_locatedIn(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Alliance_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Alliance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Alliance_conditions(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Alliance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10867,8 +10912,8 @@ func (ec *executionContext) _Alliance_conditions(ctx context.Context, field grap
 			return ec.Resolvers.Alliance().Conditions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
-			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10887,7 +10932,7 @@ func (ec *executionContext) fieldContext_Alliance_conditions(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _AuditConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AuditConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10899,8 +10944,8 @@ func (ec *executionContext) _AuditConnection_edges(ctx context.Context, field gr
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuditEdge) graphql.Marshaler {
-			return ec.marshalNAuditEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐAuditEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.AuditEdge) graphql.Marshaler {
+			return ec.marshalNAuditEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐAuditEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10919,7 +10964,7 @@ func (ec *executionContext) fieldContext_AuditConnection_edges(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _AuditConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AuditConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10931,8 +10976,8 @@ func (ec *executionContext) _AuditConnection_pageInfo(ctx context.Context, field
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10951,7 +10996,7 @@ func (ec *executionContext) fieldContext_AuditConnection_pageInfo(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _AuditConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AuditConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10974,7 +11019,7 @@ func (ec *executionContext) fieldContext_AuditConnection_totalCount(_ context.Co
 	return graphql.NewScalarFieldContext("AuditConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _AuditEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AuditEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10997,7 +11042,7 @@ func (ec *executionContext) fieldContext_AuditEdge_cursor(_ context.Context, fie
 	return graphql.NewScalarFieldContext("AuditEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _AuditEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AuditEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11009,8 +11054,8 @@ func (ec *executionContext) _AuditEdge_node(ctx context.Context, field graphql.C
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditEvent) graphql.Marshaler {
-			return ec.marshalNAuditEvent2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐAuditEvent(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.AuditEvent) graphql.Marshaler {
+			return ec.marshalNAuditEvent2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐAuditEvent(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11029,7 +11074,7 @@ func (ec *executionContext) fieldContext_AuditEdge_node(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _AuditEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11052,7 +11097,7 @@ func (ec *executionContext) fieldContext_AuditEvent_id(_ context.Context, field 
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "ID")
 }
 
-func (ec *executionContext) _AuditEvent_at(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_at(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11075,7 +11120,7 @@ func (ec *executionContext) fieldContext_AuditEvent_at(_ context.Context, field 
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
-func (ec *executionContext) _AuditEvent_actor(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_actor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11098,7 +11143,7 @@ func (ec *executionContext) fieldContext_AuditEvent_actor(_ context.Context, fie
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
-func (ec *executionContext) _AuditEvent_role(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_role(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11121,7 +11166,7 @@ func (ec *executionContext) fieldContext_AuditEvent_role(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
-func (ec *executionContext) _AuditEvent_action(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_action(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11144,7 +11189,7 @@ func (ec *executionContext) fieldContext_AuditEvent_action(_ context.Context, fi
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
-func (ec *executionContext) _AuditEvent_targetIds(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_targetIds(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11167,7 +11212,7 @@ func (ec *executionContext) fieldContext_AuditEvent_targetIds(_ context.Context,
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "ID")
 }
 
-func (ec *executionContext) _AuditEvent_before(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_before(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11190,7 +11235,7 @@ func (ec *executionContext) fieldContext_AuditEvent_before(_ context.Context, fi
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
-func (ec *executionContext) _AuditEvent_after(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_after(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11213,7 +11258,7 @@ func (ec *executionContext) fieldContext_AuditEvent_after(_ context.Context, fie
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
-func (ec *executionContext) _AuditEvent_note(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_note(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11236,7 +11281,7 @@ func (ec *executionContext) fieldContext_AuditEvent_note(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
-func (ec *executionContext) _AuditEvent_requestId(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_requestId(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11259,7 +11304,7 @@ func (ec *executionContext) fieldContext_AuditEvent_requestId(_ context.Context,
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
-func (ec *executionContext) _ChangeCount_created(ctx context.Context, field graphql.CollectedField, obj *model.ChangeCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChangeCount_created(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ChangeCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11282,7 +11327,7 @@ func (ec *executionContext) fieldContext_ChangeCount_created(_ context.Context, 
 	return graphql.NewScalarFieldContext("ChangeCount", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ChangeCount_updated(ctx context.Context, field graphql.CollectedField, obj *model.ChangeCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChangeCount_updated(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ChangeCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11305,7 +11350,7 @@ func (ec *executionContext) fieldContext_ChangeCount_updated(_ context.Context, 
 	return graphql.NewScalarFieldContext("ChangeCount", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ChangeCount_unchanged(ctx context.Context, field graphql.CollectedField, obj *model.ChangeCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChangeCount_unchanged(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ChangeCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11328,7 +11373,7 @@ func (ec *executionContext) fieldContext_ChangeCount_unchanged(_ context.Context
 	return graphql.NewScalarFieldContext("ChangeCount", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ChangeCount_retracted(ctx context.Context, field graphql.CollectedField, obj *model.ChangeCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChangeCount_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ChangeCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11351,7 +11396,7 @@ func (ec *executionContext) fieldContext_ChangeCount_retracted(_ context.Context
 	return graphql.NewScalarFieldContext("ChangeCount", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Condition_id(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Condition_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Condition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11374,7 +11419,7 @@ func (ec *executionContext) fieldContext_Condition_id(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Condition", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Condition_appliesTo(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Condition_appliesTo(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Condition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11397,7 +11442,7 @@ func (ec *executionContext) fieldContext_Condition_appliesTo(_ context.Context, 
 	return graphql.NewScalarFieldContext("Condition", field, false, false, "String")
 }
 
-func (ec *executionContext) _Condition_attribute(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Condition_attribute(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Condition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11420,7 +11465,7 @@ func (ec *executionContext) fieldContext_Condition_attribute(_ context.Context, 
 	return graphql.NewScalarFieldContext("Condition", field, false, false, "String")
 }
 
-func (ec *executionContext) _Condition_operator(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Condition_operator(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Condition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11443,7 +11488,7 @@ func (ec *executionContext) fieldContext_Condition_operator(_ context.Context, f
 	return graphql.NewScalarFieldContext("Condition", field, false, false, "String")
 }
 
-func (ec *executionContext) _Condition_values(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Condition_values(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Condition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11466,7 +11511,7 @@ func (ec *executionContext) fieldContext_Condition_values(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Condition", field, false, false, "String")
 }
 
-func (ec *executionContext) _Condition_unit(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Condition_unit(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Condition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11489,7 +11534,7 @@ func (ec *executionContext) fieldContext_Condition_unit(_ context.Context, field
 	return graphql.NewScalarFieldContext("Condition", field, false, false, "String")
 }
 
-func (ec *executionContext) _Condition_group(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Condition_group(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Condition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11512,7 +11557,7 @@ func (ec *executionContext) fieldContext_Condition_group(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Condition", field, false, false, "String")
 }
 
-func (ec *executionContext) _Condition_text(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Condition_text(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Condition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11535,7 +11580,7 @@ func (ec *executionContext) fieldContext_Condition_text(_ context.Context, field
 	return graphql.NewScalarFieldContext("Condition", field, false, false, "String")
 }
 
-func (ec *executionContext) _Condition_sources(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Condition_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Condition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11547,8 +11592,8 @@ func (ec *executionContext) _Condition_sources(ctx context.Context, field graphq
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11567,7 +11612,7 @@ func (ec *executionContext) fieldContext_Condition_sources(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Condition_method(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Condition_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Condition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11590,7 +11635,7 @@ func (ec *executionContext) fieldContext_Condition_method(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Condition", field, false, false, "String")
 }
 
-func (ec *executionContext) _Condition_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Condition) (ret graphql.Marshaler) {
+func (ec *executionContext) _Condition_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Condition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11613,7 +11658,7 @@ func (ec *executionContext) fieldContext_Condition_confidence(_ context.Context,
 	return graphql.NewScalarFieldContext("Condition", field, false, false, "Float")
 }
 
-func (ec *executionContext) _ConditionCheck_condition(ctx context.Context, field graphql.CollectedField, obj *model.ConditionCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _ConditionCheck_condition(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ConditionCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11625,8 +11670,8 @@ func (ec *executionContext) _ConditionCheck_condition(ctx context.Context, field
 			return obj.Condition, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Condition) graphql.Marshaler {
-			return ec.marshalNCondition2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐCondition(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐCondition(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11645,7 +11690,7 @@ func (ec *executionContext) fieldContext_ConditionCheck_condition(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _ConditionCheck_given(ctx context.Context, field graphql.CollectedField, obj *model.ConditionCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _ConditionCheck_given(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ConditionCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11668,7 +11713,7 @@ func (ec *executionContext) fieldContext_ConditionCheck_given(_ context.Context,
 	return graphql.NewScalarFieldContext("ConditionCheck", field, false, false, "String")
 }
 
-func (ec *executionContext) _ConditionCheck_sources(ctx context.Context, field graphql.CollectedField, obj *model.ConditionCheck) (ret graphql.Marshaler) {
+func (ec *executionContext) _ConditionCheck_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ConditionCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11680,8 +11725,8 @@ func (ec *executionContext) _ConditionCheck_sources(ctx context.Context, field g
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11700,7 +11745,7 @@ func (ec *executionContext) fieldContext_ConditionCheck_sources(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Conflict_id(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conflict_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Conflict) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11723,7 +11768,7 @@ func (ec *executionContext) fieldContext_Conflict_id(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Conflict", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Conflict_at(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conflict_at(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Conflict) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11746,7 +11791,7 @@ func (ec *executionContext) fieldContext_Conflict_at(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Conflict", field, false, false, "String")
 }
 
-func (ec *executionContext) _Conflict_targetId(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conflict_targetId(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Conflict) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11769,7 +11814,7 @@ func (ec *executionContext) fieldContext_Conflict_targetId(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Conflict", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Conflict_documentId(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conflict_documentId(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Conflict) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11792,7 +11837,7 @@ func (ec *executionContext) fieldContext_Conflict_documentId(_ context.Context, 
 	return graphql.NewScalarFieldContext("Conflict", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Conflict_kind(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conflict_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Conflict) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11815,7 +11860,7 @@ func (ec *executionContext) fieldContext_Conflict_kind(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Conflict", field, false, false, "String")
 }
 
-func (ec *executionContext) _Conflict_field(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conflict_field(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Conflict) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11838,7 +11883,7 @@ func (ec *executionContext) fieldContext_Conflict_field(_ context.Context, field
 	return graphql.NewScalarFieldContext("Conflict", field, false, false, "String")
 }
 
-func (ec *executionContext) _Conflict_staffValue(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conflict_staffValue(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Conflict) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11861,7 +11906,7 @@ func (ec *executionContext) fieldContext_Conflict_staffValue(_ context.Context, 
 	return graphql.NewScalarFieldContext("Conflict", field, false, false, "String")
 }
 
-func (ec *executionContext) _Conflict_ingestValue(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conflict_ingestValue(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Conflict) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11884,7 +11929,7 @@ func (ec *executionContext) fieldContext_Conflict_ingestValue(_ context.Context,
 	return graphql.NewScalarFieldContext("Conflict", field, false, false, "String")
 }
 
-func (ec *executionContext) _Conflict_staffBy(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conflict_staffBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Conflict) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11907,7 +11952,7 @@ func (ec *executionContext) fieldContext_Conflict_staffBy(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Conflict", field, false, false, "String")
 }
 
-func (ec *executionContext) _Conflict_staffAt(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conflict_staffAt(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Conflict) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11930,7 +11975,7 @@ func (ec *executionContext) fieldContext_Conflict_staffAt(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Conflict", field, false, false, "String")
 }
 
-func (ec *executionContext) _Conflict_ingestedBy(ctx context.Context, field graphql.CollectedField, obj *model.Conflict) (ret graphql.Marshaler) {
+func (ec *executionContext) _Conflict_ingestedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Conflict) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11953,7 +11998,7 @@ func (ec *executionContext) fieldContext_Conflict_ingestedBy(_ context.Context, 
 	return graphql.NewScalarFieldContext("Conflict", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_id(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11976,7 +12021,7 @@ func (ec *executionContext) fieldContext_Document_id(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Document", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Document_kind(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11988,8 +12033,8 @@ func (ec *executionContext) _Document_kind(ctx context.Context, field graphql.Co
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
-			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11999,7 +12044,7 @@ func (ec *executionContext) fieldContext_Document_kind(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Document", field, false, false, "NodeKind")
 }
 
-func (ec *executionContext) _Document_name(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_name(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12022,7 +12067,7 @@ func (ec *executionContext) fieldContext_Document_name(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_aliases(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12045,7 +12090,7 @@ func (ec *executionContext) fieldContext_Document_aliases(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_sources(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12057,8 +12102,8 @@ func (ec *executionContext) _Document_sources(ctx context.Context, field graphql
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12077,7 +12122,7 @@ func (ec *executionContext) fieldContext_Document_sources(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Document_method(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12100,7 +12145,7 @@ func (ec *executionContext) fieldContext_Document_method(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12123,7 +12168,7 @@ func (ec *executionContext) fieldContext_Document_confidence(_ context.Context, 
 	return graphql.NewScalarFieldContext("Document", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Document_retracted(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12146,7 +12191,7 @@ func (ec *executionContext) fieldContext_Document_retracted(_ context.Context, f
 	return graphql.NewScalarFieldContext("Document", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Document_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_mergedInto(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12169,7 +12214,7 @@ func (ec *executionContext) fieldContext_Document_mergedInto(_ context.Context, 
 	return graphql.NewScalarFieldContext("Document", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Document_review(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_review(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12181,8 +12226,8 @@ func (ec *executionContext) _Document_review(ctx context.Context, field graphql.
 			return obj.Review, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx, selections, v)
 		},
 		true,
 		false,
@@ -12201,7 +12246,7 @@ func (ec *executionContext) fieldContext_Document_review(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Document_description(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_description(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12224,7 +12269,7 @@ func (ec *executionContext) fieldContext_Document_description(_ context.Context,
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12247,7 +12292,7 @@ func (ec *executionContext) fieldContext_Document_stipInstruments(_ context.Cont
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12270,7 +12315,7 @@ func (ec *executionContext) fieldContext_Document_stipTargetGroups(_ context.Con
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_properties(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_properties(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12293,7 +12338,7 @@ func (ec *executionContext) fieldContext_Document_properties(_ context.Context, 
 	return graphql.NewScalarFieldContext("Document", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _Document_quantities(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_quantities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12306,8 +12351,8 @@ func (ec *executionContext) _Document_quantities(ctx context.Context, field grap
 			return ec.Resolvers.Document().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12337,7 +12382,7 @@ func (ec *executionContext) fieldContext_Document_quantities(ctx context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Document_relations(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_relations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12347,11 +12392,11 @@ func (ec *executionContext) _Document_relations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Document().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
+			return ec.Resolvers.Document().Relations(ctx, obj, fc.Args["types"].([]gqlmodel.RelationType), fc.Args["direction"].(*gqlmodel.RelationDirection), fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12381,7 +12426,7 @@ func (ec *executionContext) fieldContext_Document_relations(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Document_title(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_title(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12404,7 +12449,7 @@ func (ec *executionContext) fieldContext_Document_title(_ context.Context, field
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_number(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_number(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12427,7 +12472,7 @@ func (ec *executionContext) fieldContext_Document_number(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_issuer(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_issuer(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12450,7 +12495,7 @@ func (ec *executionContext) fieldContext_Document_issuer(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_date(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_date(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12473,7 +12518,7 @@ func (ec *executionContext) fieldContext_Document_date(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_docType(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_docType(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12496,7 +12541,7 @@ func (ec *executionContext) fieldContext_Document_docType(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_result(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_result(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12519,7 +12564,7 @@ func (ec *executionContext) fieldContext_Document_result(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_sha256(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_sha256(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12542,7 +12587,7 @@ func (ec *executionContext) fieldContext_Document_sha256(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_path(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_path(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12565,7 +12610,7 @@ func (ec *executionContext) fieldContext_Document_path(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
-func (ec *executionContext) _Document_level(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_level(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12577,8 +12622,8 @@ func (ec *executionContext) _Document_level(ctx context.Context, field graphql.C
 			return obj.Level, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Level) graphql.Marshaler {
-			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐLevel(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Level) graphql.Marshaler {
+			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐLevel(ctx, selections, v)
 		},
 		true,
 		false,
@@ -12588,7 +12633,7 @@ func (ec *executionContext) fieldContext_Document_level(_ context.Context, field
 	return graphql.NewScalarFieldContext("Document", field, false, false, "Level")
 }
 
-func (ec *executionContext) _Document_mentions(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_mentions(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12598,11 +12643,11 @@ func (ec *executionContext) _Document_mentions(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Document().Mentions(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Document().Mentions(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12632,7 +12677,7 @@ func (ec *executionContext) fieldContext_Document_mentions(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Document_issuedBy(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_issuedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12642,11 +12687,11 @@ func (ec *executionContext) _Document_issuedBy(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Document().IssuedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Document().IssuedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12676,7 +12721,7 @@ func (ec *executionContext) fieldContext_Document_issuedBy(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Document_respondsTo(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_respondsTo(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12686,11 +12731,11 @@ func (ec *executionContext) _Document_respondsTo(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Document().RespondsTo(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Document().RespondsTo(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12720,7 +12765,7 @@ func (ec *executionContext) fieldContext_Document_respondsTo(ctx context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Document_responses(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_responses(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12730,11 +12775,11 @@ func (ec *executionContext) _Document_responses(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Document().Responses(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Document().Responses(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12764,7 +12809,7 @@ func (ec *executionContext) fieldContext_Document_responses(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Document_proposedBy(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_proposedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12774,11 +12819,11 @@ func (ec *executionContext) _Document_proposedBy(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Document().ProposedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Document().ProposedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12808,7 +12853,7 @@ func (ec *executionContext) fieldContext_Document_proposedBy(ctx context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Document_signedBy(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_signedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12818,11 +12863,11 @@ func (ec *executionContext) _Document_signedBy(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Document().SignedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Document().SignedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12852,7 +12897,7 @@ func (ec *executionContext) fieldContext_Document_signedBy(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Document_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {
+func (ec *executionContext) _Document_conditions(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12864,8 +12909,8 @@ func (ec *executionContext) _Document_conditions(ctx context.Context, field grap
 			return ec.Resolvers.Document().Conditions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
-			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12884,7 +12929,7 @@ func (ec *executionContext) fieldContext_Document_conditions(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_id(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12907,7 +12952,7 @@ func (ec *executionContext) fieldContext_Enterprise_id(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Enterprise_kind(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12919,8 +12964,8 @@ func (ec *executionContext) _Enterprise_kind(ctx context.Context, field graphql.
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
-			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12930,7 +12975,7 @@ func (ec *executionContext) fieldContext_Enterprise_kind(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "NodeKind")
 }
 
-func (ec *executionContext) _Enterprise_name(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_name(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12953,7 +12998,7 @@ func (ec *executionContext) fieldContext_Enterprise_name(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "String")
 }
 
-func (ec *executionContext) _Enterprise_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_aliases(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12976,7 +13021,7 @@ func (ec *executionContext) fieldContext_Enterprise_aliases(_ context.Context, f
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "String")
 }
 
-func (ec *executionContext) _Enterprise_sources(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12988,8 +13033,8 @@ func (ec *executionContext) _Enterprise_sources(ctx context.Context, field graph
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13008,7 +13053,7 @@ func (ec *executionContext) fieldContext_Enterprise_sources(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_method(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13031,7 +13076,7 @@ func (ec *executionContext) fieldContext_Enterprise_method(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "String")
 }
 
-func (ec *executionContext) _Enterprise_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13054,7 +13099,7 @@ func (ec *executionContext) fieldContext_Enterprise_confidence(_ context.Context
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Enterprise_retracted(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13077,7 +13122,7 @@ func (ec *executionContext) fieldContext_Enterprise_retracted(_ context.Context,
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Enterprise_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_mergedInto(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13100,7 +13145,7 @@ func (ec *executionContext) fieldContext_Enterprise_mergedInto(_ context.Context
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Enterprise_review(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_review(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13112,8 +13157,8 @@ func (ec *executionContext) _Enterprise_review(ctx context.Context, field graphq
 			return obj.Review, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx, selections, v)
 		},
 		true,
 		false,
@@ -13132,7 +13177,7 @@ func (ec *executionContext) fieldContext_Enterprise_review(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_description(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_description(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13155,7 +13200,7 @@ func (ec *executionContext) fieldContext_Enterprise_description(_ context.Contex
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "String")
 }
 
-func (ec *executionContext) _Enterprise_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13178,7 +13223,7 @@ func (ec *executionContext) fieldContext_Enterprise_stipInstruments(_ context.Co
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "String")
 }
 
-func (ec *executionContext) _Enterprise_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13201,7 +13246,7 @@ func (ec *executionContext) fieldContext_Enterprise_stipTargetGroups(_ context.C
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "String")
 }
 
-func (ec *executionContext) _Enterprise_properties(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_properties(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13224,7 +13269,7 @@ func (ec *executionContext) fieldContext_Enterprise_properties(_ context.Context
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _Enterprise_quantities(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_quantities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13237,8 +13282,8 @@ func (ec *executionContext) _Enterprise_quantities(ctx context.Context, field gr
 			return ec.Resolvers.Enterprise().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13268,7 +13313,7 @@ func (ec *executionContext) fieldContext_Enterprise_quantities(ctx context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_relations(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_relations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13278,11 +13323,11 @@ func (ec *executionContext) _Enterprise_relations(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Enterprise().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
+			return ec.Resolvers.Enterprise().Relations(ctx, obj, fc.Args["types"].([]gqlmodel.RelationType), fc.Args["direction"].(*gqlmodel.RelationDirection), fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13312,7 +13357,7 @@ func (ec *executionContext) fieldContext_Enterprise_relations(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_legalName(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_legalName(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13335,7 +13380,7 @@ func (ec *executionContext) fieldContext_Enterprise_legalName(_ context.Context,
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "String")
 }
 
-func (ec *executionContext) _Enterprise_industryNames(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_industryNames(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13358,7 +13403,7 @@ func (ec *executionContext) fieldContext_Enterprise_industryNames(_ context.Cont
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "String")
 }
 
-func (ec *executionContext) _Enterprise_role(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_role(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13381,7 +13426,7 @@ func (ec *executionContext) fieldContext_Enterprise_role(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "String")
 }
 
-func (ec *executionContext) _Enterprise_listed(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_listed(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13404,7 +13449,7 @@ func (ec *executionContext) fieldContext_Enterprise_listed(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Enterprise", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Enterprise_supportedBy(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_supportedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13414,11 +13459,11 @@ func (ec *executionContext) _Enterprise_supportedBy(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Enterprise().SupportedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Enterprise().SupportedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13448,7 +13493,7 @@ func (ec *executionContext) fieldContext_Enterprise_supportedBy(ctx context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_recognizedBy(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_recognizedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13458,11 +13503,11 @@ func (ec *executionContext) _Enterprise_recognizedBy(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Enterprise().RecognizedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Enterprise().RecognizedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13492,7 +13537,7 @@ func (ec *executionContext) fieldContext_Enterprise_recognizedBy(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_participatesIn(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_participatesIn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13502,11 +13547,11 @@ func (ec *executionContext) _Enterprise_participatesIn(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Enterprise().ParticipatesIn(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Enterprise().ParticipatesIn(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13536,7 +13581,7 @@ func (ec *executionContext) fieldContext_Enterprise_participatesIn(ctx context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_industries(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_industries(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13546,11 +13591,11 @@ func (ec *executionContext) _Enterprise_industries(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Enterprise().Industries(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Enterprise().Industries(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13580,7 +13625,7 @@ func (ec *executionContext) fieldContext_Enterprise_industries(ctx context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_investors(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_investors(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13590,11 +13635,11 @@ func (ec *executionContext) _Enterprise_investors(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Enterprise().Investors(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Enterprise().Investors(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13624,7 +13669,7 @@ func (ec *executionContext) fieldContext_Enterprise_investors(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_investments(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_investments(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13634,11 +13679,11 @@ func (ec *executionContext) _Enterprise_investments(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Enterprise().Investments(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Enterprise().Investments(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13668,7 +13713,7 @@ func (ec *executionContext) fieldContext_Enterprise_investments(ctx context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_memberOf(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_memberOf(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13678,11 +13723,11 @@ func (ec *executionContext) _Enterprise_memberOf(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Enterprise().MemberOf(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Enterprise().MemberOf(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13712,7 +13757,7 @@ func (ec *executionContext) fieldContext_Enterprise_memberOf(ctx context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_locatedIn(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_locatedIn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13722,11 +13767,11 @@ func (ec *executionContext) _Enterprise_locatedIn(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Enterprise().LocatedIn(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Enterprise().LocatedIn(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13756,7 +13801,7 @@ func (ec *executionContext) fieldContext_Enterprise_locatedIn(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_targetedBy(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_targetedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13766,11 +13811,11 @@ func (ec *executionContext) _Enterprise_targetedBy(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Enterprise().TargetedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Enterprise().TargetedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13800,7 +13845,7 @@ func (ec *executionContext) fieldContext_Enterprise_targetedBy(ctx context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_operates(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_operates(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13810,11 +13855,11 @@ func (ec *executionContext) _Enterprise_operates(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Enterprise().Operates(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Enterprise().Operates(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13844,7 +13889,7 @@ func (ec *executionContext) fieldContext_Enterprise_operates(ctx context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_introducedBy(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_introducedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13854,11 +13899,11 @@ func (ec *executionContext) _Enterprise_introducedBy(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Enterprise().IntroducedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Enterprise().IntroducedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13888,7 +13933,7 @@ func (ec *executionContext) fieldContext_Enterprise_introducedBy(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _Enterprise_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
+func (ec *executionContext) _Enterprise_conditions(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13900,8 +13945,8 @@ func (ec *executionContext) _Enterprise_conditions(ctx context.Context, field gr
 			return ec.Resolvers.Enterprise().Conditions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
-			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13920,7 +13965,7 @@ func (ec *executionContext) fieldContext_Enterprise_conditions(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _GraphEdge_id(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphEdge_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13943,7 +13988,7 @@ func (ec *executionContext) fieldContext_GraphEdge_id(_ context.Context, field g
 	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "ID")
 }
 
-func (ec *executionContext) _GraphEdge_type(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphEdge_type(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13966,7 +14011,7 @@ func (ec *executionContext) fieldContext_GraphEdge_type(_ context.Context, field
 	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _GraphEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphEdge_source(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13989,7 +14034,7 @@ func (ec *executionContext) fieldContext_GraphEdge_source(_ context.Context, fie
 	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "ID")
 }
 
-func (ec *executionContext) _GraphEdge_target(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphEdge_target(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14012,7 +14057,7 @@ func (ec *executionContext) fieldContext_GraphEdge_target(_ context.Context, fie
 	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "ID")
 }
 
-func (ec *executionContext) _GraphEdge_properties(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphEdge_properties(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14035,7 +14080,7 @@ func (ec *executionContext) fieldContext_GraphEdge_properties(_ context.Context,
 	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _GraphEdge_sources(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphEdge_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14047,8 +14092,8 @@ func (ec *executionContext) _GraphEdge_sources(ctx context.Context, field graphq
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14067,7 +14112,7 @@ func (ec *executionContext) fieldContext_GraphEdge_sources(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _GraphEdge_method(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphEdge_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14090,7 +14135,7 @@ func (ec *executionContext) fieldContext_GraphEdge_method(_ context.Context, fie
 	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _GraphEdge_confidence(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphEdge_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14113,7 +14158,7 @@ func (ec *executionContext) fieldContext_GraphEdge_confidence(_ context.Context,
 	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "Float")
 }
 
-func (ec *executionContext) _GraphEdge_retracted(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphEdge_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14136,7 +14181,7 @@ func (ec *executionContext) fieldContext_GraphEdge_retracted(_ context.Context, 
 	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _GraphEdge_review(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphEdge_review(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14148,8 +14193,8 @@ func (ec *executionContext) _GraphEdge_review(ctx context.Context, field graphql
 			return obj.Review, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx, selections, v)
 		},
 		true,
 		false,
@@ -14168,7 +14213,7 @@ func (ec *executionContext) fieldContext_GraphEdge_review(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _GraphNode_id(ctx context.Context, field graphql.CollectedField, obj *model.GraphNode) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphNode_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphNode) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14191,7 +14236,7 @@ func (ec *executionContext) fieldContext_GraphNode_id(_ context.Context, field g
 	return graphql.NewScalarFieldContext("GraphNode", field, false, false, "ID")
 }
 
-func (ec *executionContext) _GraphNode_kind(ctx context.Context, field graphql.CollectedField, obj *model.GraphNode) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphNode_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphNode) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14203,8 +14248,8 @@ func (ec *executionContext) _GraphNode_kind(ctx context.Context, field graphql.C
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
-			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14214,7 +14259,7 @@ func (ec *executionContext) fieldContext_GraphNode_kind(_ context.Context, field
 	return graphql.NewScalarFieldContext("GraphNode", field, false, false, "NodeKind")
 }
 
-func (ec *executionContext) _GraphNode_label(ctx context.Context, field graphql.CollectedField, obj *model.GraphNode) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphNode_label(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphNode) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14237,7 +14282,7 @@ func (ec *executionContext) fieldContext_GraphNode_label(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("GraphNode", field, false, false, "String")
 }
 
-func (ec *executionContext) _GraphNode_properties(ctx context.Context, field graphql.CollectedField, obj *model.GraphNode) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphNode_properties(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphNode) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14260,7 +14305,7 @@ func (ec *executionContext) fieldContext_GraphNode_properties(_ context.Context,
 	return graphql.NewScalarFieldContext("GraphNode", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _GraphNode_node(ctx context.Context, field graphql.CollectedField, obj *model.GraphNode) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphNode_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphNode) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14272,8 +14317,8 @@ func (ec *executionContext) _GraphNode_node(ctx context.Context, field graphql.C
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14292,7 +14337,7 @@ func (ec *executionContext) fieldContext_GraphNode_node(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _GraphStats_nodes(ctx context.Context, field graphql.CollectedField, obj *model.GraphStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphStats_nodes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14315,7 +14360,7 @@ func (ec *executionContext) fieldContext_GraphStats_nodes(_ context.Context, fie
 	return graphql.NewScalarFieldContext("GraphStats", field, false, false, "Int")
 }
 
-func (ec *executionContext) _GraphStats_relationships(ctx context.Context, field graphql.CollectedField, obj *model.GraphStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphStats_relationships(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14338,7 +14383,7 @@ func (ec *executionContext) fieldContext_GraphStats_relationships(_ context.Cont
 	return graphql.NewScalarFieldContext("GraphStats", field, false, false, "Int")
 }
 
-func (ec *executionContext) _GraphStats_quantities(ctx context.Context, field graphql.CollectedField, obj *model.GraphStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphStats_quantities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14361,7 +14406,7 @@ func (ec *executionContext) fieldContext_GraphStats_quantities(_ context.Context
 	return graphql.NewScalarFieldContext("GraphStats", field, false, false, "Int")
 }
 
-func (ec *executionContext) _GraphStats_documents(ctx context.Context, field graphql.CollectedField, obj *model.GraphStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphStats_documents(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14384,7 +14429,7 @@ func (ec *executionContext) fieldContext_GraphStats_documents(_ context.Context,
 	return graphql.NewScalarFieldContext("GraphStats", field, false, false, "Int")
 }
 
-func (ec *executionContext) _GraphStats_retractedFacts(ctx context.Context, field graphql.CollectedField, obj *model.GraphStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphStats_retractedFacts(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14407,7 +14452,7 @@ func (ec *executionContext) fieldContext_GraphStats_retractedFacts(_ context.Con
 	return graphql.NewScalarFieldContext("GraphStats", field, false, false, "Int")
 }
 
-func (ec *executionContext) _GraphStats_byKind(ctx context.Context, field graphql.CollectedField, obj *model.GraphStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphStats_byKind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14419,8 +14464,8 @@ func (ec *executionContext) _GraphStats_byKind(ctx context.Context, field graphq
 			return obj.ByKind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.KindCount) graphql.Marshaler {
-			return ec.marshalNKindCount2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐKindCountᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.KindCount) graphql.Marshaler {
+			return ec.marshalNKindCount2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐKindCountᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14439,7 +14484,7 @@ func (ec *executionContext) fieldContext_GraphStats_byKind(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _GraphStats_byRelationType(ctx context.Context, field graphql.CollectedField, obj *model.GraphStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphStats_byRelationType(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14451,8 +14496,8 @@ func (ec *executionContext) _GraphStats_byRelationType(ctx context.Context, fiel
 			return obj.ByRelationType, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelationTypeCount) graphql.Marshaler {
-			return ec.marshalNRelationTypeCount2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeCountᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.RelationTypeCount) graphql.Marshaler {
+			return ec.marshalNRelationTypeCount2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeCountᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14471,7 +14516,7 @@ func (ec *executionContext) fieldContext_GraphStats_byRelationType(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _GraphView_nodes(ctx context.Context, field graphql.CollectedField, obj *model.GraphView) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphView_nodes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14483,8 +14528,8 @@ func (ec *executionContext) _GraphView_nodes(ctx context.Context, field graphql.
 			return obj.Nodes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.GraphNode) graphql.Marshaler {
-			return ec.marshalNGraphNode2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphNodeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.GraphNode) graphql.Marshaler {
+			return ec.marshalNGraphNode2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphNodeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14503,7 +14548,7 @@ func (ec *executionContext) fieldContext_GraphView_nodes(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _GraphView_edges(ctx context.Context, field graphql.CollectedField, obj *model.GraphView) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphView_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14515,8 +14560,8 @@ func (ec *executionContext) _GraphView_edges(ctx context.Context, field graphql.
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.GraphEdge) graphql.Marshaler {
-			return ec.marshalNGraphEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.GraphEdge) graphql.Marshaler {
+			return ec.marshalNGraphEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14535,7 +14580,7 @@ func (ec *executionContext) fieldContext_GraphView_edges(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _GraphView_truncated(ctx context.Context, field graphql.CollectedField, obj *model.GraphView) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphView_truncated(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.GraphView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14558,7 +14603,7 @@ func (ec *executionContext) fieldContext_GraphView_truncated(_ context.Context, 
 	return graphql.NewScalarFieldContext("GraphView", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Industry_id(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14581,7 +14626,7 @@ func (ec *executionContext) fieldContext_Industry_id(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Industry", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Industry_kind(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14593,8 +14638,8 @@ func (ec *executionContext) _Industry_kind(ctx context.Context, field graphql.Co
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
-			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14604,7 +14649,7 @@ func (ec *executionContext) fieldContext_Industry_kind(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Industry", field, false, false, "NodeKind")
 }
 
-func (ec *executionContext) _Industry_name(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_name(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14627,7 +14672,7 @@ func (ec *executionContext) fieldContext_Industry_name(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Industry", field, false, false, "String")
 }
 
-func (ec *executionContext) _Industry_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_aliases(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14650,7 +14695,7 @@ func (ec *executionContext) fieldContext_Industry_aliases(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Industry", field, false, false, "String")
 }
 
-func (ec *executionContext) _Industry_sources(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14662,8 +14707,8 @@ func (ec *executionContext) _Industry_sources(ctx context.Context, field graphql
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14682,7 +14727,7 @@ func (ec *executionContext) fieldContext_Industry_sources(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Industry_method(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14705,7 +14750,7 @@ func (ec *executionContext) fieldContext_Industry_method(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Industry", field, false, false, "String")
 }
 
-func (ec *executionContext) _Industry_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14728,7 +14773,7 @@ func (ec *executionContext) fieldContext_Industry_confidence(_ context.Context, 
 	return graphql.NewScalarFieldContext("Industry", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Industry_retracted(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14751,7 +14796,7 @@ func (ec *executionContext) fieldContext_Industry_retracted(_ context.Context, f
 	return graphql.NewScalarFieldContext("Industry", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Industry_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_mergedInto(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14774,7 +14819,7 @@ func (ec *executionContext) fieldContext_Industry_mergedInto(_ context.Context, 
 	return graphql.NewScalarFieldContext("Industry", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Industry_review(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_review(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14786,8 +14831,8 @@ func (ec *executionContext) _Industry_review(ctx context.Context, field graphql.
 			return obj.Review, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx, selections, v)
 		},
 		true,
 		false,
@@ -14806,7 +14851,7 @@ func (ec *executionContext) fieldContext_Industry_review(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Industry_description(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_description(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14829,7 +14874,7 @@ func (ec *executionContext) fieldContext_Industry_description(_ context.Context,
 	return graphql.NewScalarFieldContext("Industry", field, false, false, "String")
 }
 
-func (ec *executionContext) _Industry_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14852,7 +14897,7 @@ func (ec *executionContext) fieldContext_Industry_stipInstruments(_ context.Cont
 	return graphql.NewScalarFieldContext("Industry", field, false, false, "String")
 }
 
-func (ec *executionContext) _Industry_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14875,7 +14920,7 @@ func (ec *executionContext) fieldContext_Industry_stipTargetGroups(_ context.Con
 	return graphql.NewScalarFieldContext("Industry", field, false, false, "String")
 }
 
-func (ec *executionContext) _Industry_properties(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_properties(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14898,7 +14943,7 @@ func (ec *executionContext) fieldContext_Industry_properties(_ context.Context, 
 	return graphql.NewScalarFieldContext("Industry", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _Industry_quantities(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_quantities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14911,8 +14956,8 @@ func (ec *executionContext) _Industry_quantities(ctx context.Context, field grap
 			return ec.Resolvers.Industry().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14942,7 +14987,7 @@ func (ec *executionContext) fieldContext_Industry_quantities(ctx context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Industry_relations(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_relations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14952,11 +14997,11 @@ func (ec *executionContext) _Industry_relations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Industry().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
+			return ec.Resolvers.Industry().Relations(ctx, obj, fc.Args["types"].([]gqlmodel.RelationType), fc.Args["direction"].(*gqlmodel.RelationDirection), fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14986,7 +15031,7 @@ func (ec *executionContext) fieldContext_Industry_relations(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Industry_members(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_members(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14996,11 +15041,11 @@ func (ec *executionContext) _Industry_members(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Industry().Members(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Industry().Members(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15030,7 +15075,7 @@ func (ec *executionContext) fieldContext_Industry_members(ctx context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Industry_supportedBy(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_supportedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15040,11 +15085,11 @@ func (ec *executionContext) _Industry_supportedBy(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Industry().SupportedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Industry().SupportedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15074,7 +15119,7 @@ func (ec *executionContext) fieldContext_Industry_supportedBy(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Industry_targetedBy(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_targetedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15084,11 +15129,11 @@ func (ec *executionContext) _Industry_targetedBy(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Industry().TargetedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Industry().TargetedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15118,7 +15163,7 @@ func (ec *executionContext) fieldContext_Industry_targetedBy(ctx context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Industry_investors(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_investors(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15128,11 +15173,11 @@ func (ec *executionContext) _Industry_investors(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Industry().Investors(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Industry().Investors(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15162,7 +15207,7 @@ func (ec *executionContext) fieldContext_Industry_investors(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Industry_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Industry) (ret graphql.Marshaler) {
+func (ec *executionContext) _Industry_conditions(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Industry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15174,8 +15219,8 @@ func (ec *executionContext) _Industry_conditions(ctx context.Context, field grap
 			return ec.Resolvers.Industry().Conditions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
-			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15194,7 +15239,7 @@ func (ec *executionContext) fieldContext_Industry_conditions(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _IngestResult_dryRun(ctx context.Context, field graphql.CollectedField, obj *model.IngestResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _IngestResult_dryRun(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.IngestResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15217,7 +15262,7 @@ func (ec *executionContext) fieldContext_IngestResult_dryRun(_ context.Context, 
 	return graphql.NewScalarFieldContext("IngestResult", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _IngestResult_changes(ctx context.Context, field graphql.CollectedField, obj *model.IngestResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _IngestResult_changes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.IngestResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15240,7 +15285,7 @@ func (ec *executionContext) fieldContext_IngestResult_changes(_ context.Context,
 	return graphql.NewScalarFieldContext("IngestResult", field, false, false, "Int")
 }
 
-func (ec *executionContext) _IngestResult_documents(ctx context.Context, field graphql.CollectedField, obj *model.IngestResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _IngestResult_documents(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.IngestResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15252,8 +15297,8 @@ func (ec *executionContext) _IngestResult_documents(ctx context.Context, field g
 			return obj.Documents, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.IngestedDocument) graphql.Marshaler {
-			return ec.marshalNIngestedDocument2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐIngestedDocumentᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.IngestedDocument) graphql.Marshaler {
+			return ec.marshalNIngestedDocument2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐIngestedDocumentᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15272,7 +15317,7 @@ func (ec *executionContext) fieldContext_IngestResult_documents(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _IngestedDocument_documentId(ctx context.Context, field graphql.CollectedField, obj *model.IngestedDocument) (ret graphql.Marshaler) {
+func (ec *executionContext) _IngestedDocument_documentId(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.IngestedDocument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15295,7 +15340,7 @@ func (ec *executionContext) fieldContext_IngestedDocument_documentId(_ context.C
 	return graphql.NewScalarFieldContext("IngestedDocument", field, false, false, "ID")
 }
 
-func (ec *executionContext) _IngestedDocument_unchanged(ctx context.Context, field graphql.CollectedField, obj *model.IngestedDocument) (ret graphql.Marshaler) {
+func (ec *executionContext) _IngestedDocument_unchanged(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.IngestedDocument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15318,7 +15363,7 @@ func (ec *executionContext) fieldContext_IngestedDocument_unchanged(_ context.Co
 	return graphql.NewScalarFieldContext("IngestedDocument", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _IngestedDocument_nodes(ctx context.Context, field graphql.CollectedField, obj *model.IngestedDocument) (ret graphql.Marshaler) {
+func (ec *executionContext) _IngestedDocument_nodes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.IngestedDocument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15330,8 +15375,8 @@ func (ec *executionContext) _IngestedDocument_nodes(ctx context.Context, field g
 			return obj.Nodes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeCount) graphql.Marshaler {
-			return ec.marshalNChangeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐChangeCount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeCount) graphql.Marshaler {
+			return ec.marshalNChangeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐChangeCount(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15350,7 +15395,7 @@ func (ec *executionContext) fieldContext_IngestedDocument_nodes(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _IngestedDocument_relations(ctx context.Context, field graphql.CollectedField, obj *model.IngestedDocument) (ret graphql.Marshaler) {
+func (ec *executionContext) _IngestedDocument_relations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.IngestedDocument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15362,8 +15407,8 @@ func (ec *executionContext) _IngestedDocument_relations(ctx context.Context, fie
 			return obj.Relations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeCount) graphql.Marshaler {
-			return ec.marshalNChangeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐChangeCount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeCount) graphql.Marshaler {
+			return ec.marshalNChangeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐChangeCount(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15382,7 +15427,7 @@ func (ec *executionContext) fieldContext_IngestedDocument_relations(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _IngestedDocument_quantities(ctx context.Context, field graphql.CollectedField, obj *model.IngestedDocument) (ret graphql.Marshaler) {
+func (ec *executionContext) _IngestedDocument_quantities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.IngestedDocument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15394,8 +15439,8 @@ func (ec *executionContext) _IngestedDocument_quantities(ctx context.Context, fi
 			return obj.Quantities, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeCount) graphql.Marshaler {
-			return ec.marshalNChangeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐChangeCount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ChangeCount) graphql.Marshaler {
+			return ec.marshalNChangeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐChangeCount(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15414,7 +15459,7 @@ func (ec *executionContext) fieldContext_IngestedDocument_quantities(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.KindCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.KindCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15426,8 +15471,8 @@ func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.C
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
-			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15437,7 +15482,7 @@ func (ec *executionContext) fieldContext_KindCount_kind(_ context.Context, field
 	return graphql.NewScalarFieldContext("KindCount", field, false, false, "NodeKind")
 }
 
-func (ec *executionContext) _KindCount_count(ctx context.Context, field graphql.CollectedField, obj *model.KindCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _KindCount_count(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.KindCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15460,7 +15505,7 @@ func (ec *executionContext) fieldContext_KindCount_count(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("KindCount", field, false, false, "Int")
 }
 
-func (ec *executionContext) _MergeResult_node(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _MergeResult_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MergeResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15472,8 +15517,8 @@ func (ec *executionContext) _MergeResult_node(ctx context.Context, field graphql
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15492,7 +15537,7 @@ func (ec *executionContext) fieldContext_MergeResult_node(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _MergeResult_merged(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _MergeResult_merged(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MergeResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15504,8 +15549,8 @@ func (ec *executionContext) _MergeResult_merged(ctx context.Context, field graph
 			return obj.Merged, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15524,7 +15569,7 @@ func (ec *executionContext) fieldContext_MergeResult_merged(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _MergeResult_movedRelations(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _MergeResult_movedRelations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MergeResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15547,7 +15592,7 @@ func (ec *executionContext) fieldContext_MergeResult_movedRelations(_ context.Co
 	return graphql.NewScalarFieldContext("MergeResult", field, false, false, "Int")
 }
 
-func (ec *executionContext) _MergeResult_movedQuantities(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _MergeResult_movedQuantities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MergeResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15570,7 +15615,7 @@ func (ec *executionContext) fieldContext_MergeResult_movedQuantities(_ context.C
 	return graphql.NewScalarFieldContext("MergeResult", field, false, false, "Int")
 }
 
-func (ec *executionContext) _MergeResult_retractedRelations(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _MergeResult_retractedRelations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.MergeResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15603,19 +15648,19 @@ func (ec *executionContext) _Mutation_upsertEntity(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpsertEntity(ctx, fc.Args["input"].(model.EntityInput))
+			return ec.Resolvers.Mutation().UpsertEntity(ctx, fc.Args["input"].(gqlmodel.EntityInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "EDITOR")
 				if err != nil {
-					var zeroVal model.Node
+					var zeroVal gqlmodel.Node
 					return zeroVal, err
 				}
 				if ec.Directives.RequiresRole == nil {
-					var zeroVal model.Node
+					var zeroVal gqlmodel.Node
 					return zeroVal, errors.New("directive requiresRole is not implemented")
 				}
 				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
@@ -15624,8 +15669,8 @@ func (ec *executionContext) _Mutation_upsertEntity(ctx context.Context, field gr
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15665,19 +15710,19 @@ func (ec *executionContext) _Mutation_addRelation(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AddRelation(ctx, fc.Args["input"].(model.RelationInput))
+			return ec.Resolvers.Mutation().AddRelation(ctx, fc.Args["input"].(gqlmodel.RelationInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "EDITOR")
 				if err != nil {
-					var zeroVal *model.GraphEdge
+					var zeroVal *gqlmodel.GraphEdge
 					return zeroVal, err
 				}
 				if ec.Directives.RequiresRole == nil {
-					var zeroVal *model.GraphEdge
+					var zeroVal *gqlmodel.GraphEdge
 					return zeroVal, errors.New("directive requiresRole is not implemented")
 				}
 				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
@@ -15686,8 +15731,8 @@ func (ec *executionContext) _Mutation_addRelation(ctx context.Context, field gra
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphEdge) graphql.Marshaler {
-			return ec.marshalNGraphEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphEdge(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.GraphEdge) graphql.Marshaler {
+			return ec.marshalNGraphEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphEdge(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15733,13 +15778,13 @@ func (ec *executionContext) _Mutation_retractRelation(ctx context.Context, field
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "EDITOR")
 				if err != nil {
-					var zeroVal *model.GraphEdge
+					var zeroVal *gqlmodel.GraphEdge
 					return zeroVal, err
 				}
 				if ec.Directives.RequiresRole == nil {
-					var zeroVal *model.GraphEdge
+					var zeroVal *gqlmodel.GraphEdge
 					return zeroVal, errors.New("directive requiresRole is not implemented")
 				}
 				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
@@ -15748,8 +15793,8 @@ func (ec *executionContext) _Mutation_retractRelation(ctx context.Context, field
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphEdge) graphql.Marshaler {
-			return ec.marshalNGraphEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphEdge(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.GraphEdge) graphql.Marshaler {
+			return ec.marshalNGraphEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphEdge(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15789,19 +15834,19 @@ func (ec *executionContext) _Mutation_addQuantity(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AddQuantity(ctx, fc.Args["input"].(model.QuantityInput))
+			return ec.Resolvers.Mutation().AddQuantity(ctx, fc.Args["input"].(gqlmodel.QuantityInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "EDITOR")
 				if err != nil {
-					var zeroVal *model.Quantity
+					var zeroVal *gqlmodel.Quantity
 					return zeroVal, err
 				}
 				if ec.Directives.RequiresRole == nil {
-					var zeroVal *model.Quantity
+					var zeroVal *gqlmodel.Quantity
 					return zeroVal, errors.New("directive requiresRole is not implemented")
 				}
 				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
@@ -15810,8 +15855,8 @@ func (ec *executionContext) _Mutation_addQuantity(ctx context.Context, field gra
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantity(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantity(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15857,13 +15902,13 @@ func (ec *executionContext) _Mutation_retractQuantity(ctx context.Context, field
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "EDITOR")
 				if err != nil {
-					var zeroVal *model.Quantity
+					var zeroVal *gqlmodel.Quantity
 					return zeroVal, err
 				}
 				if ec.Directives.RequiresRole == nil {
-					var zeroVal *model.Quantity
+					var zeroVal *gqlmodel.Quantity
 					return zeroVal, errors.New("directive requiresRole is not implemented")
 				}
 				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
@@ -15872,8 +15917,8 @@ func (ec *executionContext) _Mutation_retractQuantity(ctx context.Context, field
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantity(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantity(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15919,13 +15964,13 @@ func (ec *executionContext) _Mutation_markReviewed(ctx context.Context, field gr
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "EDITOR")
 				if err != nil {
-					var zeroVal *model.ReviewResult
+					var zeroVal *gqlmodel.ReviewResult
 					return zeroVal, err
 				}
 				if ec.Directives.RequiresRole == nil {
-					var zeroVal *model.ReviewResult
+					var zeroVal *gqlmodel.ReviewResult
 					return zeroVal, errors.New("directive requiresRole is not implemented")
 				}
 				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
@@ -15934,8 +15979,8 @@ func (ec *executionContext) _Mutation_markReviewed(ctx context.Context, field gr
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ReviewResult) graphql.Marshaler {
-			return ec.marshalNReviewResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReviewResult(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ReviewResult) graphql.Marshaler {
+			return ec.marshalNReviewResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReviewResult(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15981,13 +16026,13 @@ func (ec *executionContext) _Mutation_mergeEntities(ctx context.Context, field g
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "ADMIN")
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "ADMIN")
 				if err != nil {
-					var zeroVal *model.MergeResult
+					var zeroVal *gqlmodel.MergeResult
 					return zeroVal, err
 				}
 				if ec.Directives.RequiresRole == nil {
-					var zeroVal *model.MergeResult
+					var zeroVal *gqlmodel.MergeResult
 					return zeroVal, errors.New("directive requiresRole is not implemented")
 				}
 				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
@@ -15996,8 +16041,8 @@ func (ec *executionContext) _Mutation_mergeEntities(ctx context.Context, field g
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.MergeResult) graphql.Marshaler {
-			return ec.marshalNMergeResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐMergeResult(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.MergeResult) graphql.Marshaler {
+			return ec.marshalNMergeResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐMergeResult(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16037,19 +16082,19 @@ func (ec *executionContext) _Mutation_ingestDocument(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().IngestDocument(ctx, fc.Args["input"].(model.IngestInput))
+			return ec.Resolvers.Mutation().IngestDocument(ctx, fc.Args["input"].(gqlmodel.IngestInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "EDITOR")
 				if err != nil {
-					var zeroVal *model.IngestResult
+					var zeroVal *gqlmodel.IngestResult
 					return zeroVal, err
 				}
 				if ec.Directives.RequiresRole == nil {
-					var zeroVal *model.IngestResult
+					var zeroVal *gqlmodel.IngestResult
 					return zeroVal, errors.New("directive requiresRole is not implemented")
 				}
 				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
@@ -16058,8 +16103,8 @@ func (ec *executionContext) _Mutation_ingestDocument(ctx context.Context, field 
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.IngestResult) graphql.Marshaler {
-			return ec.marshalNIngestResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐIngestResult(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.IngestResult) graphql.Marshaler {
+			return ec.marshalNIngestResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐIngestResult(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16089,7 +16134,7 @@ func (ec *executionContext) fieldContext_Mutation_ingestDocument(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _NodeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.NodeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _NodeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NodeConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16101,8 +16146,8 @@ func (ec *executionContext) _NodeConnection_edges(ctx context.Context, field gra
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.NodeEdge) graphql.Marshaler {
-			return ec.marshalNNodeEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.NodeEdge) graphql.Marshaler {
+			return ec.marshalNNodeEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16121,7 +16166,7 @@ func (ec *executionContext) fieldContext_NodeConnection_edges(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _NodeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.NodeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _NodeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NodeConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16133,8 +16178,8 @@ func (ec *executionContext) _NodeConnection_pageInfo(ctx context.Context, field 
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16153,7 +16198,7 @@ func (ec *executionContext) fieldContext_NodeConnection_pageInfo(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _NodeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.NodeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _NodeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NodeConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16176,7 +16221,7 @@ func (ec *executionContext) fieldContext_NodeConnection_totalCount(_ context.Con
 	return graphql.NewScalarFieldContext("NodeConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _NodeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.NodeEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _NodeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NodeEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16199,7 +16244,7 @@ func (ec *executionContext) fieldContext_NodeEdge_cursor(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("NodeEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _NodeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.NodeEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _NodeEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NodeEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16211,8 +16256,8 @@ func (ec *executionContext) _NodeEdge_node(ctx context.Context, field graphql.Co
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16231,7 +16276,7 @@ func (ec *executionContext) fieldContext_NodeEdge_node(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16254,7 +16299,7 @@ func (ec *executionContext) fieldContext_Organization_id(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Organization_kind(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16266,8 +16311,8 @@ func (ec *executionContext) _Organization_kind(ctx context.Context, field graphq
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
-			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16277,7 +16322,7 @@ func (ec *executionContext) fieldContext_Organization_kind(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "NodeKind")
 }
 
-func (ec *executionContext) _Organization_name(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_name(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16300,7 +16345,7 @@ func (ec *executionContext) fieldContext_Organization_name(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
 }
 
-func (ec *executionContext) _Organization_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_aliases(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16323,7 +16368,7 @@ func (ec *executionContext) fieldContext_Organization_aliases(_ context.Context,
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
 }
 
-func (ec *executionContext) _Organization_sources(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16335,8 +16380,8 @@ func (ec *executionContext) _Organization_sources(ctx context.Context, field gra
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16355,7 +16400,7 @@ func (ec *executionContext) fieldContext_Organization_sources(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Organization_method(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16378,7 +16423,7 @@ func (ec *executionContext) fieldContext_Organization_method(_ context.Context, 
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
 }
 
-func (ec *executionContext) _Organization_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16401,7 +16446,7 @@ func (ec *executionContext) fieldContext_Organization_confidence(_ context.Conte
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Organization_retracted(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16424,7 +16469,7 @@ func (ec *executionContext) fieldContext_Organization_retracted(_ context.Contex
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Organization_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_mergedInto(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16447,7 +16492,7 @@ func (ec *executionContext) fieldContext_Organization_mergedInto(_ context.Conte
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Organization_review(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_review(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16459,8 +16504,8 @@ func (ec *executionContext) _Organization_review(ctx context.Context, field grap
 			return obj.Review, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx, selections, v)
 		},
 		true,
 		false,
@@ -16479,7 +16524,7 @@ func (ec *executionContext) fieldContext_Organization_review(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Organization_description(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_description(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16502,7 +16547,7 @@ func (ec *executionContext) fieldContext_Organization_description(_ context.Cont
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
 }
 
-func (ec *executionContext) _Organization_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16525,7 +16570,7 @@ func (ec *executionContext) fieldContext_Organization_stipInstruments(_ context.
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
 }
 
-func (ec *executionContext) _Organization_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16548,7 +16593,7 @@ func (ec *executionContext) fieldContext_Organization_stipTargetGroups(_ context
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
 }
 
-func (ec *executionContext) _Organization_properties(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_properties(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16571,7 +16616,7 @@ func (ec *executionContext) fieldContext_Organization_properties(_ context.Conte
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _Organization_quantities(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_quantities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16584,8 +16629,8 @@ func (ec *executionContext) _Organization_quantities(ctx context.Context, field 
 			return ec.Resolvers.Organization().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16615,7 +16660,7 @@ func (ec *executionContext) fieldContext_Organization_quantities(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _Organization_relations(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_relations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16625,11 +16670,11 @@ func (ec *executionContext) _Organization_relations(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
+			return ec.Resolvers.Organization().Relations(ctx, obj, fc.Args["types"].([]gqlmodel.RelationType), fc.Args["direction"].(*gqlmodel.RelationDirection), fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16659,7 +16704,7 @@ func (ec *executionContext) fieldContext_Organization_relations(ctx context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _Organization_orgType(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_orgType(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16682,7 +16727,7 @@ func (ec *executionContext) fieldContext_Organization_orgType(_ context.Context,
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
 }
 
-func (ec *executionContext) _Organization_level(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_level(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16694,8 +16739,8 @@ func (ec *executionContext) _Organization_level(ctx context.Context, field graph
 			return obj.Level, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Level) graphql.Marshaler {
-			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐLevel(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Level) graphql.Marshaler {
+			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐLevel(ctx, selections, v)
 		},
 		true,
 		false,
@@ -16705,7 +16750,7 @@ func (ec *executionContext) fieldContext_Organization_level(_ context.Context, f
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "Level")
 }
 
-func (ec *executionContext) _Organization_issued(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_issued(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16715,11 +16760,11 @@ func (ec *executionContext) _Organization_issued(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Issued(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().Issued(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16749,7 +16794,7 @@ func (ec *executionContext) fieldContext_Organization_issued(ctx context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Organization_operates(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_operates(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16759,11 +16804,11 @@ func (ec *executionContext) _Organization_operates(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Operates(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().Operates(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16793,7 +16838,7 @@ func (ec *executionContext) fieldContext_Organization_operates(ctx context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Organization_memberOf(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_memberOf(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16803,11 +16848,11 @@ func (ec *executionContext) _Organization_memberOf(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().MemberOf(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().MemberOf(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16837,7 +16882,7 @@ func (ec *executionContext) fieldContext_Organization_memberOf(ctx context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Organization_participatesIn(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_participatesIn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16847,11 +16892,11 @@ func (ec *executionContext) _Organization_participatesIn(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().ParticipatesIn(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().ParticipatesIn(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16881,7 +16926,7 @@ func (ec *executionContext) fieldContext_Organization_participatesIn(ctx context
 	return fc, nil
 }
 
-func (ec *executionContext) _Organization_investments(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_investments(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16891,11 +16936,11 @@ func (ec *executionContext) _Organization_investments(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Investments(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().Investments(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16925,7 +16970,7 @@ func (ec *executionContext) fieldContext_Organization_investments(ctx context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _Organization_introduced(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_introduced(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16935,11 +16980,11 @@ func (ec *executionContext) _Organization_introduced(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Introduced(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().Introduced(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16969,7 +17014,7 @@ func (ec *executionContext) fieldContext_Organization_introduced(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _Organization_locatedIn(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_locatedIn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16979,11 +17024,11 @@ func (ec *executionContext) _Organization_locatedIn(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().LocatedIn(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().LocatedIn(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17013,7 +17058,7 @@ func (ec *executionContext) fieldContext_Organization_locatedIn(ctx context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _Organization_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _Organization_conditions(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17025,8 +17070,8 @@ func (ec *executionContext) _Organization_conditions(ctx context.Context, field 
 			return ec.Resolvers.Organization().Conditions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
-			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17045,7 +17090,7 @@ func (ec *executionContext) fieldContext_Organization_conditions(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17068,7 +17113,7 @@ func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context,
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17091,7 +17136,7 @@ func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Cont
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17114,7 +17159,7 @@ func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context,
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
-func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17137,7 +17182,7 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
-func (ec *executionContext) _Person_id(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17160,7 +17205,7 @@ func (ec *executionContext) fieldContext_Person_id(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Person", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Person_kind(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17172,8 +17217,8 @@ func (ec *executionContext) _Person_kind(ctx context.Context, field graphql.Coll
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
-			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17183,7 +17228,7 @@ func (ec *executionContext) fieldContext_Person_kind(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Person", field, false, false, "NodeKind")
 }
 
-func (ec *executionContext) _Person_name(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_name(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17206,7 +17251,7 @@ func (ec *executionContext) fieldContext_Person_name(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
 }
 
-func (ec *executionContext) _Person_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_aliases(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17229,7 +17274,7 @@ func (ec *executionContext) fieldContext_Person_aliases(_ context.Context, field
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
 }
 
-func (ec *executionContext) _Person_sources(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17241,8 +17286,8 @@ func (ec *executionContext) _Person_sources(ctx context.Context, field graphql.C
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17261,7 +17306,7 @@ func (ec *executionContext) fieldContext_Person_sources(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Person_method(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17284,7 +17329,7 @@ func (ec *executionContext) fieldContext_Person_method(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
 }
 
-func (ec *executionContext) _Person_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17307,7 +17352,7 @@ func (ec *executionContext) fieldContext_Person_confidence(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Person", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Person_retracted(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17330,7 +17375,7 @@ func (ec *executionContext) fieldContext_Person_retracted(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Person", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Person_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_mergedInto(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17353,7 +17398,7 @@ func (ec *executionContext) fieldContext_Person_mergedInto(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Person", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Person_review(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_review(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17365,8 +17410,8 @@ func (ec *executionContext) _Person_review(ctx context.Context, field graphql.Co
 			return obj.Review, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx, selections, v)
 		},
 		true,
 		false,
@@ -17385,7 +17430,7 @@ func (ec *executionContext) fieldContext_Person_review(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Person_description(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_description(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17408,7 +17453,7 @@ func (ec *executionContext) fieldContext_Person_description(_ context.Context, f
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
 }
 
-func (ec *executionContext) _Person_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17431,7 +17476,7 @@ func (ec *executionContext) fieldContext_Person_stipInstruments(_ context.Contex
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
 }
 
-func (ec *executionContext) _Person_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17454,7 +17499,7 @@ func (ec *executionContext) fieldContext_Person_stipTargetGroups(_ context.Conte
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
 }
 
-func (ec *executionContext) _Person_properties(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_properties(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17477,7 +17522,7 @@ func (ec *executionContext) fieldContext_Person_properties(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Person", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _Person_quantities(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_quantities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17490,8 +17535,8 @@ func (ec *executionContext) _Person_quantities(ctx context.Context, field graphq
 			return ec.Resolvers.Person().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17521,7 +17566,7 @@ func (ec *executionContext) fieldContext_Person_quantities(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Person_relations(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_relations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17531,11 +17576,11 @@ func (ec *executionContext) _Person_relations(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
+			return ec.Resolvers.Person().Relations(ctx, obj, fc.Args["types"].([]gqlmodel.RelationType), fc.Args["direction"].(*gqlmodel.RelationDirection), fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17565,7 +17610,7 @@ func (ec *executionContext) fieldContext_Person_relations(ctx context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Person_role(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_role(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17588,7 +17633,7 @@ func (ec *executionContext) fieldContext_Person_role(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
 }
 
-func (ec *executionContext) _Person_proposed(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_proposed(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17598,11 +17643,11 @@ func (ec *executionContext) _Person_proposed(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Proposed(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Person().Proposed(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17632,7 +17677,7 @@ func (ec *executionContext) fieldContext_Person_proposed(ctx context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Person_signed(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_signed(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17642,11 +17687,11 @@ func (ec *executionContext) _Person_signed(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Signed(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Person().Signed(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17676,7 +17721,7 @@ func (ec *executionContext) fieldContext_Person_signed(ctx context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Person_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+func (ec *executionContext) _Person_conditions(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17688,8 +17733,8 @@ func (ec *executionContext) _Person_conditions(ctx context.Context, field graphq
 			return ec.Resolvers.Person().Conditions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
-			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17708,7 +17753,7 @@ func (ec *executionContext) fieldContext_Person_conditions(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Place_id(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17731,7 +17776,7 @@ func (ec *executionContext) fieldContext_Place_id(_ context.Context, field graph
 	return graphql.NewScalarFieldContext("Place", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Place_kind(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17743,8 +17788,8 @@ func (ec *executionContext) _Place_kind(ctx context.Context, field graphql.Colle
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
-			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17754,7 +17799,7 @@ func (ec *executionContext) fieldContext_Place_kind(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Place", field, false, false, "NodeKind")
 }
 
-func (ec *executionContext) _Place_name(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_name(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17777,7 +17822,7 @@ func (ec *executionContext) fieldContext_Place_name(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Place", field, false, false, "String")
 }
 
-func (ec *executionContext) _Place_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_aliases(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17800,7 +17845,7 @@ func (ec *executionContext) fieldContext_Place_aliases(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Place", field, false, false, "String")
 }
 
-func (ec *executionContext) _Place_sources(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17812,8 +17857,8 @@ func (ec *executionContext) _Place_sources(ctx context.Context, field graphql.Co
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17832,7 +17877,7 @@ func (ec *executionContext) fieldContext_Place_sources(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Place_method(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17855,7 +17900,7 @@ func (ec *executionContext) fieldContext_Place_method(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Place", field, false, false, "String")
 }
 
-func (ec *executionContext) _Place_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17878,7 +17923,7 @@ func (ec *executionContext) fieldContext_Place_confidence(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Place", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Place_retracted(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17901,7 +17946,7 @@ func (ec *executionContext) fieldContext_Place_retracted(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Place", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Place_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_mergedInto(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17924,7 +17969,7 @@ func (ec *executionContext) fieldContext_Place_mergedInto(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Place", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Place_review(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_review(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17936,8 +17981,8 @@ func (ec *executionContext) _Place_review(ctx context.Context, field graphql.Col
 			return obj.Review, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx, selections, v)
 		},
 		true,
 		false,
@@ -17956,7 +18001,7 @@ func (ec *executionContext) fieldContext_Place_review(_ context.Context, field g
 	return fc, nil
 }
 
-func (ec *executionContext) _Place_description(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_description(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17979,7 +18024,7 @@ func (ec *executionContext) fieldContext_Place_description(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Place", field, false, false, "String")
 }
 
-func (ec *executionContext) _Place_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18002,7 +18047,7 @@ func (ec *executionContext) fieldContext_Place_stipInstruments(_ context.Context
 	return graphql.NewScalarFieldContext("Place", field, false, false, "String")
 }
 
-func (ec *executionContext) _Place_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18025,7 +18070,7 @@ func (ec *executionContext) fieldContext_Place_stipTargetGroups(_ context.Contex
 	return graphql.NewScalarFieldContext("Place", field, false, false, "String")
 }
 
-func (ec *executionContext) _Place_properties(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_properties(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18048,7 +18093,7 @@ func (ec *executionContext) fieldContext_Place_properties(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Place", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _Place_quantities(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_quantities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18061,8 +18106,8 @@ func (ec *executionContext) _Place_quantities(ctx context.Context, field graphql
 			return ec.Resolvers.Place().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18092,7 +18137,7 @@ func (ec *executionContext) fieldContext_Place_quantities(ctx context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Place_relations(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_relations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18102,11 +18147,11 @@ func (ec *executionContext) _Place_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Place().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
+			return ec.Resolvers.Place().Relations(ctx, obj, fc.Args["types"].([]gqlmodel.RelationType), fc.Args["direction"].(*gqlmodel.RelationDirection), fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18136,7 +18181,7 @@ func (ec *executionContext) fieldContext_Place_relations(ctx context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Place_placeType(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_placeType(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18159,7 +18204,7 @@ func (ec *executionContext) fieldContext_Place_placeType(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Place", field, false, false, "String")
 }
 
-func (ec *executionContext) _Place_level(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_level(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18171,8 +18216,8 @@ func (ec *executionContext) _Place_level(ctx context.Context, field graphql.Coll
 			return obj.Level, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Level) graphql.Marshaler {
-			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐLevel(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Level) graphql.Marshaler {
+			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐLevel(ctx, selections, v)
 		},
 		true,
 		false,
@@ -18182,7 +18227,7 @@ func (ec *executionContext) fieldContext_Place_level(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Place", field, false, false, "Level")
 }
 
-func (ec *executionContext) _Place_contains(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_contains(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18192,11 +18237,11 @@ func (ec *executionContext) _Place_contains(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Place().Contains(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Place().Contains(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18226,7 +18271,7 @@ func (ec *executionContext) fieldContext_Place_contains(ctx context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Place_operators(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_operators(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18236,11 +18281,11 @@ func (ec *executionContext) _Place_operators(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Place().Operators(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Place().Operators(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18270,7 +18315,7 @@ func (ec *executionContext) fieldContext_Place_operators(ctx context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Place_introduced(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_introduced(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18280,11 +18325,11 @@ func (ec *executionContext) _Place_introduced(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Place().Introduced(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Place().Introduced(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18314,7 +18359,7 @@ func (ec *executionContext) fieldContext_Place_introduced(ctx context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Place_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+func (ec *executionContext) _Place_conditions(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18326,8 +18371,8 @@ func (ec *executionContext) _Place_conditions(ctx context.Context, field graphql
 			return ec.Resolvers.Place().Conditions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
-			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18346,7 +18391,7 @@ func (ec *executionContext) fieldContext_Place_conditions(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_id(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18369,7 +18414,7 @@ func (ec *executionContext) fieldContext_Policy_id(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Policy_kind(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18381,8 +18426,8 @@ func (ec *executionContext) _Policy_kind(ctx context.Context, field graphql.Coll
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
-			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18392,7 +18437,7 @@ func (ec *executionContext) fieldContext_Policy_kind(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "NodeKind")
 }
 
-func (ec *executionContext) _Policy_name(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_name(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18415,7 +18460,7 @@ func (ec *executionContext) fieldContext_Policy_name(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_aliases(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18438,7 +18483,7 @@ func (ec *executionContext) fieldContext_Policy_aliases(_ context.Context, field
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_sources(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18450,8 +18495,8 @@ func (ec *executionContext) _Policy_sources(ctx context.Context, field graphql.C
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18470,7 +18515,7 @@ func (ec *executionContext) fieldContext_Policy_sources(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_method(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18493,7 +18538,7 @@ func (ec *executionContext) fieldContext_Policy_method(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18516,7 +18561,7 @@ func (ec *executionContext) fieldContext_Policy_confidence(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Policy_retracted(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18539,7 +18584,7 @@ func (ec *executionContext) fieldContext_Policy_retracted(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Policy_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_mergedInto(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18562,7 +18607,7 @@ func (ec *executionContext) fieldContext_Policy_mergedInto(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Policy_review(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_review(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18574,8 +18619,8 @@ func (ec *executionContext) _Policy_review(ctx context.Context, field graphql.Co
 			return obj.Review, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx, selections, v)
 		},
 		true,
 		false,
@@ -18594,7 +18639,7 @@ func (ec *executionContext) fieldContext_Policy_review(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_description(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_description(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18617,7 +18662,7 @@ func (ec *executionContext) fieldContext_Policy_description(_ context.Context, f
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18640,7 +18685,7 @@ func (ec *executionContext) fieldContext_Policy_stipInstruments(_ context.Contex
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18663,7 +18708,7 @@ func (ec *executionContext) fieldContext_Policy_stipTargetGroups(_ context.Conte
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_properties(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_properties(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18686,7 +18731,7 @@ func (ec *executionContext) fieldContext_Policy_properties(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _Policy_quantities(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_quantities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18699,8 +18744,8 @@ func (ec *executionContext) _Policy_quantities(ctx context.Context, field graphq
 			return ec.Resolvers.Policy().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18730,7 +18775,7 @@ func (ec *executionContext) fieldContext_Policy_quantities(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_relations(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_relations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18740,11 +18785,11 @@ func (ec *executionContext) _Policy_relations(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
+			return ec.Resolvers.Policy().Relations(ctx, obj, fc.Args["types"].([]gqlmodel.RelationType), fc.Args["direction"].(*gqlmodel.RelationDirection), fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18774,7 +18819,7 @@ func (ec *executionContext) fieldContext_Policy_relations(ctx context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_title(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_title(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18797,7 +18842,7 @@ func (ec *executionContext) fieldContext_Policy_title(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_docNumber(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_docNumber(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18820,7 +18865,7 @@ func (ec *executionContext) fieldContext_Policy_docNumber(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_policyType(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_policyType(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18843,7 +18888,7 @@ func (ec *executionContext) fieldContext_Policy_policyType(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_level(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_level(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18855,8 +18900,8 @@ func (ec *executionContext) _Policy_level(ctx context.Context, field graphql.Col
 			return obj.Level, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Level) graphql.Marshaler {
-			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐLevel(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Level) graphql.Marshaler {
+			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐLevel(ctx, selections, v)
 		},
 		true,
 		false,
@@ -18866,7 +18911,7 @@ func (ec *executionContext) fieldContext_Policy_level(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "Level")
 }
 
-func (ec *executionContext) _Policy_issuedOn(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_issuedOn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18889,7 +18934,7 @@ func (ec *executionContext) fieldContext_Policy_issuedOn(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_effectiveFrom(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_effectiveFrom(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18912,7 +18957,7 @@ func (ec *executionContext) fieldContext_Policy_effectiveFrom(_ context.Context,
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_effectiveTo(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_effectiveTo(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18935,7 +18980,7 @@ func (ec *executionContext) fieldContext_Policy_effectiveTo(_ context.Context, f
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_status(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_status(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18958,7 +19003,7 @@ func (ec *executionContext) fieldContext_Policy_status(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_version(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_version(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18981,7 +19026,7 @@ func (ec *executionContext) fieldContext_Policy_version(_ context.Context, field
 	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
 }
 
-func (ec *executionContext) _Policy_supports(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_supports(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18991,11 +19036,11 @@ func (ec *executionContext) _Policy_supports(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Supports(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().Supports(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19025,7 +19070,7 @@ func (ec *executionContext) fieldContext_Policy_supports(ctx context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_recognizes(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_recognizes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19035,11 +19080,11 @@ func (ec *executionContext) _Policy_recognizes(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Recognizes(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().Recognizes(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19069,7 +19114,7 @@ func (ec *executionContext) fieldContext_Policy_recognizes(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_establishes(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_establishes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19079,11 +19124,11 @@ func (ec *executionContext) _Policy_establishes(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Establishes(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().Establishes(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19113,7 +19158,7 @@ func (ec *executionContext) fieldContext_Policy_establishes(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_derivedFrom(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_derivedFrom(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19123,11 +19168,11 @@ func (ec *executionContext) _Policy_derivedFrom(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().DerivedFrom(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().DerivedFrom(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19157,7 +19202,7 @@ func (ec *executionContext) fieldContext_Policy_derivedFrom(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_derivations(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_derivations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19167,11 +19212,11 @@ func (ec *executionContext) _Policy_derivations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Derivations(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().Derivations(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19201,7 +19246,7 @@ func (ec *executionContext) fieldContext_Policy_derivations(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_partOf(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_partOf(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19211,11 +19256,11 @@ func (ec *executionContext) _Policy_partOf(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().PartOf(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().PartOf(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19245,7 +19290,7 @@ func (ec *executionContext) fieldContext_Policy_partOf(ctx context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_parts(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_parts(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19255,11 +19300,11 @@ func (ec *executionContext) _Policy_parts(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Parts(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().Parts(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19289,7 +19334,7 @@ func (ec *executionContext) fieldContext_Policy_parts(ctx context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_implements(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_implements(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19299,11 +19344,11 @@ func (ec *executionContext) _Policy_implements(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Implements(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().Implements(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19333,7 +19378,7 @@ func (ec *executionContext) fieldContext_Policy_implements(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_implementedBy(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_implementedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19343,11 +19388,11 @@ func (ec *executionContext) _Policy_implementedBy(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().ImplementedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().ImplementedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19377,7 +19422,7 @@ func (ec *executionContext) fieldContext_Policy_implementedBy(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_amends(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_amends(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19387,11 +19432,11 @@ func (ec *executionContext) _Policy_amends(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Amends(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().Amends(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19421,7 +19466,7 @@ func (ec *executionContext) fieldContext_Policy_amends(ctx context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_supersedes(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_supersedes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19431,11 +19476,11 @@ func (ec *executionContext) _Policy_supersedes(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Supersedes(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().Supersedes(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19465,7 +19510,7 @@ func (ec *executionContext) fieldContext_Policy_supersedes(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_amendedBy(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_amendedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19475,11 +19520,11 @@ func (ec *executionContext) _Policy_amendedBy(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().AmendedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().AmendedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19509,7 +19554,7 @@ func (ec *executionContext) fieldContext_Policy_amendedBy(ctx context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_supersededBy(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_supersededBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19519,11 +19564,11 @@ func (ec *executionContext) _Policy_supersededBy(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().SupersededBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().SupersededBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19553,7 +19598,7 @@ func (ec *executionContext) fieldContext_Policy_supersededBy(ctx context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_issuedBy(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_issuedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19563,11 +19608,11 @@ func (ec *executionContext) _Policy_issuedBy(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().IssuedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().IssuedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19597,7 +19642,7 @@ func (ec *executionContext) fieldContext_Policy_issuedBy(ctx context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_targets(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_targets(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19607,11 +19652,11 @@ func (ec *executionContext) _Policy_targets(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Targets(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().Targets(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19641,7 +19686,7 @@ func (ec *executionContext) fieldContext_Policy_targets(ctx context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_industries(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_industries(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19651,11 +19696,11 @@ func (ec *executionContext) _Policy_industries(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Industries(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().Industries(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19685,7 +19730,7 @@ func (ec *executionContext) fieldContext_Policy_industries(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Policy_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Policy) (ret graphql.Marshaler) {
+func (ec *executionContext) _Policy_conditions(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Policy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19697,8 +19742,8 @@ func (ec *executionContext) _Policy_conditions(ctx context.Context, field graphq
 			return ec.Resolvers.Policy().Conditions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
-			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19717,7 +19762,7 @@ func (ec *executionContext) fieldContext_Policy_conditions(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _PolicyMatch_measure(ctx context.Context, field graphql.CollectedField, obj *model.PolicyMatch) (ret graphql.Marshaler) {
+func (ec *executionContext) _PolicyMatch_measure(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PolicyMatch) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19729,8 +19774,8 @@ func (ec *executionContext) _PolicyMatch_measure(ctx context.Context, field grap
 			return obj.Measure, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19749,7 +19794,7 @@ func (ec *executionContext) fieldContext_PolicyMatch_measure(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _PolicyMatch_policy(ctx context.Context, field graphql.CollectedField, obj *model.PolicyMatch) (ret graphql.Marshaler) {
+func (ec *executionContext) _PolicyMatch_policy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PolicyMatch) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19761,8 +19806,8 @@ func (ec *executionContext) _PolicyMatch_policy(ctx context.Context, field graph
 			return obj.Policy, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalONode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		false,
@@ -19781,7 +19826,7 @@ func (ec *executionContext) fieldContext_PolicyMatch_policy(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _PolicyMatch_status(ctx context.Context, field graphql.CollectedField, obj *model.PolicyMatch) (ret graphql.Marshaler) {
+func (ec *executionContext) _PolicyMatch_status(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PolicyMatch) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19793,8 +19838,8 @@ func (ec *executionContext) _PolicyMatch_status(ctx context.Context, field graph
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.MatchStatus) graphql.Marshaler {
-			return ec.marshalNMatchStatus2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐMatchStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.MatchStatus) graphql.Marshaler {
+			return ec.marshalNMatchStatus2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐMatchStatus(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19804,7 +19849,7 @@ func (ec *executionContext) fieldContext_PolicyMatch_status(_ context.Context, f
 	return graphql.NewScalarFieldContext("PolicyMatch", field, false, false, "MatchStatus")
 }
 
-func (ec *executionContext) _PolicyMatch_met(ctx context.Context, field graphql.CollectedField, obj *model.PolicyMatch) (ret graphql.Marshaler) {
+func (ec *executionContext) _PolicyMatch_met(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PolicyMatch) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19816,8 +19861,8 @@ func (ec *executionContext) _PolicyMatch_met(ctx context.Context, field graphql.
 			return obj.Met, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ConditionCheck) graphql.Marshaler {
-			return ec.marshalNConditionCheck2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionCheckᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.ConditionCheck) graphql.Marshaler {
+			return ec.marshalNConditionCheck2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionCheckᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19836,7 +19881,7 @@ func (ec *executionContext) fieldContext_PolicyMatch_met(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _PolicyMatch_unmet(ctx context.Context, field graphql.CollectedField, obj *model.PolicyMatch) (ret graphql.Marshaler) {
+func (ec *executionContext) _PolicyMatch_unmet(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PolicyMatch) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19848,8 +19893,8 @@ func (ec *executionContext) _PolicyMatch_unmet(ctx context.Context, field graphq
 			return obj.Unmet, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ConditionCheck) graphql.Marshaler {
-			return ec.marshalNConditionCheck2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionCheckᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.ConditionCheck) graphql.Marshaler {
+			return ec.marshalNConditionCheck2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionCheckᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19868,7 +19913,7 @@ func (ec *executionContext) fieldContext_PolicyMatch_unmet(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _PolicyMatch_unknown(ctx context.Context, field graphql.CollectedField, obj *model.PolicyMatch) (ret graphql.Marshaler) {
+func (ec *executionContext) _PolicyMatch_unknown(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PolicyMatch) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19880,8 +19925,8 @@ func (ec *executionContext) _PolicyMatch_unknown(ctx context.Context, field grap
 			return obj.Unknown, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ConditionCheck) graphql.Marshaler {
-			return ec.marshalNConditionCheck2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionCheckᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.ConditionCheck) graphql.Marshaler {
+			return ec.marshalNConditionCheck2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionCheckᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19900,7 +19945,7 @@ func (ec *executionContext) fieldContext_PolicyMatch_unknown(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _PolicyMatch_benefits(ctx context.Context, field graphql.CollectedField, obj *model.PolicyMatch) (ret graphql.Marshaler) {
+func (ec *executionContext) _PolicyMatch_benefits(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PolicyMatch) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19912,8 +19957,8 @@ func (ec *executionContext) _PolicyMatch_benefits(ctx context.Context, field gra
 			return obj.Benefits, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19932,7 +19977,7 @@ func (ec *executionContext) fieldContext_PolicyMatch_benefits(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _PolicyMatch_path(ctx context.Context, field graphql.CollectedField, obj *model.PolicyMatch) (ret graphql.Marshaler) {
+func (ec *executionContext) _PolicyMatch_path(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PolicyMatch) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19944,8 +19989,8 @@ func (ec *executionContext) _PolicyMatch_path(ctx context.Context, field graphql
 			return obj.Path, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphView) graphql.Marshaler {
-			return ec.marshalNGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphView(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.GraphView) graphql.Marshaler {
+			return ec.marshalNGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphView(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19964,7 +20009,7 @@ func (ec *executionContext) fieldContext_PolicyMatch_path(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_id(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19987,7 +20032,7 @@ func (ec *executionContext) fieldContext_Program_id(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Program", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Program_kind(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19999,8 +20044,8 @@ func (ec *executionContext) _Program_kind(ctx context.Context, field graphql.Col
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
-			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20010,7 +20055,7 @@ func (ec *executionContext) fieldContext_Program_kind(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Program", field, false, false, "NodeKind")
 }
 
-func (ec *executionContext) _Program_name(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_name(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20033,7 +20078,7 @@ func (ec *executionContext) fieldContext_Program_name(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Program", field, false, false, "String")
 }
 
-func (ec *executionContext) _Program_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_aliases(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20056,7 +20101,7 @@ func (ec *executionContext) fieldContext_Program_aliases(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Program", field, false, false, "String")
 }
 
-func (ec *executionContext) _Program_sources(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20068,8 +20113,8 @@ func (ec *executionContext) _Program_sources(ctx context.Context, field graphql.
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20088,7 +20133,7 @@ func (ec *executionContext) fieldContext_Program_sources(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_method(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20111,7 +20156,7 @@ func (ec *executionContext) fieldContext_Program_method(_ context.Context, field
 	return graphql.NewScalarFieldContext("Program", field, false, false, "String")
 }
 
-func (ec *executionContext) _Program_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20134,7 +20179,7 @@ func (ec *executionContext) fieldContext_Program_confidence(_ context.Context, f
 	return graphql.NewScalarFieldContext("Program", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Program_retracted(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20157,7 +20202,7 @@ func (ec *executionContext) fieldContext_Program_retracted(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Program", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Program_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_mergedInto(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20180,7 +20225,7 @@ func (ec *executionContext) fieldContext_Program_mergedInto(_ context.Context, f
 	return graphql.NewScalarFieldContext("Program", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Program_review(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_review(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20192,8 +20237,8 @@ func (ec *executionContext) _Program_review(ctx context.Context, field graphql.C
 			return obj.Review, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx, selections, v)
 		},
 		true,
 		false,
@@ -20212,7 +20257,7 @@ func (ec *executionContext) fieldContext_Program_review(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_description(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_description(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20235,7 +20280,7 @@ func (ec *executionContext) fieldContext_Program_description(_ context.Context, 
 	return graphql.NewScalarFieldContext("Program", field, false, false, "String")
 }
 
-func (ec *executionContext) _Program_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20258,7 +20303,7 @@ func (ec *executionContext) fieldContext_Program_stipInstruments(_ context.Conte
 	return graphql.NewScalarFieldContext("Program", field, false, false, "String")
 }
 
-func (ec *executionContext) _Program_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20281,7 +20326,7 @@ func (ec *executionContext) fieldContext_Program_stipTargetGroups(_ context.Cont
 	return graphql.NewScalarFieldContext("Program", field, false, false, "String")
 }
 
-func (ec *executionContext) _Program_properties(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_properties(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20304,7 +20349,7 @@ func (ec *executionContext) fieldContext_Program_properties(_ context.Context, f
 	return graphql.NewScalarFieldContext("Program", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _Program_quantities(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_quantities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20317,8 +20362,8 @@ func (ec *executionContext) _Program_quantities(ctx context.Context, field graph
 			return ec.Resolvers.Program().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20348,7 +20393,7 @@ func (ec *executionContext) fieldContext_Program_quantities(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_relations(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_relations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20358,11 +20403,11 @@ func (ec *executionContext) _Program_relations(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
+			return ec.Resolvers.Program().Relations(ctx, obj, fc.Args["types"].([]gqlmodel.RelationType), fc.Args["direction"].(*gqlmodel.RelationDirection), fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20392,7 +20437,7 @@ func (ec *executionContext) fieldContext_Program_relations(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_programType(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_programType(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20415,7 +20460,7 @@ func (ec *executionContext) fieldContext_Program_programType(_ context.Context, 
 	return graphql.NewScalarFieldContext("Program", field, false, false, "String")
 }
 
-func (ec *executionContext) _Program_startedOn(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_startedOn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20438,7 +20483,7 @@ func (ec *executionContext) fieldContext_Program_startedOn(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Program", field, false, false, "String")
 }
 
-func (ec *executionContext) _Program_status(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_status(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20461,7 +20506,7 @@ func (ec *executionContext) fieldContext_Program_status(_ context.Context, field
 	return graphql.NewScalarFieldContext("Program", field, false, false, "String")
 }
 
-func (ec *executionContext) _Program_scope(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_scope(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20484,7 +20529,7 @@ func (ec *executionContext) fieldContext_Program_scope(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Program", field, false, false, "String")
 }
 
-func (ec *executionContext) _Program_level(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_level(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20496,8 +20541,8 @@ func (ec *executionContext) _Program_level(ctx context.Context, field graphql.Co
 			return obj.Level, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Level) graphql.Marshaler {
-			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐLevel(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Level) graphql.Marshaler {
+			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐLevel(ctx, selections, v)
 		},
 		true,
 		false,
@@ -20507,7 +20552,7 @@ func (ec *executionContext) fieldContext_Program_level(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Program", field, false, false, "Level")
 }
 
-func (ec *executionContext) _Program_participants(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_participants(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20517,11 +20562,11 @@ func (ec *executionContext) _Program_participants(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Participants(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Program().Participants(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20551,7 +20596,7 @@ func (ec *executionContext) fieldContext_Program_participants(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_operators(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_operators(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20561,11 +20606,11 @@ func (ec *executionContext) _Program_operators(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Operators(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Program().Operators(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20595,7 +20640,7 @@ func (ec *executionContext) fieldContext_Program_operators(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_establishedBy(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_establishedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20605,11 +20650,11 @@ func (ec *executionContext) _Program_establishedBy(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().EstablishedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Program().EstablishedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20639,7 +20684,7 @@ func (ec *executionContext) fieldContext_Program_establishedBy(ctx context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_supports(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_supports(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20649,11 +20694,11 @@ func (ec *executionContext) _Program_supports(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Supports(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Program().Supports(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20683,7 +20728,7 @@ func (ec *executionContext) fieldContext_Program_supports(ctx context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_supportedBy(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_supportedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20693,11 +20738,11 @@ func (ec *executionContext) _Program_supportedBy(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().SupportedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Program().SupportedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20727,7 +20772,7 @@ func (ec *executionContext) fieldContext_Program_supportedBy(ctx context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_implements(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_implements(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20737,11 +20782,11 @@ func (ec *executionContext) _Program_implements(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Implements(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Program().Implements(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20771,7 +20816,7 @@ func (ec *executionContext) fieldContext_Program_implements(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_partOf(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_partOf(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20781,11 +20826,11 @@ func (ec *executionContext) _Program_partOf(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().PartOf(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Program().PartOf(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20815,7 +20860,7 @@ func (ec *executionContext) fieldContext_Program_partOf(ctx context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_parts(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_parts(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20825,11 +20870,11 @@ func (ec *executionContext) _Program_parts(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Parts(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Program().Parts(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20859,7 +20904,7 @@ func (ec *executionContext) fieldContext_Program_parts(ctx context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_targets(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_targets(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20869,11 +20914,11 @@ func (ec *executionContext) _Program_targets(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Targets(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Program().Targets(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20903,7 +20948,7 @@ func (ec *executionContext) fieldContext_Program_targets(ctx context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_industries(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_industries(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20913,11 +20958,11 @@ func (ec *executionContext) _Program_industries(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Industries(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Program().Industries(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20947,7 +20992,7 @@ func (ec *executionContext) fieldContext_Program_industries(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_locatedIn(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_locatedIn(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20957,11 +21002,11 @@ func (ec *executionContext) _Program_locatedIn(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().LocatedIn(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Program().LocatedIn(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20991,7 +21036,7 @@ func (ec *executionContext) fieldContext_Program_locatedIn(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Program_conditions(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+func (ec *executionContext) _Program_conditions(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21003,8 +21048,8 @@ func (ec *executionContext) _Program_conditions(ctx context.Context, field graph
 			return ec.Resolvers.Program().Conditions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
-			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21023,7 +21068,7 @@ func (ec *executionContext) fieldContext_Program_conditions(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Provenance_document(ctx context.Context, field graphql.CollectedField, obj *model.Provenance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Provenance_document(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21035,8 +21080,8 @@ func (ec *executionContext) _Provenance_document(ctx context.Context, field grap
 			return ec.Resolvers.Provenance().Document(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Document) graphql.Marshaler {
-			return ec.marshalNDocument2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐDocument(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Document) graphql.Marshaler {
+			return ec.marshalNDocument2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐDocument(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21055,7 +21100,7 @@ func (ec *executionContext) fieldContext_Provenance_document(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Provenance_documentId(ctx context.Context, field graphql.CollectedField, obj *model.Provenance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Provenance_documentId(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21078,7 +21123,7 @@ func (ec *executionContext) fieldContext_Provenance_documentId(_ context.Context
 	return graphql.NewScalarFieldContext("Provenance", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Provenance_passage(ctx context.Context, field graphql.CollectedField, obj *model.Provenance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Provenance_passage(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21101,7 +21146,7 @@ func (ec *executionContext) fieldContext_Provenance_passage(_ context.Context, f
 	return graphql.NewScalarFieldContext("Provenance", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Provenance_page(ctx context.Context, field graphql.CollectedField, obj *model.Provenance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Provenance_page(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21124,7 +21169,7 @@ func (ec *executionContext) fieldContext_Provenance_page(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Provenance", field, true, true, "Int")
 }
 
-func (ec *executionContext) _Provenance_start(ctx context.Context, field graphql.CollectedField, obj *model.Provenance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Provenance_start(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21147,7 +21192,7 @@ func (ec *executionContext) fieldContext_Provenance_start(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Provenance", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Provenance_end(ctx context.Context, field graphql.CollectedField, obj *model.Provenance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Provenance_end(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21170,7 +21215,7 @@ func (ec *executionContext) fieldContext_Provenance_end(_ context.Context, field
 	return graphql.NewScalarFieldContext("Provenance", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Provenance_quote(ctx context.Context, field graphql.CollectedField, obj *model.Provenance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Provenance_quote(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21193,7 +21238,7 @@ func (ec *executionContext) fieldContext_Provenance_quote(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Provenance", field, false, false, "String")
 }
 
-func (ec *executionContext) _Provenance_method(ctx context.Context, field graphql.CollectedField, obj *model.Provenance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Provenance_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21216,7 +21261,7 @@ func (ec *executionContext) fieldContext_Provenance_method(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Provenance", field, false, false, "String")
 }
 
-func (ec *executionContext) _Provenance_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Provenance) (ret graphql.Marshaler) {
+func (ec *executionContext) _Provenance_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21239,7 +21284,7 @@ func (ec *executionContext) fieldContext_Provenance_confidence(_ context.Context
 	return graphql.NewScalarFieldContext("Provenance", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Quantity_id(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21262,7 +21307,7 @@ func (ec *executionContext) fieldContext_Quantity_id(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Quantity_what(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_what(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21285,7 +21330,7 @@ func (ec *executionContext) fieldContext_Quantity_what(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "String")
 }
 
-func (ec *executionContext) _Quantity_value(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_value(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21308,7 +21353,7 @@ func (ec *executionContext) fieldContext_Quantity_value(_ context.Context, field
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Quantity_unit(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_unit(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21331,7 +21376,7 @@ func (ec *executionContext) fieldContext_Quantity_unit(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "String")
 }
 
-func (ec *executionContext) _Quantity_min(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_min(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21354,7 +21399,7 @@ func (ec *executionContext) fieldContext_Quantity_min(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Quantity_max(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_max(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21377,7 +21422,7 @@ func (ec *executionContext) fieldContext_Quantity_max(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Quantity_qualifier(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_qualifier(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21400,7 +21445,7 @@ func (ec *executionContext) fieldContext_Quantity_qualifier(_ context.Context, f
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "String")
 }
 
-func (ec *executionContext) _Quantity_asOf(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_asOf(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21423,7 +21468,7 @@ func (ec *executionContext) fieldContext_Quantity_asOf(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "String")
 }
 
-func (ec *executionContext) _Quantity_raw(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_raw(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21446,7 +21491,7 @@ func (ec *executionContext) fieldContext_Quantity_raw(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "String")
 }
 
-func (ec *executionContext) _Quantity_method(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21469,7 +21514,7 @@ func (ec *executionContext) fieldContext_Quantity_method(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "String")
 }
 
-func (ec *executionContext) _Quantity_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21492,7 +21537,7 @@ func (ec *executionContext) fieldContext_Quantity_confidence(_ context.Context, 
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Quantity_sources(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21504,8 +21549,8 @@ func (ec *executionContext) _Quantity_sources(ctx context.Context, field graphql
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21524,7 +21569,7 @@ func (ec *executionContext) fieldContext_Quantity_sources(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Quantity_retracted(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21547,7 +21592,7 @@ func (ec *executionContext) fieldContext_Quantity_retracted(_ context.Context, f
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Quantity_review(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+func (ec *executionContext) _Quantity_review(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21559,8 +21604,8 @@ func (ec *executionContext) _Quantity_review(ctx context.Context, field graphql.
 			return obj.Review, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx, selections, v)
 		},
 		true,
 		false,
@@ -21592,8 +21637,8 @@ func (ec *executionContext) _Query_node(ctx context.Context, field graphql.Colle
 			return ec.Resolvers.Query().Node(ctx, fc.Args["id"].(string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalONode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		false,
@@ -21623,50 +21668,6 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 	return fc, nil
 }
 
-func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_search(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Search(ctx, fc.Args["text"].(string), fc.Args["kinds"].([]model.NodeKind), fc.Args["first"].(*int))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
-			return ec.marshalNSearchHit2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSearchHitᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SearchHit(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21677,11 +21678,11 @@ func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Nodes(ctx, fc.Args["kind"].(*model.NodeKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Nodes(ctx, fc.Args["kind"].(*gqlmodel.NodeKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.NodeConnection) graphql.Marshaler {
-			return ec.marshalNNodeConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.NodeConnection) graphql.Marshaler {
+			return ec.marshalNNodeConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21711,226 +21712,6 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Query_policiesSupporting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_policiesSupporting(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().PoliciesSupporting(ctx, fc.Args["enterpriseId"].(string), fc.Args["maxHops"].(*int), fc.Args["first"].(*int))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.SupportPath) graphql.Marshaler {
-			return ec.marshalNSupportPath2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSupportPathᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_policiesSupporting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SupportPath(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_policiesSupporting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_enterprisesSupportedBy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_enterprisesSupportedBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().EnterprisesSupportedBy(ctx, fc.Args["policyId"].(string), fc.Args["maxHops"].(*int), fc.Args["first"].(*int))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.SupportPath) graphql.Marshaler {
-			return ec.marshalNSupportPath2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSupportPathᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_enterprisesSupportedBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SupportPath(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_enterprisesSupportedBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_lineage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_lineage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Lineage(ctx, fc.Args["id"].(string), fc.Args["direction"].(*model.Direction), fc.Args["maxDepth"].(*int))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphView) graphql.Marshaler {
-			return ec.marshalNGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphView(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_lineage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_GraphView(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_lineage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_neighborhood(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["kinds"].([]model.NodeKind), fc.Args["limit"].(*int), fc.Args["includeRetracted"].(*bool))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphView) graphql.Marshaler {
-			return ec.marshalNGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphView(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_neighborhood(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_GraphView(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_neighborhood_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_shortestPath(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_shortestPath(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ShortestPath(ctx, fc.Args["fromId"].(string), fc.Args["toId"].(string), fc.Args["maxHops"].(*int))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphView) graphql.Marshaler {
-			return ec.marshalOGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphView(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Query_shortestPath(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_GraphView(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_shortestPath_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Query_stats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21943,8 +21724,8 @@ func (ec *executionContext) _Query_stats(ctx context.Context, field graphql.Coll
 			return ec.Resolvers.Query().Stats(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphStats) graphql.Marshaler {
-			return ec.marshalNGraphStats2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphStats(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.GraphStats) graphql.Marshaler {
+			return ec.marshalNGraphStats2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphStats(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21979,13 +21760,13 @@ func (ec *executionContext) _Query_auditTrail(ctx context.Context, field graphql
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "EDITOR")
 				if err != nil {
-					var zeroVal *model.AuditConnection
+					var zeroVal *gqlmodel.AuditConnection
 					return zeroVal, err
 				}
 				if ec.Directives.RequiresRole == nil {
-					var zeroVal *model.AuditConnection
+					var zeroVal *gqlmodel.AuditConnection
 					return zeroVal, errors.New("directive requiresRole is not implemented")
 				}
 				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
@@ -21994,8 +21775,8 @@ func (ec *executionContext) _Query_auditTrail(ctx context.Context, field graphql
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditConnection) graphql.Marshaler {
-			return ec.marshalNAuditConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐAuditConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.AuditConnection) graphql.Marshaler {
+			return ec.marshalNAuditConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐAuditConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22041,13 +21822,13 @@ func (ec *executionContext) _Query_conflicts(ctx context.Context, field graphql.
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx, "EDITOR")
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "EDITOR")
 				if err != nil {
-					var zeroVal []*model.Conflict
+					var zeroVal []*gqlmodel.Conflict
 					return zeroVal, err
 				}
 				if ec.Directives.RequiresRole == nil {
-					var zeroVal []*model.Conflict
+					var zeroVal []*gqlmodel.Conflict
 					return zeroVal, errors.New("directive requiresRole is not implemented")
 				}
 				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
@@ -22056,8 +21837,8 @@ func (ec *executionContext) _Query_conflicts(ctx context.Context, field graphql.
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Conflict) graphql.Marshaler {
-			return ec.marshalNConflict2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConflictᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Conflict) graphql.Marshaler {
+			return ec.marshalNConflict2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConflictᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22097,11 +21878,11 @@ func (ec *executionContext) _Query_matchPolicies(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().MatchPolicies(ctx, fc.Args["enterprise"].(*model.EnterpriseProfile), fc.Args["person"].(*model.PersonProfile), fc.Args["enterpriseId"].(*string), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().MatchPolicies(ctx, fc.Args["enterprise"].(*gqlmodel.EnterpriseProfile), fc.Args["person"].(*gqlmodel.PersonProfile), fc.Args["enterpriseId"].(*string), fc.Args["first"].(*int))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.PolicyMatch) graphql.Marshaler {
-			return ec.marshalNPolicyMatch2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPolicyMatchᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.PolicyMatch) graphql.Marshaler {
+			return ec.marshalNPolicyMatch2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐPolicyMatchᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22125,6 +21906,270 @@ func (ec *executionContext) fieldContext_Query_matchPolicies(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_matchPolicies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_lineage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_lineage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Lineage(ctx, fc.Args["id"].(string), fc.Args["direction"].(*gqlmodel.Direction), fc.Args["maxDepth"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.GraphView) graphql.Marshaler {
+			return ec.marshalNGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphView(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_lineage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphView(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_lineage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_search(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Search(ctx, fc.Args["text"].(string), fc.Args["kinds"].([]gqlmodel.NodeKind), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.SearchHit) graphql.Marshaler {
+			return ec.marshalNSearchHit2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSearchHitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchHit(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_policiesSupporting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_policiesSupporting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PoliciesSupporting(ctx, fc.Args["enterpriseId"].(string), fc.Args["maxHops"].(*int), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.SupportPath) graphql.Marshaler {
+			return ec.marshalNSupportPath2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSupportPathᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_policiesSupporting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SupportPath(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_policiesSupporting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_enterprisesSupportedBy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_enterprisesSupportedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EnterprisesSupportedBy(ctx, fc.Args["policyId"].(string), fc.Args["maxHops"].(*int), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.SupportPath) graphql.Marshaler {
+			return ec.marshalNSupportPath2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSupportPathᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_enterprisesSupportedBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SupportPath(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_enterprisesSupportedBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_neighborhood(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["kinds"].([]gqlmodel.NodeKind), fc.Args["limit"].(*int), fc.Args["includeRetracted"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.GraphView) graphql.Marshaler {
+			return ec.marshalNGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphView(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_neighborhood(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphView(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_neighborhood_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_shortestPath(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_shortestPath(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ShortestPath(ctx, fc.Args["fromId"].(string), fc.Args["toId"].(string), fc.Args["maxHops"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.GraphView) graphql.Marshaler {
+			return ec.marshalOGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphView(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_shortestPath(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphView(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_shortestPath_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22207,7 +22252,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _RelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RelationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22219,8 +22264,8 @@ func (ec *executionContext) _RelationConnection_edges(ctx context.Context, field
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelationEdge) graphql.Marshaler {
-			return ec.marshalNRelationEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.RelationEdge) graphql.Marshaler {
+			return ec.marshalNRelationEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22239,7 +22284,7 @@ func (ec *executionContext) fieldContext_RelationConnection_edges(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _RelationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RelationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22251,8 +22296,8 @@ func (ec *executionContext) _RelationConnection_pageInfo(ctx context.Context, fi
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22271,7 +22316,7 @@ func (ec *executionContext) fieldContext_RelationConnection_pageInfo(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _RelationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RelationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22294,7 +22339,7 @@ func (ec *executionContext) fieldContext_RelationConnection_totalCount(_ context
 	return graphql.NewScalarFieldContext("RelationConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _RelationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RelationEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22317,7 +22362,7 @@ func (ec *executionContext) fieldContext_RelationEdge_cursor(_ context.Context, 
 	return graphql.NewScalarFieldContext("RelationEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _RelationEdge_relation(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationEdge_relation(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RelationEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22329,8 +22374,8 @@ func (ec *executionContext) _RelationEdge_relation(ctx context.Context, field gr
 			return obj.Relation, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphEdge) graphql.Marshaler {
-			return ec.marshalNGraphEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphEdge(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.GraphEdge) graphql.Marshaler {
+			return ec.marshalNGraphEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphEdge(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22349,7 +22394,7 @@ func (ec *executionContext) fieldContext_RelationEdge_relation(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _RelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RelationEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22361,8 +22406,8 @@ func (ec *executionContext) _RelationEdge_node(ctx context.Context, field graphq
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22381,7 +22426,7 @@ func (ec *executionContext) fieldContext_RelationEdge_node(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _RelationTypeCount_type(ctx context.Context, field graphql.CollectedField, obj *model.RelationTypeCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationTypeCount_type(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RelationTypeCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22404,7 +22449,7 @@ func (ec *executionContext) fieldContext_RelationTypeCount_type(_ context.Contex
 	return graphql.NewScalarFieldContext("RelationTypeCount", field, false, false, "String")
 }
 
-func (ec *executionContext) _RelationTypeCount_count(ctx context.Context, field graphql.CollectedField, obj *model.RelationTypeCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationTypeCount_count(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RelationTypeCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22427,7 +22472,7 @@ func (ec *executionContext) fieldContext_RelationTypeCount_count(_ context.Conte
 	return graphql.NewScalarFieldContext("RelationTypeCount", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Review_by(ctx context.Context, field graphql.CollectedField, obj *model.Review) (ret graphql.Marshaler) {
+func (ec *executionContext) _Review_by(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Review) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22450,7 +22495,7 @@ func (ec *executionContext) fieldContext_Review_by(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
 }
 
-func (ec *executionContext) _Review_at(ctx context.Context, field graphql.CollectedField, obj *model.Review) (ret graphql.Marshaler) {
+func (ec *executionContext) _Review_at(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Review) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22473,7 +22518,7 @@ func (ec *executionContext) fieldContext_Review_at(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
 }
 
-func (ec *executionContext) _Review_note(ctx context.Context, field graphql.CollectedField, obj *model.Review) (ret graphql.Marshaler) {
+func (ec *executionContext) _Review_note(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Review) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22496,7 +22541,7 @@ func (ec *executionContext) fieldContext_Review_note(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
 }
 
-func (ec *executionContext) _ReviewResult_id(ctx context.Context, field graphql.CollectedField, obj *model.ReviewResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _ReviewResult_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22519,7 +22564,7 @@ func (ec *executionContext) fieldContext_ReviewResult_id(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("ReviewResult", field, false, false, "ID")
 }
 
-func (ec *executionContext) _ReviewResult_review(ctx context.Context, field graphql.CollectedField, obj *model.ReviewResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _ReviewResult_review(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22531,8 +22576,8 @@ func (ec *executionContext) _ReviewResult_review(ctx context.Context, field grap
 			return obj.Review, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
-			return ec.marshalNReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
+			return ec.marshalNReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22551,7 +22596,7 @@ func (ec *executionContext) fieldContext_ReviewResult_review(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
+func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.SearchHit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22563,8 +22608,8 @@ func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.C
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22583,7 +22628,7 @@ func (ec *executionContext) fieldContext_SearchHit_node(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _SearchHit_score(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
+func (ec *executionContext) _SearchHit_score(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.SearchHit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22606,7 +22651,7 @@ func (ec *executionContext) fieldContext_SearchHit_score(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "Float")
 }
 
-func (ec *executionContext) _SupportPath_policy(ctx context.Context, field graphql.CollectedField, obj *model.SupportPath) (ret graphql.Marshaler) {
+func (ec *executionContext) _SupportPath_policy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.SupportPath) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22618,8 +22663,8 @@ func (ec *executionContext) _SupportPath_policy(ctx context.Context, field graph
 			return obj.Policy, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22638,7 +22683,7 @@ func (ec *executionContext) fieldContext_SupportPath_policy(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _SupportPath_enterprise(ctx context.Context, field graphql.CollectedField, obj *model.SupportPath) (ret graphql.Marshaler) {
+func (ec *executionContext) _SupportPath_enterprise(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.SupportPath) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22650,8 +22695,8 @@ func (ec *executionContext) _SupportPath_enterprise(ctx context.Context, field g
 			return obj.Enterprise, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22670,7 +22715,7 @@ func (ec *executionContext) fieldContext_SupportPath_enterprise(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _SupportPath_hops(ctx context.Context, field graphql.CollectedField, obj *model.SupportPath) (ret graphql.Marshaler) {
+func (ec *executionContext) _SupportPath_hops(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.SupportPath) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22693,7 +22738,7 @@ func (ec *executionContext) fieldContext_SupportPath_hops(_ context.Context, fie
 	return graphql.NewScalarFieldContext("SupportPath", field, false, false, "Int")
 }
 
-func (ec *executionContext) _SupportPath_path(ctx context.Context, field graphql.CollectedField, obj *model.SupportPath) (ret graphql.Marshaler) {
+func (ec *executionContext) _SupportPath_path(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.SupportPath) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22705,8 +22750,8 @@ func (ec *executionContext) _SupportPath_path(ctx context.Context, field graphql
 			return obj.Path, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphView) graphql.Marshaler {
-			return ec.marshalNGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphView(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.GraphView) graphql.Marshaler {
+			return ec.marshalNGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphView(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22725,7 +22770,7 @@ func (ec *executionContext) fieldContext_SupportPath_path(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_id(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22748,7 +22793,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_id(_ context.Context, fie
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "ID")
 }
 
-func (ec *executionContext) _TalentMeasure_kind(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22760,8 +22805,8 @@ func (ec *executionContext) _TalentMeasure_kind(ctx context.Context, field graph
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
-			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22771,7 +22816,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_kind(_ context.Context, f
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "NodeKind")
 }
 
-func (ec *executionContext) _TalentMeasure_name(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_name(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22794,7 +22839,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_name(_ context.Context, f
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "String")
 }
 
-func (ec *executionContext) _TalentMeasure_aliases(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_aliases(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22817,7 +22862,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_aliases(_ context.Context
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "String")
 }
 
-func (ec *executionContext) _TalentMeasure_sources(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22829,8 +22874,8 @@ func (ec *executionContext) _TalentMeasure_sources(ctx context.Context, field gr
 			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
-			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22849,7 +22894,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_sources(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_method(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22872,7 +22917,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_method(_ context.Context,
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "String")
 }
 
-func (ec *executionContext) _TalentMeasure_confidence(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22895,7 +22940,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_confidence(_ context.Cont
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "Float")
 }
 
-func (ec *executionContext) _TalentMeasure_retracted(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22918,7 +22963,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_retracted(_ context.Conte
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _TalentMeasure_mergedInto(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_mergedInto(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22941,7 +22986,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_mergedInto(_ context.Cont
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "ID")
 }
 
-func (ec *executionContext) _TalentMeasure_review(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_review(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22953,8 +22998,8 @@ func (ec *executionContext) _TalentMeasure_review(ctx context.Context, field gra
 			return obj.Review, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Review) graphql.Marshaler {
-			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx, selections, v)
 		},
 		true,
 		false,
@@ -22973,7 +23018,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_review(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_description(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_description(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22996,7 +23041,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_description(_ context.Con
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "String")
 }
 
-func (ec *executionContext) _TalentMeasure_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_stipInstruments(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23019,7 +23064,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_stipInstruments(_ context
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "String")
 }
 
-func (ec *executionContext) _TalentMeasure_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_stipTargetGroups(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23042,7 +23087,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_stipTargetGroups(_ contex
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "String")
 }
 
-func (ec *executionContext) _TalentMeasure_properties(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_properties(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23065,7 +23110,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_properties(_ context.Cont
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "JSON")
 }
 
-func (ec *executionContext) _TalentMeasure_quantities(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_quantities(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23078,8 +23123,8 @@ func (ec *executionContext) _TalentMeasure_quantities(ctx context.Context, field
 			return ec.Resolvers.TalentMeasure().Quantities(ctx, obj, fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Quantity) graphql.Marshaler {
+			return ec.marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23109,7 +23154,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_quantities(ctx context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_relations(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_relations(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23119,11 +23164,11 @@ func (ec *executionContext) _TalentMeasure_relations(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.TalentMeasure().Relations(ctx, obj, fc.Args["types"].([]model.RelationType), fc.Args["direction"].(*model.RelationDirection), fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
+			return ec.Resolvers.TalentMeasure().Relations(ctx, obj, fc.Args["types"].([]gqlmodel.RelationType), fc.Args["direction"].(*gqlmodel.RelationDirection), fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["includeRetracted"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23153,7 +23198,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_relations(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_category(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_category(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23176,7 +23221,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_category(_ context.Contex
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "String")
 }
 
-func (ec *executionContext) _TalentMeasure_eligibility(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_eligibility(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23199,7 +23244,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_eligibility(_ context.Con
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "String")
 }
 
-func (ec *executionContext) _TalentMeasure_level(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_level(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23211,8 +23256,8 @@ func (ec *executionContext) _TalentMeasure_level(ctx context.Context, field grap
 			return obj.Level, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Level) graphql.Marshaler {
-			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐLevel(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Level) graphql.Marshaler {
+			return ec.marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐLevel(ctx, selections, v)
 		},
 		true,
 		false,
@@ -23222,7 +23267,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_level(_ context.Context, 
 	return graphql.NewScalarFieldContext("TalentMeasure", field, false, false, "Level")
 }
 
-func (ec *executionContext) _TalentMeasure_establishedBy(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_establishedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23232,11 +23277,11 @@ func (ec *executionContext) _TalentMeasure_establishedBy(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.TalentMeasure().EstablishedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.TalentMeasure().EstablishedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23266,7 +23311,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_establishedBy(ctx context
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_derivedFrom(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_derivedFrom(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23276,11 +23321,11 @@ func (ec *executionContext) _TalentMeasure_derivedFrom(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.TalentMeasure().DerivedFrom(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.TalentMeasure().DerivedFrom(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23310,7 +23355,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_derivedFrom(ctx context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_partOf(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_partOf(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23320,11 +23365,11 @@ func (ec *executionContext) _TalentMeasure_partOf(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.TalentMeasure().PartOf(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.TalentMeasure().PartOf(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23354,7 +23399,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_partOf(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_implements(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_implements(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23364,11 +23409,11 @@ func (ec *executionContext) _TalentMeasure_implements(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.TalentMeasure().Implements(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.TalentMeasure().Implements(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23398,7 +23443,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_implements(ctx context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_targets(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_targets(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23408,11 +23453,11 @@ func (ec *executionContext) _TalentMeasure_targets(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.TalentMeasure().Targets(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.TalentMeasure().Targets(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23442,7 +23487,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_targets(ctx context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_supports(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_supports(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23452,11 +23497,11 @@ func (ec *executionContext) _TalentMeasure_supports(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.TalentMeasure().Supports(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.TalentMeasure().Supports(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23486,7 +23531,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_supports(ctx context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_amends(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_amends(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23496,11 +23541,11 @@ func (ec *executionContext) _TalentMeasure_amends(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.TalentMeasure().Amends(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.TalentMeasure().Amends(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23530,7 +23575,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_amends(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_supersedes(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_supersedes(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23540,11 +23585,11 @@ func (ec *executionContext) _TalentMeasure_supersedes(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.TalentMeasure().Supersedes(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.TalentMeasure().Supersedes(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23574,7 +23619,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_supersedes(ctx context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_amendedBy(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_amendedBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23584,11 +23629,11 @@ func (ec *executionContext) _TalentMeasure_amendedBy(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.TalentMeasure().AmendedBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.TalentMeasure().AmendedBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23618,7 +23663,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_amendedBy(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_supersededBy(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_supersededBy(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23628,11 +23673,11 @@ func (ec *executionContext) _TalentMeasure_supersededBy(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.TalentMeasure().SupersededBy(ctx, obj, fc.Args["filter"].(*model.RelationFilter), fc.Args["sort"].(*model.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.TalentMeasure().SupersededBy(ctx, obj, fc.Args["filter"].(*gqlmodel.RelationFilter), fc.Args["sort"].(*gqlmodel.RelationSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23662,7 +23707,7 @@ func (ec *executionContext) fieldContext_TalentMeasure_supersededBy(ctx context.
 	return fc, nil
 }
 
-func (ec *executionContext) _TalentMeasure_conditions(ctx context.Context, field graphql.CollectedField, obj *model.TalentMeasure) (ret graphql.Marshaler) {
+func (ec *executionContext) _TalentMeasure_conditions(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.TalentMeasure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23674,8 +23719,8 @@ func (ec *executionContext) _TalentMeasure_conditions(ctx context.Context, field
 			return ec.Resolvers.TalentMeasure().Conditions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
-			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Condition) graphql.Marshaler {
+			return ec.marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -24767,8 +24812,8 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
-func (ec *executionContext) unmarshalInputEnterpriseProfile(ctx context.Context, obj any) (model.EnterpriseProfile, error) {
-	var it model.EnterpriseProfile
+func (ec *executionContext) unmarshalInputEnterpriseProfile(ctx context.Context, obj any) (gqlmodel.EnterpriseProfile, error) {
+	var it gqlmodel.EnterpriseProfile
 	if obj == nil {
 		return it, nil
 	}
@@ -24852,14 +24897,14 @@ func (ec *executionContext) unmarshalInputEnterpriseProfile(ctx context.Context,
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalEnterpriseProfile(ctx context.Context, raw any) (model.EnterpriseProfile, error) {
-	var out model.EnterpriseProfile
+func UnmarshalEnterpriseProfile(ctx context.Context, raw any) (gqlmodel.EnterpriseProfile, error) {
+	var out gqlmodel.EnterpriseProfile
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EnterpriseProfile", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputEntityInput(ctx context.Context, obj any) (model.EntityInput, error) {
-	var it model.EntityInput
+func (ec *executionContext) unmarshalInputEntityInput(ctx context.Context, obj any) (gqlmodel.EntityInput, error) {
+	var it gqlmodel.EntityInput
 	if obj == nil {
 		return it, nil
 	}
@@ -24885,7 +24930,7 @@ func (ec *executionContext) unmarshalInputEntityInput(ctx context.Context, obj a
 			it.ID = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
-			data, err := ec.unmarshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, v)
+			data, err := ec.unmarshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -24913,7 +24958,7 @@ func (ec *executionContext) unmarshalInputEntityInput(ctx context.Context, obj a
 			it.Properties = data
 		case "source":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
-			data, err := ec.unmarshalOSourceInput2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSourceInput(ctx, v)
+			data, err := ec.unmarshalOSourceInput2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSourceInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -24936,14 +24981,14 @@ func (ec *executionContext) unmarshalInputEntityInput(ctx context.Context, obj a
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalEntityInput(ctx context.Context, raw any) (model.EntityInput, error) {
-	var out model.EntityInput
+func UnmarshalEntityInput(ctx context.Context, raw any) (gqlmodel.EntityInput, error) {
+	var out gqlmodel.EntityInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EntityInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputIngestInput(ctx context.Context, obj any) (model.IngestInput, error) {
-	var it model.IngestInput
+func (ec *executionContext) unmarshalInputIngestInput(ctx context.Context, obj any) (gqlmodel.IngestInput, error) {
+	var it gqlmodel.IngestInput
 	if obj == nil {
 		return it, nil
 	}
@@ -24979,7 +25024,7 @@ func (ec *executionContext) unmarshalInputIngestInput(ctx context.Context, obj a
 			it.Bundle = data
 		case "format":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("format"))
-			data, err := ec.unmarshalOBundleFormat2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐBundleFormat(ctx, v)
+			data, err := ec.unmarshalOBundleFormat2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐBundleFormat(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -25023,14 +25068,14 @@ func (ec *executionContext) unmarshalInputIngestInput(ctx context.Context, obj a
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalIngestInput(ctx context.Context, raw any) (model.IngestInput, error) {
-	var out model.IngestInput
+func UnmarshalIngestInput(ctx context.Context, raw any) (gqlmodel.IngestInput, error) {
+	var out gqlmodel.IngestInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "IngestInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputPersonProfile(ctx context.Context, obj any) (model.PersonProfile, error) {
-	var it model.PersonProfile
+func (ec *executionContext) unmarshalInputPersonProfile(ctx context.Context, obj any) (gqlmodel.PersonProfile, error) {
+	var it gqlmodel.PersonProfile
 	if obj == nil {
 		return it, nil
 	}
@@ -25093,14 +25138,14 @@ func (ec *executionContext) unmarshalInputPersonProfile(ctx context.Context, obj
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalPersonProfile(ctx context.Context, raw any) (model.PersonProfile, error) {
-	var out model.PersonProfile
+func UnmarshalPersonProfile(ctx context.Context, raw any) (gqlmodel.PersonProfile, error) {
+	var out gqlmodel.PersonProfile
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonProfile", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputQuantityInput(ctx context.Context, obj any) (model.QuantityInput, error) {
-	var it model.QuantityInput
+func (ec *executionContext) unmarshalInputQuantityInput(ctx context.Context, obj any) (gqlmodel.QuantityInput, error) {
+	var it gqlmodel.QuantityInput
 	if obj == nil {
 		return it, nil
 	}
@@ -25182,7 +25227,7 @@ func (ec *executionContext) unmarshalInputQuantityInput(ctx context.Context, obj
 			it.AsOf = data
 		case "source":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
-			data, err := ec.unmarshalNSourceInput2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSourceInput(ctx, v)
+			data, err := ec.unmarshalNSourceInput2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSourceInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -25205,14 +25250,14 @@ func (ec *executionContext) unmarshalInputQuantityInput(ctx context.Context, obj
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalQuantityInput(ctx context.Context, raw any) (model.QuantityInput, error) {
-	var out model.QuantityInput
+func UnmarshalQuantityInput(ctx context.Context, raw any) (gqlmodel.QuantityInput, error) {
+	var out gqlmodel.QuantityInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "QuantityInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputRelationFilter(ctx context.Context, obj any) (model.RelationFilter, error) {
-	var it model.RelationFilter
+func (ec *executionContext) unmarshalInputRelationFilter(ctx context.Context, obj any) (gqlmodel.RelationFilter, error) {
+	var it gqlmodel.RelationFilter
 	if obj == nil {
 		return it, nil
 	}
@@ -25231,7 +25276,7 @@ func (ec *executionContext) unmarshalInputRelationFilter(ctx context.Context, ob
 		switch k {
 		case "kinds":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
-			data, err := ec.unmarshalONodeKind2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKindᚄ(ctx, v)
+			data, err := ec.unmarshalONodeKind2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKindᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -25245,7 +25290,7 @@ func (ec *executionContext) unmarshalInputRelationFilter(ctx context.Context, ob
 			it.NameContains = data
 		case "level":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
-			data, err := ec.unmarshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐLevel(ctx, v)
+			data, err := ec.unmarshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐLevel(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -25296,14 +25341,14 @@ func (ec *executionContext) unmarshalInputRelationFilter(ctx context.Context, ob
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalRelationFilter(ctx context.Context, raw any) (model.RelationFilter, error) {
-	var out model.RelationFilter
+func UnmarshalRelationFilter(ctx context.Context, raw any) (gqlmodel.RelationFilter, error) {
+	var out gqlmodel.RelationFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationFilter", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputRelationInput(ctx context.Context, obj any) (model.RelationInput, error) {
-	var it model.RelationInput
+func (ec *executionContext) unmarshalInputRelationInput(ctx context.Context, obj any) (gqlmodel.RelationInput, error) {
+	var it gqlmodel.RelationInput
 	if obj == nil {
 		return it, nil
 	}
@@ -25322,7 +25367,7 @@ func (ec *executionContext) unmarshalInputRelationInput(ctx context.Context, obj
 		switch k {
 		case "type":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
-			data, err := ec.unmarshalNRelationType2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationType(ctx, v)
+			data, err := ec.unmarshalNRelationType2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationType(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -25350,7 +25395,7 @@ func (ec *executionContext) unmarshalInputRelationInput(ctx context.Context, obj
 			it.Properties = data
 		case "source":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
-			data, err := ec.unmarshalNSourceInput2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSourceInput(ctx, v)
+			data, err := ec.unmarshalNSourceInput2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSourceInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -25373,14 +25418,14 @@ func (ec *executionContext) unmarshalInputRelationInput(ctx context.Context, obj
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalRelationInput(ctx context.Context, raw any) (model.RelationInput, error) {
-	var out model.RelationInput
+func UnmarshalRelationInput(ctx context.Context, raw any) (gqlmodel.RelationInput, error) {
+	var out gqlmodel.RelationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputRelationSort(ctx context.Context, obj any) (model.RelationSort, error) {
-	var it model.RelationSort
+func (ec *executionContext) unmarshalInputRelationSort(ctx context.Context, obj any) (gqlmodel.RelationSort, error) {
+	var it gqlmodel.RelationSort
 	if obj == nil {
 		return it, nil
 	}
@@ -25406,14 +25451,14 @@ func (ec *executionContext) unmarshalInputRelationSort(ctx context.Context, obj 
 		switch k {
 		case "by":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("by"))
-			data, err := ec.unmarshalNRelationSortField2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSortField(ctx, v)
+			data, err := ec.unmarshalNRelationSortField2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSortField(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.By = data
 		case "order":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("order"))
-			data, err := ec.unmarshalNSortOrder2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSortOrder(ctx, v)
+			data, err := ec.unmarshalNSortOrder2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSortOrder(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -25429,14 +25474,14 @@ func (ec *executionContext) unmarshalInputRelationSort(ctx context.Context, obj 
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalRelationSort(ctx context.Context, raw any) (model.RelationSort, error) {
-	var out model.RelationSort
+func UnmarshalRelationSort(ctx context.Context, raw any) (gqlmodel.RelationSort, error) {
+	var out gqlmodel.RelationSort
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationSort", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj any) (model.SourceInput, error) {
-	var it model.SourceInput
+func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj any) (gqlmodel.SourceInput, error) {
+	var it gqlmodel.SourceInput
 	if obj == nil {
 		return it, nil
 	}
@@ -25499,8 +25544,8 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalSourceInput(ctx context.Context, raw any) (model.SourceInput, error) {
-	var out model.SourceInput
+func UnmarshalSourceInput(ctx context.Context, raw any) (gqlmodel.SourceInput, error) {
+	var out gqlmodel.SourceInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SourceInput", raw, &out)
 	return out, err
 }
@@ -25509,76 +25554,76 @@ func UnmarshalSourceInput(ctx context.Context, raw any) (model.SourceInput, erro
 
 // region    ************************** interface.gotpl ***************************
 
-func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj model.Node) graphql.Marshaler {
+func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj gqlmodel.Node) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case model.TalentMeasure:
+	case gqlmodel.TalentMeasure:
 		return ec._TalentMeasure(ctx, sel, &obj)
-	case *model.TalentMeasure:
+	case *gqlmodel.TalentMeasure:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._TalentMeasure(ctx, sel, obj)
-	case model.Program:
+	case gqlmodel.Program:
 		return ec._Program(ctx, sel, &obj)
-	case *model.Program:
+	case *gqlmodel.Program:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Program(ctx, sel, obj)
-	case model.Policy:
+	case gqlmodel.Policy:
 		return ec._Policy(ctx, sel, &obj)
-	case *model.Policy:
+	case *gqlmodel.Policy:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Policy(ctx, sel, obj)
-	case model.Place:
+	case gqlmodel.Place:
 		return ec._Place(ctx, sel, &obj)
-	case *model.Place:
+	case *gqlmodel.Place:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Place(ctx, sel, obj)
-	case model.Person:
+	case gqlmodel.Person:
 		return ec._Person(ctx, sel, &obj)
-	case *model.Person:
+	case *gqlmodel.Person:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Person(ctx, sel, obj)
-	case model.Organization:
+	case gqlmodel.Organization:
 		return ec._Organization(ctx, sel, &obj)
-	case *model.Organization:
+	case *gqlmodel.Organization:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Organization(ctx, sel, obj)
-	case model.Industry:
+	case gqlmodel.Industry:
 		return ec._Industry(ctx, sel, &obj)
-	case *model.Industry:
+	case *gqlmodel.Industry:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Industry(ctx, sel, obj)
-	case model.Enterprise:
+	case gqlmodel.Enterprise:
 		return ec._Enterprise(ctx, sel, &obj)
-	case *model.Enterprise:
+	case *gqlmodel.Enterprise:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Enterprise(ctx, sel, obj)
-	case model.Document:
+	case gqlmodel.Document:
 		return ec._Document(ctx, sel, &obj)
-	case *model.Document:
+	case *gqlmodel.Document:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Document(ctx, sel, obj)
-	case model.Alliance:
+	case gqlmodel.Alliance:
 		return ec._Alliance(ctx, sel, &obj)
-	case *model.Alliance:
+	case *gqlmodel.Alliance:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -25598,7 +25643,7 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 var allianceImplementors = []string{"Alliance", "Node"}
 
-func (ec *executionContext) _Alliance(ctx context.Context, sel ast.SelectionSet, obj *model.Alliance) graphql.Marshaler {
+func (ec *executionContext) _Alliance(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Alliance) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, allianceImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -25759,7 +25804,7 @@ func (ec *executionContext) _Alliance(ctx context.Context, sel ast.SelectionSet,
 
 var auditConnectionImplementors = []string{"AuditConnection"}
 
-func (ec *executionContext) _AuditConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AuditConnection) graphql.Marshaler {
+func (ec *executionContext) _AuditConnection(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.AuditConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -25802,7 +25847,7 @@ func (ec *executionContext) _AuditConnection(ctx context.Context, sel ast.Select
 
 var auditEdgeImplementors = []string{"AuditEdge"}
 
-func (ec *executionContext) _AuditEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEdge) graphql.Marshaler {
+func (ec *executionContext) _AuditEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.AuditEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -25840,7 +25885,7 @@ func (ec *executionContext) _AuditEdge(ctx context.Context, sel ast.SelectionSet
 
 var auditEventImplementors = []string{"AuditEvent"}
 
-func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEvent) graphql.Marshaler {
+func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.AuditEvent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -25918,7 +25963,7 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 
 var changeCountImplementors = []string{"ChangeCount"}
 
-func (ec *executionContext) _ChangeCount(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeCount) graphql.Marshaler {
+func (ec *executionContext) _ChangeCount(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.ChangeCount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, changeCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -25966,7 +26011,7 @@ func (ec *executionContext) _ChangeCount(ctx context.Context, sel ast.SelectionS
 
 var conditionImplementors = []string{"Condition"}
 
-func (ec *executionContext) _Condition(ctx context.Context, sel ast.SelectionSet, obj *model.Condition) graphql.Marshaler {
+func (ec *executionContext) _Condition(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Condition) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, conditionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26049,7 +26094,7 @@ func (ec *executionContext) _Condition(ctx context.Context, sel ast.SelectionSet
 
 var conditionCheckImplementors = []string{"ConditionCheck"}
 
-func (ec *executionContext) _ConditionCheck(ctx context.Context, sel ast.SelectionSet, obj *model.ConditionCheck) graphql.Marshaler {
+func (ec *executionContext) _ConditionCheck(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.ConditionCheck) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, conditionCheckImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26092,7 +26137,7 @@ func (ec *executionContext) _ConditionCheck(ctx context.Context, sel ast.Selecti
 
 var conflictImplementors = []string{"Conflict"}
 
-func (ec *executionContext) _Conflict(ctx context.Context, sel ast.SelectionSet, obj *model.Conflict) graphql.Marshaler {
+func (ec *executionContext) _Conflict(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Conflict) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, conflictImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26175,7 +26220,7 @@ func (ec *executionContext) _Conflict(ctx context.Context, sel ast.SelectionSet,
 
 var documentImplementors = []string{"Document", "Node"}
 
-func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet, obj *model.Document) graphql.Marshaler {
+func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Document) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, documentImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26372,7 +26417,7 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 
 var enterpriseImplementors = []string{"Enterprise", "Node"}
 
-func (ec *executionContext) _Enterprise(ctx context.Context, sel ast.SelectionSet, obj *model.Enterprise) graphql.Marshaler {
+func (ec *executionContext) _Enterprise(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Enterprise) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, enterpriseImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26574,7 +26619,7 @@ func (ec *executionContext) _Enterprise(ctx context.Context, sel ast.SelectionSe
 
 var graphEdgeImplementors = []string{"GraphEdge"}
 
-func (ec *executionContext) _GraphEdge(ctx context.Context, sel ast.SelectionSet, obj *model.GraphEdge) graphql.Marshaler {
+func (ec *executionContext) _GraphEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.GraphEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, graphEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26652,7 +26697,7 @@ func (ec *executionContext) _GraphEdge(ctx context.Context, sel ast.SelectionSet
 
 var graphNodeImplementors = []string{"GraphNode"}
 
-func (ec *executionContext) _GraphNode(ctx context.Context, sel ast.SelectionSet, obj *model.GraphNode) graphql.Marshaler {
+func (ec *executionContext) _GraphNode(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.GraphNode) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, graphNodeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26705,7 +26750,7 @@ func (ec *executionContext) _GraphNode(ctx context.Context, sel ast.SelectionSet
 
 var graphStatsImplementors = []string{"GraphStats"}
 
-func (ec *executionContext) _GraphStats(ctx context.Context, sel ast.SelectionSet, obj *model.GraphStats) graphql.Marshaler {
+func (ec *executionContext) _GraphStats(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.GraphStats) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, graphStatsImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26768,7 +26813,7 @@ func (ec *executionContext) _GraphStats(ctx context.Context, sel ast.SelectionSe
 
 var graphViewImplementors = []string{"GraphView"}
 
-func (ec *executionContext) _GraphView(ctx context.Context, sel ast.SelectionSet, obj *model.GraphView) graphql.Marshaler {
+func (ec *executionContext) _GraphView(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.GraphView) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, graphViewImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26811,7 +26856,7 @@ func (ec *executionContext) _GraphView(ctx context.Context, sel ast.SelectionSet
 
 var industryImplementors = []string{"Industry", "Node"}
 
-func (ec *executionContext) _Industry(ctx context.Context, sel ast.SelectionSet, obj *model.Industry) graphql.Marshaler {
+func (ec *executionContext) _Industry(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Industry) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, industryImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26951,7 +26996,7 @@ func (ec *executionContext) _Industry(ctx context.Context, sel ast.SelectionSet,
 
 var ingestResultImplementors = []string{"IngestResult"}
 
-func (ec *executionContext) _IngestResult(ctx context.Context, sel ast.SelectionSet, obj *model.IngestResult) graphql.Marshaler {
+func (ec *executionContext) _IngestResult(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.IngestResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, ingestResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26994,7 +27039,7 @@ func (ec *executionContext) _IngestResult(ctx context.Context, sel ast.Selection
 
 var ingestedDocumentImplementors = []string{"IngestedDocument"}
 
-func (ec *executionContext) _IngestedDocument(ctx context.Context, sel ast.SelectionSet, obj *model.IngestedDocument) graphql.Marshaler {
+func (ec *executionContext) _IngestedDocument(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.IngestedDocument) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, ingestedDocumentImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27047,7 +27092,7 @@ func (ec *executionContext) _IngestedDocument(ctx context.Context, sel ast.Selec
 
 var kindCountImplementors = []string{"KindCount"}
 
-func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet, obj *model.KindCount) graphql.Marshaler {
+func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.KindCount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, kindCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27085,7 +27130,7 @@ func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet
 
 var mergeResultImplementors = []string{"MergeResult"}
 
-func (ec *executionContext) _MergeResult(ctx context.Context, sel ast.SelectionSet, obj *model.MergeResult) graphql.Marshaler {
+func (ec *executionContext) _MergeResult(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.MergeResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, mergeResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27230,7 +27275,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 
 var nodeConnectionImplementors = []string{"NodeConnection"}
 
-func (ec *executionContext) _NodeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.NodeConnection) graphql.Marshaler {
+func (ec *executionContext) _NodeConnection(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.NodeConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, nodeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27273,7 +27318,7 @@ func (ec *executionContext) _NodeConnection(ctx context.Context, sel ast.Selecti
 
 var nodeEdgeImplementors = []string{"NodeEdge"}
 
-func (ec *executionContext) _NodeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.NodeEdge) graphql.Marshaler {
+func (ec *executionContext) _NodeEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.NodeEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, nodeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27311,7 +27356,7 @@ func (ec *executionContext) _NodeEdge(ctx context.Context, sel ast.SelectionSet,
 
 var organizationImplementors = []string{"Organization", "Node"}
 
-func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *model.Organization) graphql.Marshaler {
+func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Organization) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27479,7 +27524,7 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 
 var pageInfoImplementors = []string{"PageInfo"}
 
-func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
+func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.PageInfo) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27527,7 +27572,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 
 var personImplementors = []string{"Person", "Node"}
 
-func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, obj *model.Person) graphql.Marshaler {
+func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Person) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, personImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27660,7 +27705,7 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 
 var placeImplementors = []string{"Place", "Node"}
 
-func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, obj *model.Place) graphql.Marshaler {
+func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Place) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, placeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27804,7 +27849,7 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 
 var policyImplementors = []string{"Policy", "Node"}
 
-func (ec *executionContext) _Policy(ctx context.Context, sel ast.SelectionSet, obj *model.Policy) graphql.Marshaler {
+func (ec *executionContext) _Policy(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Policy) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, policyImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28061,7 +28106,7 @@ func (ec *executionContext) _Policy(ctx context.Context, sel ast.SelectionSet, o
 
 var policyMatchImplementors = []string{"PolicyMatch"}
 
-func (ec *executionContext) _PolicyMatch(ctx context.Context, sel ast.SelectionSet, obj *model.PolicyMatch) graphql.Marshaler {
+func (ec *executionContext) _PolicyMatch(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.PolicyMatch) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, policyMatchImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28129,7 +28174,7 @@ func (ec *executionContext) _PolicyMatch(ctx context.Context, sel ast.SelectionS
 
 var programImplementors = []string{"Program", "Node"}
 
-func (ec *executionContext) _Program(ctx context.Context, sel ast.SelectionSet, obj *model.Program) graphql.Marshaler {
+func (ec *executionContext) _Program(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Program) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, programImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28336,7 +28381,7 @@ func (ec *executionContext) _Program(ctx context.Context, sel ast.SelectionSet, 
 
 var provenanceImplementors = []string{"Provenance"}
 
-func (ec *executionContext) _Provenance(ctx context.Context, sel ast.SelectionSet, obj *model.Provenance) graphql.Marshaler {
+func (ec *executionContext) _Provenance(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Provenance) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, provenanceImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28411,7 +28456,7 @@ func (ec *executionContext) _Provenance(ctx context.Context, sel ast.SelectionSe
 
 var quantityImplementors = []string{"Quantity"}
 
-func (ec *executionContext) _Quantity(ctx context.Context, sel ast.SelectionSet, obj *model.Quantity) graphql.Marshaler {
+func (ec *executionContext) _Quantity(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Quantity) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, quantityImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28532,47 +28577,11 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_node(ctx, field)
 				})
-		case "search":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_search(ctx, field)
-				})
 		case "nodes":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_nodes(ctx, field)
-				})
-		case "policiesSupporting":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_policiesSupporting(ctx, field)
-				})
-		case "enterprisesSupportedBy":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_enterprisesSupportedBy(ctx, field)
-				})
-		case "lineage":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_lineage(ctx, field)
-				})
-		case "neighborhood":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_neighborhood(ctx, field)
-				})
-		case "shortestPath":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_shortestPath(ctx, field)
 				})
 		case "stats":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -28597,6 +28606,42 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_matchPolicies(ctx, field)
+				})
+		case "lineage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_lineage(ctx, field)
+				})
+		case "search":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_search(ctx, field)
+				})
+		case "policiesSupporting":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_policiesSupporting(ctx, field)
+				})
+		case "enterprisesSupportedBy":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_enterprisesSupportedBy(ctx, field)
+				})
+		case "neighborhood":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_neighborhood(ctx, field)
+				})
+		case "shortestPath":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_shortestPath(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -28631,7 +28676,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 
 var relationConnectionImplementors = []string{"RelationConnection"}
 
-func (ec *executionContext) _RelationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RelationConnection) graphql.Marshaler {
+func (ec *executionContext) _RelationConnection(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.RelationConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28674,7 +28719,7 @@ func (ec *executionContext) _RelationConnection(ctx context.Context, sel ast.Sel
 
 var relationEdgeImplementors = []string{"RelationEdge"}
 
-func (ec *executionContext) _RelationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RelationEdge) graphql.Marshaler {
+func (ec *executionContext) _RelationEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.RelationEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28717,7 +28762,7 @@ func (ec *executionContext) _RelationEdge(ctx context.Context, sel ast.Selection
 
 var relationTypeCountImplementors = []string{"RelationTypeCount"}
 
-func (ec *executionContext) _RelationTypeCount(ctx context.Context, sel ast.SelectionSet, obj *model.RelationTypeCount) graphql.Marshaler {
+func (ec *executionContext) _RelationTypeCount(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.RelationTypeCount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationTypeCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28755,7 +28800,7 @@ func (ec *executionContext) _RelationTypeCount(ctx context.Context, sel ast.Sele
 
 var reviewImplementors = []string{"Review"}
 
-func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, obj *model.Review) graphql.Marshaler {
+func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Review) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, reviewImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28798,7 +28843,7 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 
 var reviewResultImplementors = []string{"ReviewResult"}
 
-func (ec *executionContext) _ReviewResult(ctx context.Context, sel ast.SelectionSet, obj *model.ReviewResult) graphql.Marshaler {
+func (ec *executionContext) _ReviewResult(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.ReviewResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, reviewResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28836,7 +28881,7 @@ func (ec *executionContext) _ReviewResult(ctx context.Context, sel ast.Selection
 
 var searchHitImplementors = []string{"SearchHit"}
 
-func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet, obj *model.SearchHit) graphql.Marshaler {
+func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.SearchHit) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, searchHitImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28874,7 +28919,7 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 
 var supportPathImplementors = []string{"SupportPath"}
 
-func (ec *executionContext) _SupportPath(ctx context.Context, sel ast.SelectionSet, obj *model.SupportPath) graphql.Marshaler {
+func (ec *executionContext) _SupportPath(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.SupportPath) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, supportPathImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28922,7 +28967,7 @@ func (ec *executionContext) _SupportPath(ctx context.Context, sel ast.SelectionS
 
 var talentMeasureImplementors = []string{"TalentMeasure", "Node"}
 
-func (ec *executionContext) _TalentMeasure(ctx context.Context, sel ast.SelectionSet, obj *model.TalentMeasure) graphql.Marshaler {
+func (ec *executionContext) _TalentMeasure(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.TalentMeasure) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, talentMeasureImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -29473,7 +29518,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalNAuditConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐAuditConnection(ctx context.Context, sel ast.SelectionSet, v *model.AuditConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNAuditConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐAuditConnection(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.AuditConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AuditConnection!")
 		return graphql.Null
@@ -29481,11 +29526,11 @@ func (ec *executionContext) marshalNAuditConnection2ᚖgithubᚗcomᚋpolicygrap
 	return ec._AuditConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNAuditEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐAuditEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNAuditEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐAuditEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.AuditEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAuditEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐAuditEdge(ctx, sel, v[i])
+		return ec.marshalNAuditEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐAuditEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29497,7 +29542,7 @@ func (ec *executionContext) marshalNAuditEdge2ᚕᚖgithubᚗcomᚋpolicygraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNAuditEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐAuditEdge(ctx context.Context, sel ast.SelectionSet, v *model.AuditEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNAuditEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐAuditEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.AuditEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AuditEdge!")
 		return graphql.Null
@@ -29505,7 +29550,7 @@ func (ec *executionContext) marshalNAuditEdge2ᚖgithubᚗcomᚋpolicygraphᚋpo
 	return ec._AuditEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNAuditEvent2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐAuditEvent(ctx context.Context, sel ast.SelectionSet, v *model.AuditEvent) graphql.Marshaler {
+func (ec *executionContext) marshalNAuditEvent2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐAuditEvent(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.AuditEvent) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AuditEvent!")
 		return graphql.Null
@@ -29527,7 +29572,7 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
-func (ec *executionContext) marshalNChangeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐChangeCount(ctx context.Context, sel ast.SelectionSet, v *model.ChangeCount) graphql.Marshaler {
+func (ec *executionContext) marshalNChangeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐChangeCount(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.ChangeCount) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ChangeCount!")
 		return graphql.Null
@@ -29535,11 +29580,11 @@ func (ec *executionContext) marshalNChangeCount2ᚖgithubᚗcomᚋpolicygraphᚋ
 	return ec._ChangeCount(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Condition) graphql.Marshaler {
+func (ec *executionContext) marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.Condition) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCondition2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐCondition(ctx, sel, v[i])
+		return ec.marshalNCondition2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐCondition(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29551,7 +29596,7 @@ func (ec *executionContext) marshalNCondition2ᚕᚖgithubᚗcomᚋpolicygraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNCondition2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐCondition(ctx context.Context, sel ast.SelectionSet, v *model.Condition) graphql.Marshaler {
+func (ec *executionContext) marshalNCondition2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐCondition(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Condition) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Condition!")
 		return graphql.Null
@@ -29559,11 +29604,11 @@ func (ec *executionContext) marshalNCondition2ᚖgithubᚗcomᚋpolicygraphᚋpo
 	return ec._Condition(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNConditionCheck2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionCheckᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ConditionCheck) graphql.Marshaler {
+func (ec *executionContext) marshalNConditionCheck2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionCheckᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.ConditionCheck) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNConditionCheck2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionCheck(ctx, sel, v[i])
+		return ec.marshalNConditionCheck2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionCheck(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29575,7 +29620,7 @@ func (ec *executionContext) marshalNConditionCheck2ᚕᚖgithubᚗcomᚋpolicygr
 	return ret
 }
 
-func (ec *executionContext) marshalNConditionCheck2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConditionCheck(ctx context.Context, sel ast.SelectionSet, v *model.ConditionCheck) graphql.Marshaler {
+func (ec *executionContext) marshalNConditionCheck2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConditionCheck(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.ConditionCheck) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ConditionCheck!")
 		return graphql.Null
@@ -29583,11 +29628,11 @@ func (ec *executionContext) marshalNConditionCheck2ᚖgithubᚗcomᚋpolicygraph
 	return ec._ConditionCheck(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNConflict2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConflictᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Conflict) graphql.Marshaler {
+func (ec *executionContext) marshalNConflict2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConflictᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.Conflict) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNConflict2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConflict(ctx, sel, v[i])
+		return ec.marshalNConflict2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConflict(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29599,7 +29644,7 @@ func (ec *executionContext) marshalNConflict2ᚕᚖgithubᚗcomᚋpolicygraphᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNConflict2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐConflict(ctx context.Context, sel ast.SelectionSet, v *model.Conflict) graphql.Marshaler {
+func (ec *executionContext) marshalNConflict2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐConflict(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Conflict) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Conflict!")
 		return graphql.Null
@@ -29607,7 +29652,7 @@ func (ec *executionContext) marshalNConflict2ᚖgithubᚗcomᚋpolicygraphᚋpol
 	return ec._Conflict(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNDocument2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐDocument(ctx context.Context, sel ast.SelectionSet, v *model.Document) graphql.Marshaler {
+func (ec *executionContext) marshalNDocument2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐDocument(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Document) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Document!")
 		return graphql.Null
@@ -29615,7 +29660,7 @@ func (ec *executionContext) marshalNDocument2ᚖgithubᚗcomᚋpolicygraphᚋpol
 	return ec._Document(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNEntityInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐEntityInput(ctx context.Context, v any) (model.EntityInput, error) {
+func (ec *executionContext) unmarshalNEntityInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐEntityInput(ctx context.Context, v any) (gqlmodel.EntityInput, error) {
 	res, err := ec.unmarshalInputEntityInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -29634,11 +29679,11 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
-func (ec *executionContext) marshalNGraphEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNGraphEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.GraphEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNGraphEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphEdge(ctx, sel, v[i])
+		return ec.marshalNGraphEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29650,7 +29695,7 @@ func (ec *executionContext) marshalNGraphEdge2ᚕᚖgithubᚗcomᚋpolicygraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNGraphEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphEdge(ctx context.Context, sel ast.SelectionSet, v *model.GraphEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNGraphEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.GraphEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "GraphEdge!")
 		return graphql.Null
@@ -29658,11 +29703,11 @@ func (ec *executionContext) marshalNGraphEdge2ᚖgithubᚗcomᚋpolicygraphᚋpo
 	return ec._GraphEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNGraphNode2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphNode) graphql.Marshaler {
+func (ec *executionContext) marshalNGraphNode2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.GraphNode) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNGraphNode2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphNode(ctx, sel, v[i])
+		return ec.marshalNGraphNode2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphNode(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29674,7 +29719,7 @@ func (ec *executionContext) marshalNGraphNode2ᚕᚖgithubᚗcomᚋpolicygraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNGraphNode2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphNode(ctx context.Context, sel ast.SelectionSet, v *model.GraphNode) graphql.Marshaler {
+func (ec *executionContext) marshalNGraphNode2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphNode(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.GraphNode) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "GraphNode!")
 		return graphql.Null
@@ -29682,7 +29727,7 @@ func (ec *executionContext) marshalNGraphNode2ᚖgithubᚗcomᚋpolicygraphᚋpo
 	return ec._GraphNode(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNGraphStats2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphStats(ctx context.Context, sel ast.SelectionSet, v *model.GraphStats) graphql.Marshaler {
+func (ec *executionContext) marshalNGraphStats2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphStats(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.GraphStats) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "GraphStats!")
 		return graphql.Null
@@ -29690,7 +29735,7 @@ func (ec *executionContext) marshalNGraphStats2ᚖgithubᚗcomᚋpolicygraphᚋp
 	return ec._GraphStats(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphView(ctx context.Context, sel ast.SelectionSet, v *model.GraphView) graphql.Marshaler {
+func (ec *executionContext) marshalNGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphView(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.GraphView) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "GraphView!")
 		return graphql.Null
@@ -29741,12 +29786,12 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
-func (ec *executionContext) unmarshalNIngestInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐIngestInput(ctx context.Context, v any) (model.IngestInput, error) {
+func (ec *executionContext) unmarshalNIngestInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐIngestInput(ctx context.Context, v any) (gqlmodel.IngestInput, error) {
 	res, err := ec.unmarshalInputIngestInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNIngestResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐIngestResult(ctx context.Context, sel ast.SelectionSet, v *model.IngestResult) graphql.Marshaler {
+func (ec *executionContext) marshalNIngestResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐIngestResult(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.IngestResult) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "IngestResult!")
 		return graphql.Null
@@ -29754,11 +29799,11 @@ func (ec *executionContext) marshalNIngestResult2ᚖgithubᚗcomᚋpolicygraph�
 	return ec._IngestResult(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNIngestedDocument2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐIngestedDocumentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.IngestedDocument) graphql.Marshaler {
+func (ec *executionContext) marshalNIngestedDocument2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐIngestedDocumentᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.IngestedDocument) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNIngestedDocument2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐIngestedDocument(ctx, sel, v[i])
+		return ec.marshalNIngestedDocument2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐIngestedDocument(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29770,7 +29815,7 @@ func (ec *executionContext) marshalNIngestedDocument2ᚕᚖgithubᚗcomᚋpolicy
 	return ret
 }
 
-func (ec *executionContext) marshalNIngestedDocument2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐIngestedDocument(ctx context.Context, sel ast.SelectionSet, v *model.IngestedDocument) graphql.Marshaler {
+func (ec *executionContext) marshalNIngestedDocument2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐIngestedDocument(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.IngestedDocument) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "IngestedDocument!")
 		return graphql.Null
@@ -29792,11 +29837,11 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
-func (ec *executionContext) marshalNKindCount2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KindCount) graphql.Marshaler {
+func (ec *executionContext) marshalNKindCount2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.KindCount) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNKindCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐKindCount(ctx, sel, v[i])
+		return ec.marshalNKindCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐKindCount(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29808,7 +29853,7 @@ func (ec *executionContext) marshalNKindCount2ᚕᚖgithubᚗcomᚋpolicygraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNKindCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐKindCount(ctx context.Context, sel ast.SelectionSet, v *model.KindCount) graphql.Marshaler {
+func (ec *executionContext) marshalNKindCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐKindCount(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.KindCount) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "KindCount!")
 		return graphql.Null
@@ -29816,17 +29861,17 @@ func (ec *executionContext) marshalNKindCount2ᚖgithubᚗcomᚋpolicygraphᚋpo
 	return ec._KindCount(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNMatchStatus2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐMatchStatus(ctx context.Context, v any) (model.MatchStatus, error) {
-	var res model.MatchStatus
+func (ec *executionContext) unmarshalNMatchStatus2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐMatchStatus(ctx context.Context, v any) (gqlmodel.MatchStatus, error) {
+	var res gqlmodel.MatchStatus
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNMatchStatus2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐMatchStatus(ctx context.Context, sel ast.SelectionSet, v model.MatchStatus) graphql.Marshaler {
+func (ec *executionContext) marshalNMatchStatus2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐMatchStatus(ctx context.Context, sel ast.SelectionSet, v gqlmodel.MatchStatus) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) marshalNMergeResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐMergeResult(ctx context.Context, sel ast.SelectionSet, v *model.MergeResult) graphql.Marshaler {
+func (ec *executionContext) marshalNMergeResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐMergeResult(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.MergeResult) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MergeResult!")
 		return graphql.Null
@@ -29834,7 +29879,7 @@ func (ec *executionContext) marshalNMergeResult2ᚖgithubᚗcomᚋpolicygraphᚋ
 	return ec._MergeResult(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
+func (ec *executionContext) marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Node!")
 		return graphql.Null
@@ -29842,7 +29887,7 @@ func (ec *executionContext) marshalNNode2githubᚗcomᚋpolicygraphᚋpolicygrap
 	return ec._Node(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNNodeConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeConnection(ctx context.Context, sel ast.SelectionSet, v *model.NodeConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNNodeConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeConnection(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.NodeConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "NodeConnection!")
 		return graphql.Null
@@ -29850,11 +29895,11 @@ func (ec *executionContext) marshalNNodeConnection2ᚖgithubᚗcomᚋpolicygraph
 	return ec._NodeConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNNodeEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NodeEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNNodeEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.NodeEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNNodeEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeEdge(ctx, sel, v[i])
+		return ec.marshalNNodeEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29866,7 +29911,7 @@ func (ec *executionContext) marshalNNodeEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNNodeEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeEdge(ctx context.Context, sel ast.SelectionSet, v *model.NodeEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNNodeEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.NodeEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "NodeEdge!")
 		return graphql.Null
@@ -29874,17 +29919,17 @@ func (ec *executionContext) marshalNNodeEdge2ᚖgithubᚗcomᚋpolicygraphᚋpol
 	return ec._NodeEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx context.Context, v any) (model.NodeKind, error) {
-	var res model.NodeKind
+func (ec *executionContext) unmarshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx context.Context, v any) (gqlmodel.NodeKind, error) {
+	var res gqlmodel.NodeKind
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx context.Context, sel ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
+func (ec *executionContext) marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx context.Context, sel ast.SelectionSet, v gqlmodel.NodeKind) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
 		return graphql.Null
@@ -29892,11 +29937,11 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋpolicygraphᚋpol
 	return ec._PageInfo(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPolicyMatch2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPolicyMatchᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PolicyMatch) graphql.Marshaler {
+func (ec *executionContext) marshalNPolicyMatch2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐPolicyMatchᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.PolicyMatch) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPolicyMatch2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPolicyMatch(ctx, sel, v[i])
+		return ec.marshalNPolicyMatch2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐPolicyMatch(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29908,7 +29953,7 @@ func (ec *executionContext) marshalNPolicyMatch2ᚕᚖgithubᚗcomᚋpolicygraph
 	return ret
 }
 
-func (ec *executionContext) marshalNPolicyMatch2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPolicyMatch(ctx context.Context, sel ast.SelectionSet, v *model.PolicyMatch) graphql.Marshaler {
+func (ec *executionContext) marshalNPolicyMatch2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐPolicyMatch(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.PolicyMatch) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PolicyMatch!")
 		return graphql.Null
@@ -29916,11 +29961,11 @@ func (ec *executionContext) marshalNPolicyMatch2ᚖgithubᚗcomᚋpolicygraphᚋ
 	return ec._PolicyMatch(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenanceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Provenance) graphql.Marshaler {
+func (ec *executionContext) marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNProvenance2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenance(ctx, sel, v[i])
+		return ec.marshalNProvenance2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenance(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29932,7 +29977,7 @@ func (ec *executionContext) marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNProvenance2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐProvenance(ctx context.Context, sel ast.SelectionSet, v *model.Provenance) graphql.Marshaler {
+func (ec *executionContext) marshalNProvenance2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenance(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Provenance) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Provenance!")
 		return graphql.Null
@@ -29940,11 +29985,11 @@ func (ec *executionContext) marshalNProvenance2ᚖgithubᚗcomᚋpolicygraphᚋp
 	return ec._Provenance(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Quantity) graphql.Marshaler {
+func (ec *executionContext) marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.Quantity) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNQuantity2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantity(ctx, sel, v[i])
+		return ec.marshalNQuantity2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantity(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29956,7 +30001,7 @@ func (ec *executionContext) marshalNQuantity2ᚕᚖgithubᚗcomᚋpolicygraphᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNQuantity2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantity(ctx context.Context, sel ast.SelectionSet, v *model.Quantity) graphql.Marshaler {
+func (ec *executionContext) marshalNQuantity2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantity(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Quantity) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Quantity!")
 		return graphql.Null
@@ -29964,12 +30009,12 @@ func (ec *executionContext) marshalNQuantity2ᚖgithubᚗcomᚋpolicygraphᚋpol
 	return ec._Quantity(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNQuantityInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐQuantityInput(ctx context.Context, v any) (model.QuantityInput, error) {
+func (ec *executionContext) unmarshalNQuantityInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐQuantityInput(ctx context.Context, v any) (gqlmodel.QuantityInput, error) {
 	res, err := ec.unmarshalInputQuantityInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationConnection(ctx context.Context, sel ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationConnection(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.RelationConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RelationConnection!")
 		return graphql.Null
@@ -29977,11 +30022,11 @@ func (ec *executionContext) marshalNRelationConnection2ᚖgithubᚗcomᚋpolicyg
 	return ec._RelationConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNRelationEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.RelationEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRelationEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationEdge(ctx, sel, v[i])
+		return ec.marshalNRelationEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29993,7 +30038,7 @@ func (ec *executionContext) marshalNRelationEdge2ᚕᚖgithubᚗcomᚋpolicygrap
 	return ret
 }
 
-func (ec *executionContext) marshalNRelationEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationEdge(ctx context.Context, sel ast.SelectionSet, v *model.RelationEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.RelationEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RelationEdge!")
 		return graphql.Null
@@ -30001,36 +30046,36 @@ func (ec *executionContext) marshalNRelationEdge2ᚖgithubᚗcomᚋpolicygraph�
 	return ec._RelationEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNRelationInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationInput(ctx context.Context, v any) (model.RelationInput, error) {
+func (ec *executionContext) unmarshalNRelationInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationInput(ctx context.Context, v any) (gqlmodel.RelationInput, error) {
 	res, err := ec.unmarshalInputRelationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNRelationSortField2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSortField(ctx context.Context, v any) (model.RelationSortField, error) {
-	var res model.RelationSortField
+func (ec *executionContext) unmarshalNRelationSortField2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSortField(ctx context.Context, v any) (gqlmodel.RelationSortField, error) {
+	var res gqlmodel.RelationSortField
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRelationSortField2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSortField(ctx context.Context, sel ast.SelectionSet, v model.RelationSortField) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationSortField2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSortField(ctx context.Context, sel ast.SelectionSet, v gqlmodel.RelationSortField) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) unmarshalNRelationType2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationType(ctx context.Context, v any) (model.RelationType, error) {
-	var res model.RelationType
+func (ec *executionContext) unmarshalNRelationType2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationType(ctx context.Context, v any) (gqlmodel.RelationType, error) {
+	var res gqlmodel.RelationType
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRelationType2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationType(ctx context.Context, sel ast.SelectionSet, v model.RelationType) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationType2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationType(ctx context.Context, sel ast.SelectionSet, v gqlmodel.RelationType) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) marshalNRelationTypeCount2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationTypeCount) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationTypeCount2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.RelationTypeCount) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRelationTypeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeCount(ctx, sel, v[i])
+		return ec.marshalNRelationTypeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeCount(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30042,7 +30087,7 @@ func (ec *executionContext) marshalNRelationTypeCount2ᚕᚖgithubᚗcomᚋpolic
 	return ret
 }
 
-func (ec *executionContext) marshalNRelationTypeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeCount(ctx context.Context, sel ast.SelectionSet, v *model.RelationTypeCount) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationTypeCount2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeCount(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.RelationTypeCount) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RelationTypeCount!")
 		return graphql.Null
@@ -30050,7 +30095,7 @@ func (ec *executionContext) marshalNRelationTypeCount2ᚖgithubᚗcomᚋpolicygr
 	return ec._RelationTypeCount(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx context.Context, sel ast.SelectionSet, v *model.Review) graphql.Marshaler {
+func (ec *executionContext) marshalNReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Review!")
 		return graphql.Null
@@ -30058,7 +30103,7 @@ func (ec *executionContext) marshalNReview2ᚖgithubᚗcomᚋpolicygraphᚋpolic
 	return ec._Review(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNReviewResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReviewResult(ctx context.Context, sel ast.SelectionSet, v *model.ReviewResult) graphql.Marshaler {
+func (ec *executionContext) marshalNReviewResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReviewResult(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.ReviewResult) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ReviewResult!")
 		return graphql.Null
@@ -30066,21 +30111,21 @@ func (ec *executionContext) marshalNReviewResult2ᚖgithubᚗcomᚋpolicygraph�
 	return ec._ReviewResult(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx context.Context, v any) (model.Role, error) {
-	var res model.Role
+func (ec *executionContext) unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx context.Context, v any) (gqlmodel.Role, error) {
+	var res gqlmodel.Role
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v model.Role) graphql.Marshaler {
+func (ec *executionContext) marshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v gqlmodel.Role) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
+func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.SearchHit) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSearchHit2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSearchHit(ctx, sel, v[i])
+		return ec.marshalNSearchHit2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSearchHit(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30092,7 +30137,7 @@ func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋpolicygraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNSearchHit2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSearchHit(ctx context.Context, sel ast.SelectionSet, v *model.SearchHit) graphql.Marshaler {
+func (ec *executionContext) marshalNSearchHit2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSearchHit(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.SearchHit) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SearchHit!")
 		return graphql.Null
@@ -30100,17 +30145,17 @@ func (ec *executionContext) marshalNSearchHit2ᚖgithubᚗcomᚋpolicygraphᚋpo
 	return ec._SearchHit(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNSortOrder2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSortOrder(ctx context.Context, v any) (model.SortOrder, error) {
-	var res model.SortOrder
+func (ec *executionContext) unmarshalNSortOrder2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSortOrder(ctx context.Context, v any) (gqlmodel.SortOrder, error) {
+	var res gqlmodel.SortOrder
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSortOrder2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSortOrder(ctx context.Context, sel ast.SelectionSet, v model.SortOrder) graphql.Marshaler {
+func (ec *executionContext) marshalNSortOrder2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSortOrder(ctx context.Context, sel ast.SelectionSet, v gqlmodel.SortOrder) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) unmarshalNSourceInput2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSourceInput(ctx context.Context, v any) (*model.SourceInput, error) {
+func (ec *executionContext) unmarshalNSourceInput2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSourceInput(ctx context.Context, v any) (*gqlmodel.SourceInput, error) {
 	res, err := ec.unmarshalInputSourceInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -30158,11 +30203,11 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
-func (ec *executionContext) marshalNSupportPath2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSupportPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SupportPath) graphql.Marshaler {
+func (ec *executionContext) marshalNSupportPath2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSupportPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.SupportPath) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSupportPath2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSupportPath(ctx, sel, v[i])
+		return ec.marshalNSupportPath2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSupportPath(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30174,7 +30219,7 @@ func (ec *executionContext) marshalNSupportPath2ᚕᚖgithubᚗcomᚋpolicygraph
 	return ret
 }
 
-func (ec *executionContext) marshalNSupportPath2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSupportPath(ctx context.Context, sel ast.SelectionSet, v *model.SupportPath) graphql.Marshaler {
+func (ec *executionContext) marshalNSupportPath2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSupportPath(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.SupportPath) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SupportPath!")
 		return graphql.Null
@@ -30354,16 +30399,16 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
-func (ec *executionContext) unmarshalOBundleFormat2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐBundleFormat(ctx context.Context, v any) (*model.BundleFormat, error) {
+func (ec *executionContext) unmarshalOBundleFormat2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐBundleFormat(ctx context.Context, v any) (*gqlmodel.BundleFormat, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.BundleFormat)
+	var res = new(gqlmodel.BundleFormat)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOBundleFormat2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐBundleFormat(ctx context.Context, sel ast.SelectionSet, v *model.BundleFormat) graphql.Marshaler {
+func (ec *executionContext) marshalOBundleFormat2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐBundleFormat(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.BundleFormat) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -30386,23 +30431,23 @@ func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋpolicygraphᚋpolicyg
 	return v
 }
 
-func (ec *executionContext) unmarshalODirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐDirection(ctx context.Context, v any) (*model.Direction, error) {
+func (ec *executionContext) unmarshalODirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐDirection(ctx context.Context, v any) (*gqlmodel.Direction, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.Direction)
+	var res = new(gqlmodel.Direction)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalODirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐDirection(ctx context.Context, sel ast.SelectionSet, v *model.Direction) graphql.Marshaler {
+func (ec *executionContext) marshalODirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐDirection(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Direction) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return v
 }
 
-func (ec *executionContext) unmarshalOEnterpriseProfile2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐEnterpriseProfile(ctx context.Context, v any) (*model.EnterpriseProfile, error) {
+func (ec *executionContext) unmarshalOEnterpriseProfile2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐEnterpriseProfile(ctx context.Context, v any) (*gqlmodel.EnterpriseProfile, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -30427,7 +30472,7 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
-func (ec *executionContext) marshalOGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐGraphView(ctx context.Context, sel ast.SelectionSet, v *model.GraphView) graphql.Marshaler {
+func (ec *executionContext) marshalOGraphView2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐGraphView(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.GraphView) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -30488,39 +30533,39 @@ func (ec *executionContext) marshalOJSON2map(ctx context.Context, sel ast.Select
 	return res
 }
 
-func (ec *executionContext) unmarshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐLevel(ctx context.Context, v any) (*model.Level, error) {
+func (ec *executionContext) unmarshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐLevel(ctx context.Context, v any) (*gqlmodel.Level, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.Level)
+	var res = new(gqlmodel.Level)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐLevel(ctx context.Context, sel ast.SelectionSet, v *model.Level) graphql.Marshaler {
+func (ec *executionContext) marshalOLevel2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐLevel(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Level) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return v
 }
 
-func (ec *executionContext) marshalONode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
+func (ec *executionContext) marshalONode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalONodeKind2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKindᚄ(ctx context.Context, v any) ([]model.NodeKind, error) {
+func (ec *executionContext) unmarshalONodeKind2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKindᚄ(ctx context.Context, v any) ([]gqlmodel.NodeKind, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.NodeKind, len(vSlice))
+	res := make([]gqlmodel.NodeKind, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -30528,14 +30573,14 @@ func (ec *executionContext) unmarshalONodeKind2ᚕgithubᚗcomᚋpolicygraphᚋp
 	return res, nil
 }
 
-func (ec *executionContext) marshalONodeKind2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.NodeKind) graphql.Marshaler {
+func (ec *executionContext) marshalONodeKind2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKindᚄ(ctx context.Context, sel ast.SelectionSet, v []gqlmodel.NodeKind) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx, sel, v[i])
+		return ec.marshalNNodeKind2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30547,23 +30592,23 @@ func (ec *executionContext) marshalONodeKind2ᚕgithubᚗcomᚋpolicygraphᚋpol
 	return ret
 }
 
-func (ec *executionContext) unmarshalONodeKind2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx context.Context, v any) (*model.NodeKind, error) {
+func (ec *executionContext) unmarshalONodeKind2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx context.Context, v any) (*gqlmodel.NodeKind, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.NodeKind)
+	var res = new(gqlmodel.NodeKind)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalONodeKind2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐNodeKind(ctx context.Context, sel ast.SelectionSet, v *model.NodeKind) graphql.Marshaler {
+func (ec *executionContext) marshalONodeKind2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.NodeKind) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return v
 }
 
-func (ec *executionContext) unmarshalOPersonProfile2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐPersonProfile(ctx context.Context, v any) (*model.PersonProfile, error) {
+func (ec *executionContext) unmarshalOPersonProfile2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐPersonProfile(ctx context.Context, v any) (*gqlmodel.PersonProfile, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -30571,23 +30616,23 @@ func (ec *executionContext) unmarshalOPersonProfile2ᚖgithubᚗcomᚋpolicygrap
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationDirection(ctx context.Context, v any) (*model.RelationDirection, error) {
+func (ec *executionContext) unmarshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationDirection(ctx context.Context, v any) (*gqlmodel.RelationDirection, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.RelationDirection)
+	var res = new(gqlmodel.RelationDirection)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationDirection(ctx context.Context, sel ast.SelectionSet, v *model.RelationDirection) graphql.Marshaler {
+func (ec *executionContext) marshalORelationDirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationDirection(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.RelationDirection) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return v
 }
 
-func (ec *executionContext) unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationFilter(ctx context.Context, v any) (*model.RelationFilter, error) {
+func (ec *executionContext) unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationFilter(ctx context.Context, v any) (*gqlmodel.RelationFilter, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -30595,7 +30640,7 @@ func (ec *executionContext) unmarshalORelationFilter2ᚖgithubᚗcomᚋpolicygra
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationSort(ctx context.Context, v any) (*model.RelationSort, error) {
+func (ec *executionContext) unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationSort(ctx context.Context, v any) (*gqlmodel.RelationSort, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -30603,16 +30648,16 @@ func (ec *executionContext) unmarshalORelationSort2ᚖgithubᚗcomᚋpolicygraph
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx context.Context, v any) ([]model.RelationType, error) {
+func (ec *executionContext) unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeᚄ(ctx context.Context, v any) ([]gqlmodel.RelationType, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.RelationType, len(vSlice))
+	res := make([]gqlmodel.RelationType, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNRelationType2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationType(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNRelationType2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationType(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -30620,14 +30665,14 @@ func (ec *executionContext) unmarshalORelationType2ᚕgithubᚗcomᚋpolicygraph
 	return res, nil
 }
 
-func (ec *executionContext) marshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RelationType) graphql.Marshaler {
+func (ec *executionContext) marshalORelationType2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []gqlmodel.RelationType) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRelationType2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐRelationType(ctx, sel, v[i])
+		return ec.marshalNRelationType2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationType(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30639,14 +30684,14 @@ func (ec *executionContext) marshalORelationType2ᚕgithubᚗcomᚋpolicygraph�
 	return ret
 }
 
-func (ec *executionContext) marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐReview(ctx context.Context, sel ast.SelectionSet, v *model.Review) graphql.Marshaler {
+func (ec *executionContext) marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Review(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOSourceInput2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐSourceInput(ctx context.Context, v any) (*model.SourceInput, error) {
+func (ec *executionContext) unmarshalOSourceInput2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSourceInput(ctx context.Context, v any) (*gqlmodel.SourceInput, error) {
 	if v == nil {
 		return nil, nil
 	}

@@ -1,4 +1,4 @@
-package ingest
+package bundle
 
 import (
 	"bytes"
@@ -65,11 +65,13 @@ func (es Errors) Unwrap() []error {
 	return out
 }
 
-func (es *Errors) add(file string, line int, field, format string, args ...any) {
+// Add records one problem at file:line in field (a path such as "entities[2].kind").
+func (es *Errors) Add(file string, line int, field, format string, args ...any) {
 	*es = append(*es, &Error{File: file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
 }
 
-func (es Errors) err() error {
+// Err is the list sorted by file and line, or nil when it is empty.
+func (es Errors) Err() error {
 	if len(es) == 0 {
 		return nil
 	}
@@ -133,13 +135,13 @@ func Parse(name string, data []byte) (*Bundle, error) {
 	var errs Errors
 	if !utf8.Valid(data) {
 		line := 1 + bytes.Count(data[:firstInvalidUTF8(data)], []byte("\n"))
-		errs.add(name, line, "", "bundle is not valid UTF-8 (save it as UTF-8)")
-		return nil, errs.err()
+		errs.Add(name, line, "", "bundle is not valid UTF-8 (save it as UTF-8)")
+		return nil, errs.Err()
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if len(bytes.TrimSpace(data)) == 0 {
-		errs.add(name, 1, "", "bundle is empty")
-		return nil, errs.err()
+		errs.Add(name, 1, "", "bundle is empty")
+		return nil, errs.Err()
 	}
 	if strings.EqualFold(filepath.Ext(name), ".json") {
 		var v any
@@ -149,8 +151,8 @@ func Parse(name string, data []byte) (*Bundle, error) {
 			if errors.As(err, &se) {
 				line = 1 + bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n"))
 			}
-			errs.add(name, line, "", "malformed JSON: %v", err)
-			return nil, errs.err()
+			errs.Add(name, line, "", "malformed JSON: %v", err)
+			return nil, errs.Err()
 		}
 		// Valid JSON holds tabs only as whitespace between tokens, which YAML's flow
 		// style does not always accept; spaces are equivalent there.
@@ -158,17 +160,17 @@ func Parse(name string, data []byte) (*Bundle, error) {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		errs.add(name, yamlErrLine(err), "", "malformed YAML: %s", yamlErrMsg(err))
-		return nil, errs.err()
+		errs.Add(name, yamlErrLine(err), "", "malformed YAML: %s", yamlErrMsg(err))
+		return nil, errs.Err()
 	}
 	if len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
-		errs.add(name, 1, "", "a bundle must be a mapping with schemaVersion, document, entities, relations, quantities, conditions")
-		return nil, errs.err()
+		errs.Add(name, 1, "", "a bundle must be a mapping with schemaVersion, document, entities, relations, quantities, conditions")
+		return nil, errs.Err()
 	}
 	d := &decoder{file: name, errs: &errs}
 	b := d.bundle(root.Content[0])
 	b.file = name
-	if err := errs.err(); err != nil {
+	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -213,7 +215,7 @@ func (d *decoder) fail(n *yaml.Node, field, format string, args ...any) {
 	if n != nil {
 		line = n.Line
 	}
-	d.errs.add(d.file, line, field, format, args...)
+	d.errs.Add(d.file, line, field, format, args...)
 }
 
 // fields returns a mapping's keys → value nodes, reporting unknown and duplicate keys.
@@ -240,8 +242,8 @@ func (d *decoder) fields(n *yaml.Node, path string, allowed ...string) map[strin
 }
 
 // lines records the line of every key of a mapping, and of the keys of its props mapping.
-func lines(n *yaml.Node) fieldLines {
-	out := fieldLines{}
+func lines(n *yaml.Node) map[string]int {
+	out := map[string]int{}
 	if n == nil || n.Kind != yaml.MappingNode {
 		return out
 	}
@@ -360,7 +362,7 @@ func (d *decoder) bundle(n *yaml.Node) *Bundle {
 		b.Document = DocumentSpec{
 			ID: d.str(df["id"], "document.id"), Path: d.str(df["path"], "document.path"),
 			Title: d.str(df["title"], "document.title"), Props: d.props(df["props"], "document.props"),
-			line: dn.Line, lines: lines(dn),
+			Pos: pos(dn),
 		}
 		if b.Document.Path == "" {
 			d.fail(dn, "document.path", "missing: the path of the source text, relative to this bundle")
@@ -380,7 +382,7 @@ func (d *decoder) bundle(n *yaml.Node) *Bundle {
 			Name: d.str(ef["name"], path+".name"), Aliases: d.strs(ef["aliases"], path+".aliases"),
 			Props: d.props(ef["props"], path+".props"), Anchor: d.anchors(ef["anchor"], path+".anchor"),
 			Method: d.str(ef["method"], path+".method"), Confidence: d.num(ef["confidence"], path+".confidence"),
-			line: en.Line, lines: lines(en),
+			Pos: pos(en),
 		})
 	}
 	for i, rn := range d.seq(f["relations"], "relations") {
@@ -393,7 +395,7 @@ func (d *decoder) bundle(n *yaml.Node) *Bundle {
 			Type: d.str(rf["type"], path+".type"), From: d.str(rf["from"], path+".from"),
 			To: d.str(rf["to"], path+".to"), Props: d.props(rf["props"], path+".props"),
 			Anchor: d.anchors(rf["anchor"], path+".anchor"), Method: d.str(rf["method"], path+".method"),
-			Confidence: d.num(rf["confidence"], path+".confidence"), line: rn.Line, lines: lines(rn),
+			Confidence: d.num(rf["confidence"], path+".confidence"), Pos: pos(rn),
 		})
 	}
 	for i, qn := range d.seq(f["quantities"], "quantities") {
@@ -409,7 +411,7 @@ func (d *decoder) bundle(n *yaml.Node) *Bundle {
 			Max: d.num(qf["max"], path+".max"), Qualifier: d.str(qf["qualifier"], path+".qualifier"),
 			AsOf: d.str(qf["asOf"], path+".asOf"), Anchor: d.anchors(qf["anchor"], path+".anchor"),
 			Method: d.str(qf["method"], path+".method"), Confidence: d.num(qf["confidence"], path+".confidence"),
-			line: qn.Line, lines: lines(qn),
+			Pos: pos(qn),
 		})
 	}
 	b.Conditions = d.conditions(f["conditions"]) // conditions.go
@@ -433,11 +435,11 @@ func (d *decoder) anchors(n *yaml.Node, path string) Anchors {
 	}
 	switch n.Kind {
 	case yaml.ScalarNode:
-		return Anchors{{Text: strings.TrimSpace(n.Value), line: n.Line}}
+		return Anchors{{Text: strings.TrimSpace(n.Value), Pos: Pos{line: n.Line}}}
 	case yaml.MappingNode:
 		f := d.fields(n, path, "text", "passage", "start", "end")
 		return Anchors{{Text: d.str(f["text"], path+".text"), Passage: d.intp(f["passage"], path+".passage"),
-			Start: d.intp(f["start"], path+".start"), End: d.intp(f["end"], path+".end"), line: n.Line}}
+			Start: d.intp(f["start"], path+".start"), End: d.intp(f["end"], path+".end"), Pos: Pos{line: n.Line}}}
 	case yaml.SequenceNode:
 		var out Anchors
 		for i, c := range n.Content {

@@ -1,4 +1,4 @@
-package ingest
+package bundle
 
 import (
 	"errors"
@@ -9,7 +9,7 @@ import (
 // FuzzParse feeds arbitrary bytes to the bundle parser: it must never panic, and every
 // failure must be a list of located errors.
 func FuzzParse(f *testing.F) {
-	good, err := os.ReadFile("testdata/good.yaml")
+	good, err := os.ReadFile("../ingest/testdata/good.yaml")
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -1,4 +1,12 @@
-package ingest
+package bundle
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
 
 // SchemaVersion is the curated bundle schema version this build reads and writes.
 const SchemaVersion = 1
@@ -26,8 +34,7 @@ type DocumentSpec struct {
 	Title string         `yaml:"title" json:"title"`
 	Props map[string]any `yaml:"props,omitempty" json:"props,omitempty"`
 
-	line  int
-	lines fieldLines
+	Pos `yaml:"-" json:"-"`
 }
 
 // Anchor locates a fact in the document's normalised text: either a short Text that occurs
@@ -39,7 +46,7 @@ type Anchor struct {
 	Start   *int   `yaml:"start,omitempty" json:"start,omitempty"`
 	End     *int   `yaml:"end,omitempty" json:"end,omitempty"`
 
-	line int
+	Pos `yaml:"-" json:"-"`
 }
 
 // Anchors is one or more anchors; YAML accepts a string, a mapping or a list of either.
@@ -56,8 +63,7 @@ type EntitySpec struct {
 	Method     string         `yaml:"method,omitempty" json:"method,omitempty"`         // default "curated"
 	Confidence *float64       `yaml:"confidence,omitempty" json:"confidence,omitempty"` // default 1
 
-	line  int
-	lines fieldLines
+	Pos `yaml:"-" json:"-"`
 }
 
 // RelationSpec is one relationship of a bundle. From and To are entity references: an id,
@@ -72,8 +78,7 @@ type RelationSpec struct {
 	Method     string         `yaml:"method,omitempty" json:"method,omitempty"`
 	Confidence *float64       `yaml:"confidence,omitempty" json:"confidence,omitempty"`
 
-	line  int
-	lines fieldLines
+	Pos `yaml:"-" json:"-"`
 }
 
 // QuantitySpec is one typed figure about an entity. Either Figure (the figure as written,
@@ -92,25 +97,56 @@ type QuantitySpec struct {
 	Method     string   `yaml:"method,omitempty" json:"method,omitempty"`
 	Confidence *float64 `yaml:"confidence,omitempty" json:"confidence,omitempty"`
 
-	line  int
-	lines fieldLines
+	Pos `yaml:"-" json:"-"`
 }
 
-// fieldLines records the line of each field (and of each props key, as "props.KEY") of one
-// bundle item, so that errors point at the field itself.
-type fieldLines map[string]int
+// Pos is where a bundle item was written: its line and the line of each of its fields (and
+// of each props key, as "props.KEY"), so that errors point at the field itself. Items built
+// in memory have no Pos (line 0).
+type Pos struct {
+	line  int
+	lines map[string]int
+}
 
-// at returns the line of field, or def when the field was not written.
-func (f fieldLines) at(field string, def int) int {
-	if l, ok := f[field]; ok {
+// Line is the line the item starts on (0 when it was not read from a file).
+func (p Pos) Line() int { return p.line }
+
+// FieldLine is the line of field, or the item's line when the field was not written.
+func (p Pos) FieldLine(field string) int {
+	if l, ok := p.lines[field]; ok {
 		return l
 	}
-	return def
+	return p.line
 }
+
+func pos(n *yaml.Node) Pos { return Pos{line: n.Line, lines: lines(n)} }
 
 // WithSource records the file a bundle built in memory (e.g. by the extractor) stands for,
 // so that its errors name it.
 func (b *Bundle) WithSource(name string) *Bundle {
 	b.file = name
 	return b
+}
+
+// File is the path the bundle was read from (or stands for), for error messages.
+func (b *Bundle) File() string { return b.file }
+
+// Encode writes b as YAML (two-space indent) to w, after header written as # comment lines.
+// Every writer of bundle files (the exporter, the synthetic corpus) goes through it, so their
+// files have the shape Parse reads.
+func Encode(w io.Writer, header string, b *Bundle) error {
+	for _, line := range strings.Split(header, "\n") {
+		if line == "" {
+			continue
+		}
+		if _, err := fmt.Fprintf(w, "# %s\n", line); err != nil {
+			return err
+		}
+	}
+	enc := yaml.NewEncoder(w)
+	enc.SetIndent(2)
+	if err := enc.Encode(b); err != nil {
+		return fmt.Errorf("bundle %s: %w", b.Document.ID, err)
+	}
+	return enc.Close()
 }
