@@ -233,6 +233,7 @@ func (x *extractor) run() error {
 		x.ruleRelationEntities,
 		x.resolve,
 		x.ruleLexicon,
+		x.ruleCreditCodes,
 		x.ruleRelations,
 		x.ruleQuantities,
 		x.ruleConditions,

@@ -56,6 +56,7 @@ var KindProps = map[Kind]map[string]PropSpec{
 	},
 	KindEnterprise: {
 		"legalName":  {Type: PropString},
+		"creditCode": {Type: PropString, Doc: "统一社会信用代码 (18 characters): resolution takes it as the firm's identity"},
 		"industries": {Type: PropStrings},
 		"role":       {Type: PropString},
 		"listed":     {Type: PropBool},
