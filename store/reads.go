@@ -663,6 +663,8 @@ var internalProps = map[string]bool{
 	"passages": true, "factIds": true, "factHashes": true, "planHash": true,
 	// which parts of a fact staff changed (store/conflicts.go): ingest's bookkeeping
 	"staffAt": true, "staffBy": true, "staffProps": true, "staffSrc": true,
+	// the review status (review.go), surfaced by the review queue and the status filter
+	"status": true, "statusBy": true, "statusAt": true,
 }
 
 func decodeNodes(v any) []Node {
