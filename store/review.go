@@ -863,3 +863,10 @@ func (s *Store) MergeFacts(ctx context.Context, actor Actor, keepID, mergeID, no
 	}
 	return out, nil
 }
+
+func statusList(ss []string) []string {
+	if ss == nil {
+		return []string{}
+	}
+	return ss
+}
