@@ -42,7 +42,7 @@ var bundleExcludedEdgeProps = map[string]bool{
 	// audit trail keeps them, a bundle has no field for them
 	"createdBy": true, "updatedBy": true, "reviewedBy": true, "reviewedAt": true, "reviewNote": true,
 	"mergedFrom": true, "mergedInto": true, "movedTo": true, "retractReason": true, "restoredAt": true, "restoredBy": true,
-	"staffAt": true, "staffBy": true, "staffProps": true, "staffSrc": true,
+	"staffAt": true, "staffBy": true, "staffProps": true, "staffSrc": true, "status": true, "statusBy": true, "statusAt": true,
 }
 
 // docBundle collects the facts one document states.

@@ -209,6 +209,9 @@ func edgeFilter(spec relSpec, filter *gqlmodel.RelationFilter, sort *gqlmodel.Re
 			}
 		}
 		f.IncludeRetracted = filter.IncludeRetracted != nil && *filter.IncludeRetracted
+		for _, st := range filter.Status {
+			f.Statuses = append(f.Statuses, string(st))
+		}
 		if filter.MinConfidence != nil {
 			c := *filter.MinConfidence
 			if c < 0 || c > 1 {

@@ -20,7 +20,8 @@ import (
 // Sources of staff edits are appended to the fact's provenance arrays with method "curated";
 // they are not in any document's factIds, so re-ingesting that document leaves them alone.
 // A staff retraction moves a relationship to RETRACTED (or a figure to :Retracted) whatever
-// sources it has; it holds until a document restates the fact with a changed fingerprint.
+// sources it has and staffAt, so it holds for good: a document that restates the fact does not
+// bring it back (conflicts.go, guardStaff).
 
 // EntityEdit creates or updates one entity.
 type EntityEdit struct {
@@ -653,10 +654,26 @@ func (s *Store) MergeEntities(ctx context.Context, actor Actor, keepID, mergeID,
 	if keepID == mergeID {
 		return MergeResult{}, fmt.Errorf("cannot merge %s into itself: %w", keepID, fault.ErrInvalidInput)
 	}
+	var res MergeResult
+	err := s.write(ctx, func(tx neo4j.ManagedTransaction) (err error) {
+		res, err = s.mergeTx(ctx, tx, actor, keepID, mergeID, reason, false)
+		return err
+	})
+	if err != nil {
+		return MergeResult{}, fmt.Errorf("merge %s into %s: %w", mergeID, keepID, err)
+	}
+	return res, nil
+}
+
+// mergeTx is MergeEntities in the caller's transaction; anyKind lets a kind edit (review.go)
+// merge an entity into its copy of another kind.
+func (s *Store) mergeTx(ctx context.Context, tx neo4j.ManagedTransaction, actor Actor, keepID, mergeID, reason string, anyKind bool) (MergeResult, error) {
+	if keepID == mergeID {
+		return MergeResult{}, fmt.Errorf("cannot merge %s into itself: %w", keepID, fault.ErrInvalidInput)
+	}
 	evID, at := newEventID(), nowString()
 	var res MergeResult
-	err := s.write(ctx, func(tx neo4j.ManagedTransaction) error {
-		res = MergeResult{}
+	err := func() error {
 		if _, err := s.run(ctx, tx, qLockPair, map[string]any{"keep": keepID, "merge": mergeID}); err != nil {
 			return err
 		}
@@ -678,7 +695,7 @@ func (s *Store) MergeEntities(ctx context.Context, actor Actor, keepID, mergeID,
 		}
 		keepBefore, mergeBefore := value(recs, "keep"), value(recs, "merge")
 		keep, merge := decodeNode(keepBefore), decodeNode(mergeBefore)
-		if keep.Kind != merge.Kind {
+		if keep.Kind != merge.Kind && !anyKind {
 			return fmt.Errorf("%s is a %s and %s a %s: only entities of one kind can be merged: %w", keepID, keep.Kind, mergeID, merge.Kind, fault.ErrInvalidInput)
 		}
 		if keep.Kind == model.KindDocument {
@@ -760,11 +777,8 @@ func (s *Store) MergeEntities(ctx context.Context, actor Actor, keepID, mergeID,
 				"movedQuantities": res.MovedQuantities, "retractedRelations": res.RetractedEdges,
 				"movedConditions": res.MovedConditions, "combinedConditions": res.CombinedConditions}),
 			Note: reason})
-	})
-	if err != nil {
-		return MergeResult{}, fmt.Errorf("merge %s into %s: %w", mergeID, keepID, err)
-	}
-	return res, nil
+	}()
+	return res, err
 }
 
 func dedupe(ids []string) []string {

@@ -67,6 +67,7 @@ CALL (n) {
     AND ($dateTo = '' OR coalesce(m.issuedOn, m.startedOn, m.foundedOn, m.date, r.asOf) <= $dateTo)
     AND ($method = '' OR r.method = $method OR (right($method, 1) = ':' AND r.method STARTS WITH $method))
     AND coalesce(r.confidence, 1.0) >= $minConfidence
+    AND (size($statuses) = 0 OR (coalesce(r.status, 'ACCEPTED') IN $statuses AND coalesce(m.status, 'ACCEPTED') IN $statuses))
   WITH r, m ORDER BY
     CASE $sort WHEN 'confidence' THEN toString(1000 + coalesce(r.confidence, 0) * 100)
                WHEN 'date' THEN coalesce(m.issuedOn, m.startedOn, m.foundedOn, m.date, r.asOf, '')
@@ -76,7 +77,7 @@ CALL (n) {
 }
 RETURN id, total, page`, map[string]any{
 				"ids": []string{"policy:x"}, "types": []string{"SUPPORTS"}, "kinds": []string{}, "nameContains": "",
-				"level": "", "dateFrom": "", "dateTo": "", "method": "", "minConfidence": 0.0, "sort": "name",
+				"level": "", "dateFrom": "", "dateTo": "", "method": "", "minConfidence": 0.0, "statuses": []string{}, "sort": "name",
 				"offset": 0, "first": 10,
 			})
 		}

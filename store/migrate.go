@@ -23,6 +23,8 @@ func schemaStatements() []Query {
 		{Name: "text_entity_name", Cypher: `CREATE TEXT INDEX entity_name_text IF NOT EXISTS FOR (n:Entity) ON (n.name)`},
 		{Name: "range_entity_name", Cypher: `CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)`},
 		{Name: "range_entity_kind", Cypher: `CREATE INDEX entity_kind IF NOT EXISTS FOR (n:Entity) ON (n.kind)`},
+		{Name: "constraint_migration_id", Cypher: `CREATE CONSTRAINT migration_id IF NOT EXISTS FOR (m:Migration) REQUIRE m.id IS UNIQUE`},
+		{Name: "range_entity_status", Cypher: `CREATE INDEX entity_status IF NOT EXISTS FOR (n:Entity) ON (n.status)`},
 		{Name: "range_entity_aliases", Cypher: `CREATE INDEX entity_aliases IF NOT EXISTS FOR (n:Entity) ON (n.aliases)`},
 		{Name: "constraint_condition_id", Cypher: `CREATE CONSTRAINT condition_id IF NOT EXISTS FOR (c:Condition) REQUIRE c.id IS UNIQUE`},
 		{Name: "range_condition_of", Cypher: `CREATE INDEX condition_of IF NOT EXISTS FOR (c:Condition) ON (c.of)`},
@@ -111,7 +113,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if _, err := sess.Run(ctx, `CALL db.awaitIndexes(300)`, nil); err != nil {
 		return fmt.Errorf("migrate: waiting for indexes: %w", s.classify(ctx, Query{Name: "await_indexes"}, err))
 	}
-	return nil
+	return s.migrateStatus(ctx) // review.go: facts stored before statuses are ACCEPTED
 }
 
 var qWipe = newWrite("wipe", `MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS`, nil)

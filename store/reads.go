@@ -233,6 +233,7 @@ CALL (n) {
     AND ($dateTo = '' OR coalesce(m.issuedOn, m.startedOn, m.foundedOn, m.date, r.asOf) <= $dateTo)
     AND ($method = '' OR r.method = $method OR (right($method, 1) = ':' AND r.method STARTS WITH $method))
     AND coalesce(r.confidence, 1.0) >= $minConfidence
+    AND (size($statuses) = 0 OR (coalesce(r.status, 'ACCEPTED') IN $statuses AND coalesce(m.status, 'ACCEPTED') IN $statuses))
   WITH r, m ORDER BY
     CASE $sort WHEN 'confidence' THEN toString(1000 + coalesce(r.confidence, 0) * 100)
                WHEN 'date' THEN coalesce(m.issuedOn, m.startedOn, m.foundedOn, m.date, r.asOf, '')
@@ -242,7 +243,7 @@ CALL (n) {
 }
 RETURN id, total, page`, map[string]any{
 				"ids": []string{"policy:x"}, "types": []string{"SUPPORTS"}, "kinds": []string{}, "nameContains": "",
-				"level": "", "dateFrom": "", "dateTo": "", "method": "", "minConfidence": 0.0, "sort": "name",
+				"level": "", "dateFrom": "", "dateTo": "", "method": "", "minConfidence": 0.0, "statuses": []string{}, "sort": "name",
 				"offset": 0, "first": 10,
 			})
 		}
@@ -569,7 +570,7 @@ func (s *Store) EdgesOf(ctx context.Context, ids []string, f EdgeFilter) (map[st
 	recs, err := s.read(ctx, queries[key], map[string]any{
 		"ids": ids, "types": types, "kinds": kindStrings(f.Kinds), "nameContains": f.NameContains,
 		"level": f.Level, "dateFrom": f.DateFrom, "dateTo": f.DateTo, "method": f.Method,
-		"minConfidence": f.MinConfidence, "sort": sortBy, "offset": offset, "first": f.First,
+		"minConfidence": f.MinConfidence, "statuses": statusList(f.Statuses), "sort": sortBy, "offset": offset, "first": f.First,
 	})
 	if err != nil {
 		return nil, err
@@ -663,6 +664,8 @@ var internalProps = map[string]bool{
 	"passages": true, "factIds": true, "factHashes": true, "planHash": true,
 	// which parts of a fact staff changed (store/conflicts.go): ingest's bookkeeping
 	"staffAt": true, "staffBy": true, "staffProps": true, "staffSrc": true,
+	// the review status (review.go), surfaced by the review queue and the status filter
+	"status": true, "statusBy": true, "statusAt": true,
 }
 
 func decodeNodes(v any) []Node {

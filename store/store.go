@@ -51,6 +51,10 @@ type Config struct {
 	// MaxWalksPerClient bounds the walks one client runs at once (walkslots.go); more are
 	// refused with fault.ErrRateLimited. Default MaxWalks/2, at least 1.
 	MaxWalksPerClient int
+	// ReviewMinConfidence: an extracted fact (no curated source) below this confidence is
+	// written PROPOSED for review (review.go). 0: ReviewAll (every extracted fact); below 0:
+	// none.
+	ReviewMinConfidence float64
 }
 
 func (c *Config) defaults() {
@@ -75,6 +79,9 @@ func (c *Config) defaults() {
 	if c.MaxWalksPerClient <= 0 || c.MaxWalksPerClient > c.MaxWalks {
 		c.MaxWalksPerClient = max(1, c.MaxWalks/2)
 	}
+	if c.ReviewMinConfidence == 0 {
+		c.ReviewMinConfidence = ReviewAll
+	}
 }
 
 // Store runs policygraph's named queries against one Neo4j database. It is safe for
@@ -88,6 +95,8 @@ type Store struct {
 	trips    atomic.Int64 // round trips since start, for metrics
 	cb       breaker      // fails queries fast while Neo4j is unreachable (breaker.go)
 	closed   atomic.Bool  // Close was called: the breaker's probe stops
+	// reviewBelow is Config.ReviewMinConfidence: extracted facts below it are PROPOSED.
+	reviewBelow float64
 }
 
 // Open connects to Neo4j and verifies that the server answers with the given credentials.
@@ -108,7 +117,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("neo4j URI %q: %w: %v", cfg.URI, fault.ErrInvalidInput, err)
 	}
-	s := &Store{driver: driver, db: cfg.Database, maxRetry: cfg.MaxRetryTime, log: log, walks: newWalkSlots(cfg.MaxWalks, cfg.MaxWalksPerClient)}
+	s := &Store{driver: driver, db: cfg.Database, maxRetry: cfg.MaxRetryTime, log: log, walks: newWalkSlots(cfg.MaxWalks, cfg.MaxWalksPerClient), reviewBelow: cfg.ReviewMinConfidence}
 	vctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := driver.VerifyConnectivity(vctx); err != nil {

@@ -90,6 +90,9 @@ type EdgeFilter struct {
 	DateTo        string
 	Method        string  // only facts with this method (exact, or prefix "rule:")
 	MinConfidence float64 // only facts at least this confident
+	// Statuses keeps facts (the relationship and the other end) of these review statuses
+	// (review.go); empty: any live fact (ACCEPTED and PROPOSED).
+	Statuses []string
 	SortBy        string  // "name" (default), "date", "confidence"
 	Desc          bool
 	First         int

@@ -142,7 +142,7 @@ SET x.srcDoc = [i IN keep | x.srcDoc[i]] + [j IN add | row.srcDoc[j]],
 WITH x, row
 SET x.method = CASE WHEN 'curated' IN x.srcMethod THEN 'curated' ELSE x.srcMethod[0] END,
     x.confidence = reduce(m = 0.0, c IN x.srcConf | CASE WHEN c > m THEN c ELSE m END),
-    x.updatedAt = $now
+    x.updatedAt = $now, ` + statusSnippet + `
 RETURN count(*) AS written`
 
 	qUpsertQuantities = newWrite("upsertQuantities", `
@@ -502,9 +502,11 @@ func (s *Store) applyDocument(ctx context.Context, tx neo4j.ManagedTransaction, 
 			return fmt.Errorf("entity %s: kind %q: %w", n.ID, n.Kind, fault.ErrInvalidInput)
 		}
 		if n.ID == w.Doc.ID {
-			docRows = append(docRows, nodeParams(n))
+			row := nodeParams(n)
+			row["status"] = StatusAccepted
+			docRows = append(docRows, row)
 		} else {
-			nodeRows = append(nodeRows, nodeParams(n))
+			nodeRows = append(nodeRows, s.withStatus(nodeParams(n)))
 		}
 	}
 	if err := s.runBatches(ctx, tx, qUpsertEntities, docRows, w.Doc.ID, now); err != nil {
@@ -518,14 +520,14 @@ func (s *Store) applyDocument(ctx context.Context, tx neo4j.ManagedTransaction, 
 		if !e.Type.Valid() || e.Type == model.RelMentionedIn || e.Type == model.RelHasQuantity {
 			return fmt.Errorf("relation %s: type %q: %w", e.ID, e.Type, fault.ErrInvalidInput)
 		}
-		edgeRows = append(edgeRows, edgeParams(e))
+		edgeRows = append(edgeRows, s.withStatus(edgeParams(e)))
 	}
 	if err := s.runBatches(ctx, tx, qUpsertEdges, edgeRows, w.Doc.ID, now); err != nil {
 		return err
 	}
 	qrows := make([]map[string]any, 0, len(qtys))
 	for _, q := range qtys {
-		qrows = append(qrows, quantityParams(q))
+		qrows = append(qrows, s.withStatus(quantityParams(q)))
 	}
 	if err := s.runBatches(ctx, tx, qUpsertQuantities, qrows, w.Doc.ID, now); err != nil {
 		return err

@@ -41,6 +41,7 @@ type ResolverRoot interface {
 	Program() ProgramResolver
 	Provenance() ProvenanceResolver
 	Query() QueryResolver
+	ReviewItem() ReviewItemResolver
 	TalentMeasure() TalentMeasureResolver
 }
 
@@ -301,11 +302,16 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AcceptFact      func(childComplexity int, id string, note *string) int
 		AddQuantity     func(childComplexity int, input gqlmodel.QuantityInput) int
 		AddRelation     func(childComplexity int, input gqlmodel.RelationInput) int
+		EditFact        func(childComplexity int, id string, input gqlmodel.FactEditInput) int
 		IngestDocument  func(childComplexity int, input gqlmodel.IngestInput) int
 		MarkReviewed    func(childComplexity int, id string, note *string) int
 		MergeEntities   func(childComplexity int, keepID string, mergeID string, reason *string) int
+		MergeFacts      func(childComplexity int, keepID string, mergeID string, note *string) int
+		RejectFact      func(childComplexity int, id string, reason *string) int
+		ReopenFact      func(childComplexity int, id string, note *string) int
 		RetractQuantity func(childComplexity int, id string, reason *string) int
 		RetractRelation func(childComplexity int, id string, reason *string) int
 		UpsertEntity    func(childComplexity int, input gqlmodel.EntityInput) int
@@ -537,6 +543,9 @@ type ComplexityRoot struct {
 		Node                   func(childComplexity int, id string, includeRetracted *bool) int
 		Nodes                  func(childComplexity int, kind *gqlmodel.NodeKind, first *int, after *string) int
 		PoliciesSupporting     func(childComplexity int, enterpriseID string, maxHops *int, first *int) int
+		ReviewDocument         func(childComplexity int, id string) int
+		ReviewFact             func(childComplexity int, id string) int
+		ReviewQueue            func(childComplexity int, first *int, after *string, documentID *string, kinds []string, maxConfidence *float64) int
 		Search                 func(childComplexity int, text string, kinds []gqlmodel.NodeKind, first *int) int
 		ShortestPath           func(childComplexity int, fromID string, toID string, maxHops *int) int
 		Stats                  func(childComplexity int) int
@@ -563,6 +572,49 @@ type ComplexityRoot struct {
 		At   func(childComplexity int) int
 		By   func(childComplexity int) int
 		Note func(childComplexity int) int
+	}
+
+	ReviewConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ReviewDocument struct {
+		ID    func(childComplexity int) int
+		Text  func(childComplexity int) int
+		Title func(childComplexity int) int
+	}
+
+	ReviewItem struct {
+		Confidence func(childComplexity int) int
+		DocumentID func(childComplexity int) int
+		EditedInto func(childComplexity int) int
+		FactType   func(childComplexity int) int
+		From       func(childComplexity int) int
+		FromID     func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Label      func(childComplexity int) int
+		Method     func(childComplexity int) int
+		Node       func(childComplexity int) int
+		Raw        func(childComplexity int) int
+		Retracted  func(childComplexity int) int
+		Sources    func(childComplexity int) int
+		Start      func(childComplexity int) int
+		Status     func(childComplexity int) int
+		Subject    func(childComplexity int) int
+		SubjectID  func(childComplexity int) int
+		To         func(childComplexity int) int
+		ToID       func(childComplexity int) int
+		Unit       func(childComplexity int) int
+		Value      func(childComplexity int) int
+		What       func(childComplexity int) int
+	}
+
+	ReviewItemEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	ReviewResult struct {
@@ -678,6 +730,11 @@ type MutationResolver interface {
 	MarkReviewed(ctx context.Context, id string, note *string) (*gqlmodel.ReviewResult, error)
 	MergeEntities(ctx context.Context, keepID string, mergeID string, reason *string) (*gqlmodel.MergeResult, error)
 	IngestDocument(ctx context.Context, input gqlmodel.IngestInput) (*gqlmodel.IngestResult, error)
+	AcceptFact(ctx context.Context, id string, note *string) (*gqlmodel.ReviewItem, error)
+	RejectFact(ctx context.Context, id string, reason *string) (*gqlmodel.ReviewItem, error)
+	EditFact(ctx context.Context, id string, input gqlmodel.FactEditInput) (*gqlmodel.ReviewItem, error)
+	MergeFacts(ctx context.Context, keepID string, mergeID string, note *string) (*gqlmodel.ReviewItem, error)
+	ReopenFact(ctx context.Context, id string, note *string) (*gqlmodel.ReviewItem, error)
 }
 type OrganizationResolver interface {
 	Quantities(ctx context.Context, obj *gqlmodel.Organization, includeRetracted *bool) ([]*gqlmodel.Quantity, error)
@@ -761,11 +818,21 @@ type QueryResolver interface {
 	Conflicts(ctx context.Context, targetID *string, documentID *string, first *int) ([]*gqlmodel.Conflict, error)
 	MatchPolicies(ctx context.Context, enterprise *gqlmodel.EnterpriseProfile, person *gqlmodel.PersonProfile, enterpriseID *string, first *int) ([]*gqlmodel.PolicyMatch, error)
 	Lineage(ctx context.Context, id string, direction *gqlmodel.Direction, maxDepth *int) (*gqlmodel.GraphView, error)
+	ReviewQueue(ctx context.Context, first *int, after *string, documentID *string, kinds []string, maxConfidence *float64) (*gqlmodel.ReviewConnection, error)
+	ReviewFact(ctx context.Context, id string) (*gqlmodel.ReviewItem, error)
+	ReviewDocument(ctx context.Context, id string) (*gqlmodel.ReviewDocument, error)
 	Search(ctx context.Context, text string, kinds []gqlmodel.NodeKind, first *int) ([]*gqlmodel.SearchHit, error)
 	PoliciesSupporting(ctx context.Context, enterpriseID string, maxHops *int, first *int) ([]*gqlmodel.SupportPath, error)
 	EnterprisesSupportedBy(ctx context.Context, policyID string, maxHops *int, first *int) ([]*gqlmodel.SupportPath, error)
 	Neighborhood(ctx context.Context, id string, depth *int, kinds []gqlmodel.NodeKind, limit *int, includeRetracted *bool) (*gqlmodel.GraphView, error)
 	ShortestPath(ctx context.Context, fromID string, toID string, maxHops *int) (*gqlmodel.GraphView, error)
+}
+type ReviewItemResolver interface {
+	Node(ctx context.Context, obj *gqlmodel.ReviewItem) (gqlmodel.Node, error)
+	From(ctx context.Context, obj *gqlmodel.ReviewItem) (gqlmodel.Node, error)
+	To(ctx context.Context, obj *gqlmodel.ReviewItem) (gqlmodel.Node, error)
+
+	Subject(ctx context.Context, obj *gqlmodel.ReviewItem) (gqlmodel.Node, error)
 }
 type TalentMeasureResolver interface {
 	Quantities(ctx context.Context, obj *gqlmodel.TalentMeasure, includeRetracted *bool) ([]*gqlmodel.Quantity, error)
@@ -2155,6 +2222,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MergeResult.RetractedRelations(childComplexity), true
 
+	case "Mutation.acceptFact":
+		if e.ComplexityRoot.Mutation.AcceptFact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptFact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptFact(childComplexity, args["id"].(string), args["note"].(*string)), true
 	case "Mutation.addQuantity":
 		if e.ComplexityRoot.Mutation.AddQuantity == nil {
 			break
@@ -2177,6 +2255,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddRelation(childComplexity, args["input"].(gqlmodel.RelationInput)), true
+	case "Mutation.editFact":
+		if e.ComplexityRoot.Mutation.EditFact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_editFact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EditFact(childComplexity, args["id"].(string), args["input"].(gqlmodel.FactEditInput)), true
 	case "Mutation.ingestDocument":
 		if e.ComplexityRoot.Mutation.IngestDocument == nil {
 			break
@@ -2210,6 +2299,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MergeEntities(childComplexity, args["keepId"].(string), args["mergeId"].(string), args["reason"].(*string)), true
+	case "Mutation.mergeFacts":
+		if e.ComplexityRoot.Mutation.MergeFacts == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_mergeFacts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MergeFacts(childComplexity, args["keepId"].(string), args["mergeId"].(string), args["note"].(*string)), true
+	case "Mutation.rejectFact":
+		if e.ComplexityRoot.Mutation.RejectFact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectFact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectFact(childComplexity, args["id"].(string), args["reason"].(*string)), true
+	case "Mutation.reopenFact":
+		if e.ComplexityRoot.Mutation.ReopenFact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reopenFact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReopenFact(childComplexity, args["id"].(string), args["note"].(*string)), true
 	case "Mutation.retractQuantity":
 		if e.ComplexityRoot.Mutation.RetractQuantity == nil {
 			break
@@ -3698,6 +3820,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PoliciesSupporting(childComplexity, args["enterpriseId"].(string), args["maxHops"].(*int), args["first"].(*int)), true
+	case "Query.reviewDocument":
+		if e.ComplexityRoot.Query.ReviewDocument == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reviewDocument_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ReviewDocument(childComplexity, args["id"].(string)), true
+	case "Query.reviewFact":
+		if e.ComplexityRoot.Query.ReviewFact == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reviewFact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ReviewFact(childComplexity, args["id"].(string)), true
+	case "Query.reviewQueue":
+		if e.ComplexityRoot.Query.ReviewQueue == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reviewQueue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ReviewQueue(childComplexity, args["first"].(*int), args["after"].(*string), args["documentId"].(*string), args["kinds"].([]string), args["maxConfidence"].(*float64)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -3796,6 +3951,196 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Review.Note(childComplexity), true
+
+	case "ReviewConnection.edges":
+		if e.ComplexityRoot.ReviewConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewConnection.Edges(childComplexity), true
+	case "ReviewConnection.pageInfo":
+		if e.ComplexityRoot.ReviewConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewConnection.PageInfo(childComplexity), true
+	case "ReviewConnection.totalCount":
+		if e.ComplexityRoot.ReviewConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewConnection.TotalCount(childComplexity), true
+
+	case "ReviewDocument.id":
+		if e.ComplexityRoot.ReviewDocument.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewDocument.ID(childComplexity), true
+	case "ReviewDocument.text":
+		if e.ComplexityRoot.ReviewDocument.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewDocument.Text(childComplexity), true
+	case "ReviewDocument.title":
+		if e.ComplexityRoot.ReviewDocument.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewDocument.Title(childComplexity), true
+
+	case "ReviewItem.confidence":
+		if e.ComplexityRoot.ReviewItem.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.Confidence(childComplexity), true
+	case "ReviewItem.documentId":
+		if e.ComplexityRoot.ReviewItem.DocumentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.DocumentID(childComplexity), true
+	case "ReviewItem.editedInto":
+		if e.ComplexityRoot.ReviewItem.EditedInto == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.EditedInto(childComplexity), true
+	case "ReviewItem.factType":
+		if e.ComplexityRoot.ReviewItem.FactType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.FactType(childComplexity), true
+	case "ReviewItem.from":
+		if e.ComplexityRoot.ReviewItem.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.From(childComplexity), true
+	case "ReviewItem.fromId":
+		if e.ComplexityRoot.ReviewItem.FromID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.FromID(childComplexity), true
+	case "ReviewItem.id":
+		if e.ComplexityRoot.ReviewItem.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.ID(childComplexity), true
+	case "ReviewItem.kind":
+		if e.ComplexityRoot.ReviewItem.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.Kind(childComplexity), true
+	case "ReviewItem.label":
+		if e.ComplexityRoot.ReviewItem.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.Label(childComplexity), true
+	case "ReviewItem.method":
+		if e.ComplexityRoot.ReviewItem.Method == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.Method(childComplexity), true
+	case "ReviewItem.node":
+		if e.ComplexityRoot.ReviewItem.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.Node(childComplexity), true
+	case "ReviewItem.raw":
+		if e.ComplexityRoot.ReviewItem.Raw == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.Raw(childComplexity), true
+	case "ReviewItem.retracted":
+		if e.ComplexityRoot.ReviewItem.Retracted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.Retracted(childComplexity), true
+	case "ReviewItem.sources":
+		if e.ComplexityRoot.ReviewItem.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.Sources(childComplexity), true
+	case "ReviewItem.start":
+		if e.ComplexityRoot.ReviewItem.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.Start(childComplexity), true
+	case "ReviewItem.status":
+		if e.ComplexityRoot.ReviewItem.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.Status(childComplexity), true
+	case "ReviewItem.subject":
+		if e.ComplexityRoot.ReviewItem.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.Subject(childComplexity), true
+	case "ReviewItem.subjectId":
+		if e.ComplexityRoot.ReviewItem.SubjectID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.SubjectID(childComplexity), true
+	case "ReviewItem.to":
+		if e.ComplexityRoot.ReviewItem.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.To(childComplexity), true
+	case "ReviewItem.toId":
+		if e.ComplexityRoot.ReviewItem.ToID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.ToID(childComplexity), true
+	case "ReviewItem.unit":
+		if e.ComplexityRoot.ReviewItem.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.Unit(childComplexity), true
+	case "ReviewItem.value":
+		if e.ComplexityRoot.ReviewItem.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.Value(childComplexity), true
+	case "ReviewItem.what":
+		if e.ComplexityRoot.ReviewItem.What == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItem.What(childComplexity), true
+
+	case "ReviewItemEdge.cursor":
+		if e.ComplexityRoot.ReviewItemEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItemEdge.Cursor(childComplexity), true
+	case "ReviewItemEdge.node":
+		if e.ComplexityRoot.ReviewItemEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReviewItemEdge.Node(childComplexity), true
 
 	case "ReviewResult.id":
 		if e.ComplexityRoot.ReviewResult.ID == nil {
@@ -4100,6 +4445,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("EnterpriseProfile", ec.unmarshalInputEnterpriseProfile),
 			graphql.NewInputUnmarshaler("EntityInput", ec.unmarshalInputEntityInput),
+			graphql.NewInputUnmarshaler("FactEditInput", ec.unmarshalInputFactEditInput),
 			graphql.NewInputUnmarshaler("IngestInput", ec.unmarshalInputIngestInput),
 			graphql.NewInputUnmarshaler("PersonProfile", ec.unmarshalInputPersonProfile),
 			graphql.NewInputUnmarshaler("QuantityInput", ec.unmarshalInputQuantityInput),
@@ -4936,6 +5282,124 @@ type Document implements Node {
   proposedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
   "Who signed it (SIGNED_BY outgoing)."
   signedBy(filter: RelationFilter, sort: RelationSort, first: Int = 20, after: String): RelationConnection! @goField(forceResolver: true)
+}
+`, BuiltIn: false},
+	{Name: "../schema/review.graphqls", Input: `# The review queue for policy staff (issue 20): facts the extractor proposed, and the
+# decisions on them. Decisions are staff edits: they outrank every later ingest.
+
+"Review status of a fact. PROPOSED: written by the extractor below REVIEW_MIN_CONFIDENCE, live and read by default, flagged. ACCEPTED: curated, confident enough, or accepted by staff (then staff-owned: no ingest retracts or renames it). REJECTED: rejected by staff, retracted (history kept; a document that states it again does not bring it back)."
+enum FactStatus {
+  PROPOSED
+  ACCEPTED
+  REJECTED
+}
+
+"What a review item is."
+enum FactType {
+  ENTITY
+  RELATION
+  FIGURE
+}
+
+"One fact to review: an entity, a relationship or a figure, and where its document states it."
+type ReviewItem {
+  id: ID!
+  factType: FactType!
+  "The entity's kind (Policy …), the relationship's type (SUPPORTS …), or Quantity."
+  kind: String!
+  status: FactStatus!
+  confidence: Float!
+  "curated or rule:NAME."
+  method: String!
+  "The entity's name, 'from → TYPE → to' by names, or the figure's measure and text."
+  label: String!
+  "The entity itself (ENTITY); null once retracted."
+  node: Node @goField(forceResolver: true)
+  "A relationship's ends (RELATION)."
+  from: Node @goField(forceResolver: true)
+  to: Node @goField(forceResolver: true)
+  fromId: ID
+  toId: ID
+  "A figure's entity (FIGURE)."
+  subject: Node @goField(forceResolver: true)
+  subjectId: ID
+  what: String
+  raw: String
+  value: Float
+  unit: String
+  "The queue's document, and the fact's first rune offset in its text (ReviewDocument.text)."
+  documentId: ID
+  start: Int
+  sources: [Provenance!]!
+  retracted: Boolean!
+  "The fact an edit replaced this one with."
+  editedInto: ID
+}
+
+type ReviewItemEdge {
+  cursor: String!
+  node: ReviewItem!
+}
+
+"A page of the review queue, in document order (document, offset, id)."
+type ReviewConnection {
+  edges: [ReviewItemEdge!]!
+  pageInfo: PageInfo!
+  "PROPOSED facts over all pages."
+  totalCount: Int!
+}
+
+"A document's normalised text, which every source offset counts in."
+type ReviewDocument {
+  id: ID!
+  title: String!
+  "Paragraphs joined by newlines; start/end of sources are rune offsets into it."
+  text: String!
+}
+
+"A staff correction of a fact; give only what changes. The corrected fact is ACCEPTED; a fact replaced by a new id (kind, type, ends, figure) is REJECTED with editedInto."
+input FactEditInput {
+  "An entity's name (the old name stays an alias)."
+  name: String
+  "An entity's kind: a new entity kind:name that the old one is merged into."
+  kind: NodeKind
+  "A relationship's type."
+  type: RelationType
+  "A relationship's ends (entity ids)."
+  from: ID
+  to: ID
+  "A figure as written (e.g. 最高500万元), parsed like addQuantity's."
+  figure: String
+  "A figure's measure."
+  what: String
+  note: String
+}
+
+extend input RelationFilter {
+  "Only facts (the relationship and the node at its other end) of these statuses; default ACCEPTED and PROPOSED (rejected facts are retracted: includeRetracted shows them)."
+  status: [FactStatus!]
+}
+
+extend type Query {
+  "The PROPOSED facts of a document (or of every document), in text order; kinds: entity kinds, relationship types or Quantity; only facts at most maxConfidence confident."
+  reviewQueue(first: Int = 50, after: String, documentId: ID, kinds: [String!], maxConfidence: Float = 1): ReviewConnection! @requiresRole(role: EDITOR)
+  "One fact, live or retracted, with its status."
+  reviewFact(id: ID!): ReviewItem @requiresRole(role: EDITOR)
+  "A document's normalised text, to show a queue's facts at their offsets."
+  reviewDocument(id: ID!): ReviewDocument @requiresRole(role: EDITOR)
+}
+
+extend type Mutation {
+  "Accept a proposed fact: ACCEPTED and staff-owned (no later ingest retracts it, drops its sources or renames it)."
+  acceptFact(id: ID!, note: String): ReviewItem! @requiresRole(role: EDITOR)
+  "Reject a fact: REJECTED and retracted (an entity with its relationships and figures); re-extraction does not bring it back."
+  rejectFact(id: ID!, reason: String): ReviewItem! @requiresRole(role: EDITOR)
+  "Correct a fact (name, kind, relationship type or ends, figure) and accept the result."
+  editFact(id: ID!, input: FactEditInput!): ReviewItem! @requiresRole(role: EDITOR)
+  "Merge mergeId into keepId (as mergeEntities) and accept the kept entity."
+  mergeFacts(keepId: ID!, mergeId: ID!, note: String): ReviewItem! @requiresRole(role: ADMIN)
+  "Undo a decision: a rejected fact comes back PROPOSED (an entity with what its rejection retracted); an accepted one becomes PROPOSED."
+  reopenFact(id: ID!, note: String): ReviewItem! @requiresRole(role: EDITOR)
 }
 `, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `# policygraph GraphQL API.
@@ -5826,6 +6290,92 @@ func (ec *executionContext) childFields_Review(ctx context.Context, field graphq
 		return ec.fieldContext_Review_note(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Review", field.Name)
+}
+
+func (ec *executionContext) childFields_ReviewConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ReviewConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ReviewConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ReviewConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReviewConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ReviewDocument(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ReviewDocument_id(ctx, field)
+	case "title":
+		return ec.fieldContext_ReviewDocument_title(ctx, field)
+	case "text":
+		return ec.fieldContext_ReviewDocument_text(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReviewDocument", field.Name)
+}
+
+func (ec *executionContext) childFields_ReviewItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ReviewItem_id(ctx, field)
+	case "factType":
+		return ec.fieldContext_ReviewItem_factType(ctx, field)
+	case "kind":
+		return ec.fieldContext_ReviewItem_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_ReviewItem_status(ctx, field)
+	case "confidence":
+		return ec.fieldContext_ReviewItem_confidence(ctx, field)
+	case "method":
+		return ec.fieldContext_ReviewItem_method(ctx, field)
+	case "label":
+		return ec.fieldContext_ReviewItem_label(ctx, field)
+	case "node":
+		return ec.fieldContext_ReviewItem_node(ctx, field)
+	case "from":
+		return ec.fieldContext_ReviewItem_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ReviewItem_to(ctx, field)
+	case "fromId":
+		return ec.fieldContext_ReviewItem_fromId(ctx, field)
+	case "toId":
+		return ec.fieldContext_ReviewItem_toId(ctx, field)
+	case "subject":
+		return ec.fieldContext_ReviewItem_subject(ctx, field)
+	case "subjectId":
+		return ec.fieldContext_ReviewItem_subjectId(ctx, field)
+	case "what":
+		return ec.fieldContext_ReviewItem_what(ctx, field)
+	case "raw":
+		return ec.fieldContext_ReviewItem_raw(ctx, field)
+	case "value":
+		return ec.fieldContext_ReviewItem_value(ctx, field)
+	case "unit":
+		return ec.fieldContext_ReviewItem_unit(ctx, field)
+	case "documentId":
+		return ec.fieldContext_ReviewItem_documentId(ctx, field)
+	case "start":
+		return ec.fieldContext_ReviewItem_start(ctx, field)
+	case "sources":
+		return ec.fieldContext_ReviewItem_sources(ctx, field)
+	case "retracted":
+		return ec.fieldContext_ReviewItem_retracted(ctx, field)
+	case "editedInto":
+		return ec.fieldContext_ReviewItem_editedInto(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReviewItem", field.Name)
+}
+
+func (ec *executionContext) childFields_ReviewItemEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ReviewItemEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ReviewItemEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReviewItemEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_ReviewResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7284,6 +7834,28 @@ func (ec *executionContext) field_Industry_targetedBy_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_acceptFact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_addQuantity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7309,6 +7881,28 @@ func (ec *executionContext) field_Mutation_addRelation_args(ctx context.Context,
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_editFact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (gqlmodel.FactEditInput, error) {
+			return ec.unmarshalNFactEditInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐFactEditInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -7375,6 +7969,80 @@ func (ec *executionContext) field_Mutation_mergeEntities_args(ctx context.Contex
 		return nil, err
 	}
 	args["reason"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_mergeFacts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keepId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keepId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "mergeId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mergeId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rejectFact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reopenFact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg1
 	return args, nil
 }
 
@@ -9595,6 +10263,80 @@ func (ec *executionContext) field_Query_policiesSupporting_args(ctx context.Cont
 		return nil, err
 	}
 	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_reviewDocument_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_reviewFact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_reviewQueue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "documentId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["documentId"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "maxConfidence",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxConfidence"] = arg4
 	return args, nil
 }
 
@@ -16139,6 +16881,316 @@ func (ec *executionContext) fieldContext_Mutation_ingestDocument(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_acceptFact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acceptFact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcceptFact(ctx, fc.Args["id"].(string), fc.Args["note"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *gqlmodel.ReviewItem
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresRole == nil {
+					var zeroVal *gqlmodel.ReviewItem
+					return zeroVal, errors.New("directive requiresRole is not implemented")
+				}
+				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ReviewItem) graphql.Marshaler {
+			return ec.marshalNReviewItem2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReviewItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acceptFact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReviewItem(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptFact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rejectFact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rejectFact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RejectFact(ctx, fc.Args["id"].(string), fc.Args["reason"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *gqlmodel.ReviewItem
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresRole == nil {
+					var zeroVal *gqlmodel.ReviewItem
+					return zeroVal, errors.New("directive requiresRole is not implemented")
+				}
+				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ReviewItem) graphql.Marshaler {
+			return ec.marshalNReviewItem2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReviewItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rejectFact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReviewItem(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rejectFact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_editFact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_editFact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EditFact(ctx, fc.Args["id"].(string), fc.Args["input"].(gqlmodel.FactEditInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *gqlmodel.ReviewItem
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresRole == nil {
+					var zeroVal *gqlmodel.ReviewItem
+					return zeroVal, errors.New("directive requiresRole is not implemented")
+				}
+				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ReviewItem) graphql.Marshaler {
+			return ec.marshalNReviewItem2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReviewItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_editFact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReviewItem(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_editFact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_mergeFacts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_mergeFacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MergeFacts(ctx, fc.Args["keepId"].(string), fc.Args["mergeId"].(string), fc.Args["note"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *gqlmodel.ReviewItem
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresRole == nil {
+					var zeroVal *gqlmodel.ReviewItem
+					return zeroVal, errors.New("directive requiresRole is not implemented")
+				}
+				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ReviewItem) graphql.Marshaler {
+			return ec.marshalNReviewItem2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReviewItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_mergeFacts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReviewItem(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_mergeFacts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reopenFact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reopenFact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReopenFact(ctx, fc.Args["id"].(string), fc.Args["note"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *gqlmodel.ReviewItem
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresRole == nil {
+					var zeroVal *gqlmodel.ReviewItem
+					return zeroVal, errors.New("directive requiresRole is not implemented")
+				}
+				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ReviewItem) graphql.Marshaler {
+			return ec.marshalNReviewItem2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReviewItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reopenFact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReviewItem(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reopenFact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NodeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.NodeConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21961,6 +23013,192 @@ func (ec *executionContext) fieldContext_Query_lineage(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_reviewQueue(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_reviewQueue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ReviewQueue(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["documentId"].(*string), fc.Args["kinds"].([]string), fc.Args["maxConfidence"].(*float64))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *gqlmodel.ReviewConnection
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresRole == nil {
+					var zeroVal *gqlmodel.ReviewConnection
+					return zeroVal, errors.New("directive requiresRole is not implemented")
+				}
+				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ReviewConnection) graphql.Marshaler {
+			return ec.marshalNReviewConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReviewConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_reviewQueue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReviewConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_reviewQueue_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_reviewFact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_reviewFact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ReviewFact(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *gqlmodel.ReviewItem
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresRole == nil {
+					var zeroVal *gqlmodel.ReviewItem
+					return zeroVal, errors.New("directive requiresRole is not implemented")
+				}
+				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ReviewItem) graphql.Marshaler {
+			return ec.marshalOReviewItem2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReviewItem(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_reviewFact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReviewItem(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_reviewFact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_reviewDocument(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_reviewDocument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ReviewDocument(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRole(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *gqlmodel.ReviewDocument
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresRole == nil {
+					var zeroVal *gqlmodel.ReviewDocument
+					return zeroVal, errors.New("directive requiresRole is not implemented")
+				}
+				return ec.Directives.RequiresRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ReviewDocument) graphql.Marshaler {
+			return ec.marshalOReviewDocument2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReviewDocument(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_reviewDocument(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReviewDocument(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_reviewDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22544,6 +23782,791 @@ func (ec *executionContext) _Review_note(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Review_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Review", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReviewConnection_edges(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.ReviewItemEdge) graphql.Marshaler {
+			return ec.marshalNReviewItemEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReviewItemEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReviewConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReviewItemEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReviewConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReviewConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReviewConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReviewDocument_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewDocument_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewDocument_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewDocument", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ReviewDocument_title(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewDocument_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewDocument_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewDocument", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReviewDocument_text(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewDocument_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewDocument_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewDocument", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReviewItem_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewItem_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewItem_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewItem", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ReviewItem_factType(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewItem_factType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FactType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.FactType) graphql.Marshaler {
+			return ec.marshalNFactType2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐFactType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewItem_factType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewItem", field, false, false, "FactType")
+}
+
+func (ec *executionContext) _ReviewItem_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewItem_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewItem_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReviewItem_status(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewItem_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.FactStatus) graphql.Marshaler {
+			return ec.marshalNFactStatus2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐFactStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewItem_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewItem", field, false, false, "FactStatus")
+}
+
+func (ec *executionContext) _ReviewItem_confidence(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewItem_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewItem_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewItem", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ReviewItem_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewItem_method(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Method, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewItem_method(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReviewItem_label(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewItem_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewItem_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReviewItem_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewItem_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReviewItem().Node(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewItem_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReviewItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReviewItem_from(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewItem_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReviewItem().From(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewItem_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReviewItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReviewItem_to(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewItem_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReviewItem().To(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewItem_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReviewItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReviewItem_fromId(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewItem_fromId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewItem_fromId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewItem", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ReviewItem_toId(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewItem_toId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewItem_toId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewItem", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ReviewItem_subject(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewItem_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReviewItem().Subject(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gqlmodel.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewItem_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReviewItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReviewItem_subjectId(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewItem_subjectId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubjectID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewItem_subjectId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewItem", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ReviewItem_what(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewItem_what(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.What, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewItem_what(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReviewItem_raw(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewItem_raw(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Raw, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewItem_raw(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReviewItem_value(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewItem_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewItem_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewItem", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ReviewItem_unit(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewItem_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewItem_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReviewItem_documentId(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewItem_documentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DocumentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewItem_documentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewItem", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ReviewItem_start(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewItem_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewItem_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewItem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReviewItem_sources(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewItem_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐProvenanceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewItem_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReviewItem",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReviewItem_retracted(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewItem_retracted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Retracted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewItem_retracted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewItem", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ReviewItem_editedInto(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewItem_editedInto(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EditedInto, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewItem_editedInto(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewItem", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ReviewItemEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewItemEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewItemEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewItemEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReviewItemEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReviewItemEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewItemEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReviewItemEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.ReviewItem) graphql.Marshaler {
+			return ec.marshalNReviewItem2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReviewItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReviewItemEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReviewItemEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReviewItem(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ReviewResult_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReviewResult) (ret graphql.Marshaler) {
@@ -24992,6 +27015,97 @@ func UnmarshalEntityInput(ctx context.Context, raw any) (gqlmodel.EntityInput, e
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputFactEditInput(ctx context.Context, obj any) (gqlmodel.FactEditInput, error) {
+	var it gqlmodel.FactEditInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "kind", "type", "from", "to", "figure", "what", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalONodeKind2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐNodeKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalORelationType2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "figure":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("figure"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Figure = data
+		case "what":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("what"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.What = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFactEditInput unmarshals raw into the FactEditInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFactEditInput(ctx context.Context, raw any) (gqlmodel.FactEditInput, error) {
+	var out gqlmodel.FactEditInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FactEditInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputIngestInput(ctx context.Context, obj any) (gqlmodel.IngestInput, error) {
 	var it gqlmodel.IngestInput
 	if obj == nil {
@@ -25279,7 +27393,7 @@ func (ec *executionContext) unmarshalInputRelationFilter(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kinds", "nameContains", "level", "dateFrom", "dateTo", "method", "minConfidence", "includeRetracted"}
+	fieldsInOrder := [...]string{"kinds", "nameContains", "level", "dateFrom", "dateTo", "method", "minConfidence", "includeRetracted", "status"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25342,6 +27456,13 @@ func (ec *executionContext) unmarshalInputRelationFilter(ctx context.Context, ob
 				return it, err
 			}
 			it.IncludeRetracted = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOFactStatus2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐFactStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
 		}
 	}
 	return it, nil
@@ -27268,6 +29389,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "acceptFact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptFact(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejectFact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rejectFact(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "editFact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_editFact(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mergeFacts":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_mergeFacts(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reopenFact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reopenFact(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -28625,6 +30781,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_lineage(ctx, field)
 				})
+		case "reviewQueue":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_reviewQueue(ctx, field)
+				})
+		case "reviewFact":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_reviewFact(ctx, field)
+				})
+		case "reviewDocument":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_reviewDocument(ctx, field)
+				})
 		case "search":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -28834,6 +31008,277 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 		case "note":
 			out.Values[i] = ec._Review_note(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reviewConnectionImplementors = []string{"ReviewConnection"}
+
+func (ec *executionContext) _ReviewConnection(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.ReviewConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reviewConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReviewConnection")
+		case "edges":
+			out.Values[i] = ec._ReviewConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ReviewConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ReviewConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reviewDocumentImplementors = []string{"ReviewDocument"}
+
+func (ec *executionContext) _ReviewDocument(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.ReviewDocument) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reviewDocumentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReviewDocument")
+		case "id":
+			out.Values[i] = ec._ReviewDocument_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._ReviewDocument_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._ReviewDocument_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reviewItemImplementors = []string{"ReviewItem"}
+
+func (ec *executionContext) _ReviewItem(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.ReviewItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reviewItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReviewItem")
+		case "id":
+			out.Values[i] = ec._ReviewItem_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "factType":
+			out.Values[i] = ec._ReviewItem_factType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._ReviewItem_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._ReviewItem_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "confidence":
+			out.Values[i] = ec._ReviewItem_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "method":
+			out.Values[i] = ec._ReviewItem_method(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "label":
+			out.Values[i] = ec._ReviewItem_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "node":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReviewItem_node(ctx, field, obj)
+				})
+		case "from":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReviewItem_from(ctx, field, obj)
+				})
+		case "to":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReviewItem_to(ctx, field, obj)
+				})
+		case "fromId":
+			out.Values[i] = ec._ReviewItem_fromId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "toId":
+			out.Values[i] = ec._ReviewItem_toId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "subject":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ReviewItem_subject(ctx, field, obj)
+				})
+		case "subjectId":
+			out.Values[i] = ec._ReviewItem_subjectId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "what":
+			out.Values[i] = ec._ReviewItem_what(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "raw":
+			out.Values[i] = ec._ReviewItem_raw(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "value":
+			out.Values[i] = ec._ReviewItem_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unit":
+			out.Values[i] = ec._ReviewItem_unit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "documentId":
+			out.Values[i] = ec._ReviewItem_documentId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "start":
+			out.Values[i] = ec._ReviewItem_start(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.Values[i] = ec._ReviewItem_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "retracted":
+			out.Values[i] = ec._ReviewItem_retracted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "editedInto":
+			out.Values[i] = ec._ReviewItem_editedInto(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reviewItemEdgeImplementors = []string{"ReviewItemEdge"}
+
+func (ec *executionContext) _ReviewItemEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.ReviewItemEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reviewItemEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReviewItemEdge")
+		case "cursor":
+			out.Values[i] = ec._ReviewItemEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ReviewItemEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -29677,6 +32122,31 @@ func (ec *executionContext) unmarshalNEntityInput2githubᚗcomᚋpolicygraphᚋp
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNFactEditInput2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐFactEditInput(ctx context.Context, v any) (gqlmodel.FactEditInput, error) {
+	res, err := ec.unmarshalInputFactEditInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNFactStatus2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐFactStatus(ctx context.Context, v any) (gqlmodel.FactStatus, error) {
+	var res gqlmodel.FactStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFactStatus2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐFactStatus(ctx context.Context, sel ast.SelectionSet, v gqlmodel.FactStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNFactType2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐFactType(ctx context.Context, v any) (gqlmodel.FactType, error) {
+	var res gqlmodel.FactType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFactType2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐFactType(ctx context.Context, sel ast.SelectionSet, v gqlmodel.FactType) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -30115,6 +32585,46 @@ func (ec *executionContext) marshalNReview2ᚖgithubᚗcomᚋpolicygraphᚋpolic
 	return ec._Review(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNReviewConnection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReviewConnection(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.ReviewConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReviewConnection!")
+		return graphql.Null
+	}
+	return ec._ReviewConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReviewItem2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReviewItem(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.ReviewItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReviewItem!")
+		return graphql.Null
+	}
+	return ec._ReviewItem(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReviewItemEdge2ᚕᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReviewItemEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.ReviewItemEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReviewItemEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReviewItemEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReviewItemEdge2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReviewItemEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.ReviewItemEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReviewItemEdge!")
+		return graphql.Null
+	}
+	return ec._ReviewItemEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNReviewResult2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReviewResult(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.ReviewResult) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ReviewResult!")
@@ -30467,6 +32977,42 @@ func (ec *executionContext) unmarshalOEnterpriseProfile2ᚖgithubᚗcomᚋpolicy
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOFactStatus2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐFactStatusᚄ(ctx context.Context, v any) ([]gqlmodel.FactStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]gqlmodel.FactStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFactStatus2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐFactStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOFactStatus2ᚕgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐFactStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []gqlmodel.FactStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFactStatus2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐFactStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
 	if v == nil {
 		return nil, nil
@@ -30696,11 +33242,41 @@ func (ec *executionContext) marshalORelationType2ᚕgithubᚗcomᚋpolicygraph�
 	return ret
 }
 
+func (ec *executionContext) unmarshalORelationType2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationType(ctx context.Context, v any) (*gqlmodel.RelationType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(gqlmodel.RelationType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORelationType2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐRelationType(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.RelationType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOReview2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReview(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Review) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Review(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOReviewDocument2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReviewDocument(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.ReviewDocument) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ReviewDocument(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOReviewItem2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐReviewItem(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.ReviewItem) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ReviewItem(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOSourceInput2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋgqlmodelᚐSourceInput(ctx context.Context, v any) (*gqlmodel.SourceInput, error) {

@@ -220,6 +220,24 @@ type EntityInput struct {
 	Note   *string      `json:"note,omitempty"`
 }
 
+// A staff correction of a fact; give only what changes. The corrected fact is ACCEPTED; a fact replaced by a new id (kind, type, ends, figure) is REJECTED with editedInto.
+type FactEditInput struct {
+	// An entity's name (the old name stays an alias).
+	Name *string `json:"name,omitempty"`
+	// An entity's kind: a new entity kind:name that the old one is merged into.
+	Kind *NodeKind `json:"kind,omitempty"`
+	// A relationship's type.
+	Type *RelationType `json:"type,omitempty"`
+	// A relationship's ends (entity ids).
+	From *string `json:"from,omitempty"`
+	To   *string `json:"to,omitempty"`
+	// A figure as written (e.g. 最高500万元), parsed like addQuantity's.
+	Figure *string `json:"figure,omitempty"`
+	// A figure's measure.
+	What *string `json:"what,omitempty"`
+	Note *string `json:"note,omitempty"`
+}
+
 // An edge of a GraphView or a relationship field.
 type GraphEdge struct {
 	ID string `json:"id"`
@@ -633,6 +651,8 @@ type RelationFilter struct {
 	MinConfidence *float64 `json:"minConfidence,omitempty"`
 	// Also retracted relationships, flagged retracted: true (history is never deleted).
 	IncludeRetracted *bool `json:"includeRetracted,omitempty"`
+	// Only facts (the relationship and the node at its other end) of these statuses; default ACCEPTED and PROPOSED (rejected facts are retracted: includeRetracted shows them).
+	Status []FactStatus `json:"status,omitempty"`
 }
 
 // A relationship to add.
@@ -665,6 +685,55 @@ type Review struct {
 	// RFC 3339 time of the review.
 	At   string  `json:"at"`
 	Note *string `json:"note,omitempty"`
+}
+
+// A page of the review queue, in document order (document, offset, id).
+type ReviewConnection struct {
+	Edges    []*ReviewItemEdge `json:"edges"`
+	PageInfo *PageInfo         `json:"pageInfo"`
+	// PROPOSED facts over all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// A document's normalised text, which every source offset counts in.
+type ReviewDocument struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	// Paragraphs joined by newlines; start/end of sources are rune offsets into it.
+	Text string `json:"text"`
+}
+
+// One fact to review: an entity, a relationship or a figure, and where its document states it.
+type ReviewItem struct {
+	ID       string   `json:"id"`
+	FactType FactType `json:"factType"`
+	// The entity's kind (Policy …), the relationship's type (SUPPORTS …), or Quantity.
+	Kind       string     `json:"kind"`
+	Status     FactStatus `json:"status"`
+	Confidence float64    `json:"confidence"`
+	// curated or rule:NAME.
+	Method string `json:"method"`
+	// The entity's name, 'from → TYPE → to' by names, or the figure's measure and text.
+	Label     string   `json:"label"`
+	FromID    *string  `json:"fromId,omitempty"`
+	ToID      *string  `json:"toId,omitempty"`
+	SubjectID *string  `json:"subjectId,omitempty"`
+	What      *string  `json:"what,omitempty"`
+	Raw       *string  `json:"raw,omitempty"`
+	Value     *float64 `json:"value,omitempty"`
+	Unit      *string  `json:"unit,omitempty"`
+	// The queue's document, and the fact's first rune offset in its text (ReviewDocument.text).
+	DocumentID *string       `json:"documentId,omitempty"`
+	Start      *int          `json:"start,omitempty"`
+	Sources    []*Provenance `json:"sources"`
+	Retracted  bool          `json:"retracted"`
+	// The fact an edit replaced this one with.
+	EditedInto *string `json:"editedInto,omitempty"`
+}
+
+type ReviewItemEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   *ReviewItem `json:"node"`
 }
 
 // The outcome of markReviewed.
@@ -835,6 +904,122 @@ func (e *Direction) UnmarshalJSON(b []byte) error {
 }
 
 func (e Direction) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Review status of a fact. PROPOSED: written by the extractor below REVIEW_MIN_CONFIDENCE, live and read by default, flagged. ACCEPTED: curated, confident enough, or accepted by staff (then staff-owned: no ingest retracts or renames it). REJECTED: rejected by staff, retracted (history kept; a document that states it again does not bring it back).
+type FactStatus string
+
+const (
+	FactStatusProposed FactStatus = "PROPOSED"
+	FactStatusAccepted FactStatus = "ACCEPTED"
+	FactStatusRejected FactStatus = "REJECTED"
+)
+
+var AllFactStatus = []FactStatus{
+	FactStatusProposed,
+	FactStatusAccepted,
+	FactStatusRejected,
+}
+
+func (e FactStatus) IsValid() bool {
+	switch e {
+	case FactStatusProposed, FactStatusAccepted, FactStatusRejected:
+		return true
+	}
+	return false
+}
+
+func (e FactStatus) String() string {
+	return string(e)
+}
+
+func (e *FactStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FactStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FactStatus", str)
+	}
+	return nil
+}
+
+func (e FactStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FactStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FactStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a review item is.
+type FactType string
+
+const (
+	FactTypeEntity   FactType = "ENTITY"
+	FactTypeRelation FactType = "RELATION"
+	FactTypeFigure   FactType = "FIGURE"
+)
+
+var AllFactType = []FactType{
+	FactTypeEntity,
+	FactTypeRelation,
+	FactTypeFigure,
+}
+
+func (e FactType) IsValid() bool {
+	switch e {
+	case FactTypeEntity, FactTypeRelation, FactTypeFigure:
+		return true
+	}
+	return false
+}
+
+func (e FactType) String() string {
+	return string(e)
+}
+
+func (e *FactType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FactType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FactType", str)
+	}
+	return nil
+}
+
+func (e FactType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FactType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FactType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
