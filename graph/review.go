@@ -7,8 +7,8 @@ import (
 
 	"github.com/policygraph/policygraph/curate"
 	"github.com/policygraph/policygraph/fault"
-	"github.com/policygraph/policygraph/graph/loader"
 	gmodel "github.com/policygraph/policygraph/graph/gqlmodel"
+	"github.com/policygraph/policygraph/graph/loader"
 	"github.com/policygraph/policygraph/model"
 	"github.com/policygraph/policygraph/store"
 )

@@ -93,10 +93,10 @@ type EdgeFilter struct {
 	// Statuses keeps facts (the relationship and the other end) of these review statuses
 	// (review.go); empty: any live fact (ACCEPTED and PROPOSED).
 	Statuses []string
-	SortBy        string  // "name" (default), "date", "confidence"
-	Desc          bool
-	First         int
-	After         string // cursor returned by a previous page
+	SortBy   string // "name" (default), "date", "confidence"
+	Desc     bool
+	First    int
+	After    string // cursor returned by a previous page
 	// IncludeRetracted also returns retracted relationships (flagged Retracted, typed by
 	// their original type) and reads from a retracted node.
 	IncludeRetracted bool
