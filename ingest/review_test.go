@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/policygraph/policygraph/bundle"
 	"github.com/policygraph/policygraph/extract"
 	"github.com/policygraph/policygraph/ingest"
 	"github.com/policygraph/policygraph/model"
@@ -38,7 +39,7 @@ func extractAndIngest(t *testing.T, s *store.Store, dir, name string) store.Summ
 	if err := os.WriteFile(filepath.Join(dir, "notice.txt"), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	y, err := r.YAML(ingest.DocumentSpec{Path: "notice.txt", Title: reviewTitle})
+	y, err := r.YAML(bundle.DocumentSpec{Path: "notice.txt", Title: reviewTitle})
 	if err != nil {
 		t.Fatal(err)
 	}
