@@ -116,6 +116,9 @@ func Complexity() generated.ComplexityRoot {
 	c.Query.AuditTrail = func(child int, _ *string, first *int, _ *string) int {
 		return listCost(child, intOr(first, 20))
 	}
+	c.Query.ReviewQueue = func(child int, first *int, _ *string, _ *string, _ []string, _ *float64) int {
+		return listCost(child, intOr(first, 50))
+	}
 	c.Query.Conflicts = func(child int, _ *string, _ *string, first *int) int {
 		return listCost(child, intOr(first, 20))
 	}

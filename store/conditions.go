@@ -238,7 +238,11 @@ func (s *Store) EnterpriseFacts(ctx context.Context, id string) (*EnterpriseFact
 	places, _ := r.Get("places")
 	inds, _ := r.Get("industries")
 	recg, _ := r.Get("recognitions")
-	return &EnterpriseFacts{Node: decodeNode(e), Places: decodeNodes(places), Industries: strs(inds), Recognitions: strs(recg)}, nil
+	// collect keeps no order: sort, so profiles (and the calculator's "given") are stable.
+	industries, recognitions := strs(inds), strs(recg)
+	slices.Sort(industries)
+	slices.Sort(recognitions)
+	return &EnterpriseFacts{Node: decodeNode(e), Places: decodeNodes(places), Industries: industries, Recognitions: recognitions}, nil
 }
 
 // decodeCondition reads a condition projected with c {.*}.
