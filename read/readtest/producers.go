@@ -19,12 +19,17 @@ import (
 	"time"
 )
 
-// Need skips t unless every program is on PATH, naming the Debian packages to install.
+// Need skips t unless every program is on PATH, naming the Debian packages to install. In CI
+// (CI set: .ci/run installs them through e2e/install.sh) a missing program fails the test
+// instead, so the producer fixtures cannot silently go untested.
 func Need(t testing.TB, programs ...string) {
 	t.Helper()
 	pkg := map[string]string{"soffice": "libreoffice-writer-nogui", "pandoc": "pandoc", "chromium": "chromium fonts-noto-cjk", "tesseract": "tesseract-ocr tesseract-ocr-chi-sim", "pdftotext": "poppler-utils poppler-data"}
 	for _, p := range programs {
 		if _, err := exec.LookPath(p); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s not installed in CI: e2e/install.sh must install %s", p, pkg[p])
+			}
 			t.Skipf("%s not installed: apt-get install %s", p, pkg[p])
 		}
 	}
