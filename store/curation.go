@@ -197,16 +197,8 @@ MERGE (a)-[x:$(row.type) {id: row.id}]->(b)
   ON CREATE SET x += row.props, x.createdAt = $now
 SET x.updatedAt = $now, x.mergedFrom = coalesce(x.mergedFrom, []) + row.oldId, x.staffAt = $now, x.staffBy = $actor,
     x.staffSrc = reduce(acc = coalesce(x.staffSrc, []), k IN row.staffSrc | CASE WHEN k IN acc THEN acc ELSE acc + k END)
-WITH x, row, [i IN range(0, size(row.srcDoc) - 1) WHERE NOT any(j IN range(0, size(coalesce(x.srcDoc, [])) - 1)
-      WHERE x.srcDoc[j] = row.srcDoc[i] AND x.srcStart[j] = row.srcStart[i] AND x.srcEnd[j] = row.srcEnd[i]
-        AND x.srcMethod[j] = row.srcMethod[i])] AS add
-SET x.srcDoc = coalesce(x.srcDoc, []) + [i IN add | row.srcDoc[i]],
-    x.srcPassage = coalesce(x.srcPassage, []) + [i IN add | row.srcPassage[i]],
-    x.srcStart = coalesce(x.srcStart, []) + [i IN add | row.srcStart[i]],
-    x.srcEnd = coalesce(x.srcEnd, []) + [i IN add | row.srcEnd[i]],
-    x.srcQuote = coalesce(x.srcQuote, []) + [i IN add | row.srcQuote[i]],
-    x.srcMethod = coalesce(x.srcMethod, []) + [i IN add | row.srcMethod[i]],
-    x.srcConf = coalesce(x.srcConf, []) + [i IN add | row.srcConf[i]]
+WITH x, row, `+newSourceIndexes("x", "row")+` AS add
+SET `+appendSources("x", "row")+`
 WITH x
 SET x.method = CASE WHEN 'curated' IN coalesce(x.srcMethod, []) THEN 'curated' ELSE coalesce(x.srcMethod[0], x.method) END,
     x.confidence = reduce(m = 0.0, c IN coalesce(x.srcConf, []) | CASE WHEN c > m THEN c ELSE m END)
@@ -238,16 +230,8 @@ CALL (k, m) {
   DELETE r
   RETURN count(d) AS docs
 }
-WITH k, m, quantities, [i IN range(0, size(coalesce(m.srcDoc, [])) - 1) WHERE NOT any(j IN range(0, size(coalesce(k.srcDoc, [])) - 1)
-      WHERE k.srcDoc[j] = m.srcDoc[i] AND k.srcStart[j] = m.srcStart[i] AND k.srcEnd[j] = m.srcEnd[i]
-        AND k.srcMethod[j] = m.srcMethod[i])] AS add
-SET k.srcDoc = coalesce(k.srcDoc, []) + [i IN add | m.srcDoc[i]],
-    k.srcPassage = coalesce(k.srcPassage, []) + [i IN add | m.srcPassage[i]],
-    k.srcStart = coalesce(k.srcStart, []) + [i IN add | m.srcStart[i]],
-    k.srcEnd = coalesce(k.srcEnd, []) + [i IN add | m.srcEnd[i]],
-    k.srcQuote = coalesce(k.srcQuote, []) + [i IN add | m.srcQuote[i]],
-    k.srcMethod = coalesce(k.srcMethod, []) + [i IN add | m.srcMethod[i]],
-    k.srcConf = coalesce(k.srcConf, []) + [i IN add | m.srcConf[i]],
+WITH k, m, quantities, `+newSourceIndexes("k", "m")+` AS add
+SET `+appendSources("k", "m")+`,
     k.aliases = reduce(acc = coalesce(k.aliases, []), a IN [m.name] + coalesce(m.aliases, []) |
       CASE WHEN a IN acc OR a = k.name THEN acc ELSE acc + a END),
     k.updatedAt = $now, k.updatedBy = $actor, k.mergedFrom = coalesce(k.mergedFrom, []) + m.id,

@@ -35,16 +35,8 @@ CALL (k, m, r, c, grp, same) {
 }
 CALL (c, same) {
   WITH * WHERE same IS NOT NULL
-  WITH c, same AS x, [i IN range(0, size(coalesce(c.srcDoc, [])) - 1) WHERE NOT any(j IN range(0, size(coalesce(same.srcDoc, [])) - 1)
-      WHERE same.srcDoc[j] = c.srcDoc[i] AND same.srcStart[j] = c.srcStart[i] AND same.srcEnd[j] = c.srcEnd[i]
-        AND same.srcMethod[j] = c.srcMethod[i])] AS add
-  SET x.srcDoc = coalesce(x.srcDoc, []) + [i IN add | c.srcDoc[i]],
-      x.srcPassage = coalesce(x.srcPassage, []) + [i IN add | c.srcPassage[i]],
-      x.srcStart = coalesce(x.srcStart, []) + [i IN add | c.srcStart[i]],
-      x.srcEnd = coalesce(x.srcEnd, []) + [i IN add | c.srcEnd[i]],
-      x.srcQuote = coalesce(x.srcQuote, []) + [i IN add | c.srcQuote[i]],
-      x.srcMethod = coalesce(x.srcMethod, []) + [i IN add | c.srcMethod[i]],
-      x.srcConf = coalesce(x.srcConf, []) + [i IN add | c.srcConf[i]],
+  WITH c, same AS x, `+newSourceIndexes("same", "c")+` AS add
+  SET `+appendSources("x", "c")+`,
       x.updatedAt = $now
   REMOVE c:Condition
   SET c:Retracted, c.retracted = true, c.retractedAt = $now, c.retractedBy = $actor,
