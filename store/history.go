@@ -60,26 +60,13 @@ CALL (n) {
   MATCH `+pat+`
   WHERE (m:Entity OR m:Retracted) AND coalesce(r.origType, type(r)) IN $types
     AND (type(r) = 'RETRACTED' OR type(r) IN $types)
-    AND (size($kinds) = 0 OR m.kind IN $kinds)
-    AND ($nameContains = '' OR m.name CONTAINS $nameContains OR any(a IN m.aliases WHERE a CONTAINS $nameContains))
-    AND ($level = '' OR m.level = $level)
-    AND ($dateFrom = '' OR coalesce(m.issuedOn, m.startedOn, m.foundedOn, m.date, r.asOf) >= $dateFrom)
-    AND ($dateTo = '' OR coalesce(m.issuedOn, m.startedOn, m.foundedOn, m.date, r.asOf) <= $dateTo)
-    AND ($method = '' OR r.method = $method OR (right($method, 1) = ':' AND r.method STARTS WITH $method))
-    AND coalesce(r.confidence, 1.0) >= $minConfidence
-    AND (size($statuses) = 0 OR (coalesce(r.status, 'ACCEPTED') IN $statuses AND coalesce(m.status, 'ACCEPTED') IN $statuses))
+    AND `+edgeFilter+`
   WITH r, m ORDER BY
-    CASE $sort WHEN 'confidence' THEN toString(1000 + coalesce(r.confidence, 0) * 100)
-               WHEN 'date' THEN coalesce(m.issuedOn, m.startedOn, m.foundedOn, m.date, r.asOf, '')
-               ELSE m.name END `+order+`, m.id `+order+`, type(r) `+order+`
+    `+edgeSortKey+` `+order+`, m.id `+order+`, type(r) `+order+`
   WITH collect({r: `+histRel("r")+`, m: m `+nodeProj+`}) AS hits
   RETURN size(hits) AS total, hits[$offset..$offset + $first + 1] AS page
 }
-RETURN id, total, page`, map[string]any{
-				"ids": []string{"policy:x"}, "types": []string{"SUPPORTS"}, "kinds": []string{}, "nameContains": "",
-				"level": "", "dateFrom": "", "dateTo": "", "method": "", "minConfidence": 0.0, "statuses": []string{}, "sort": "name",
-				"offset": 0, "first": 10,
-			})
+RETURN id, total, page`, edgeFilterSample())
 		}
 	}
 	return m

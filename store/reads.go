@@ -212,6 +212,32 @@ var qStats = func() Query {
 }()
 
 // EdgesOf: per direction and sort order, one query; filters are parameters.
+// edgeFilter is the EdgeFilter's condition on a relationship r and its far end m, shared by
+// qEdgesOf and the history read that includes retracted facts (history.go): one place to
+// change when the filter gains a field.
+const edgeFilter = `(size($kinds) = 0 OR m.kind IN $kinds)
+    AND ($nameContains = '' OR m.name CONTAINS $nameContains OR any(a IN m.aliases WHERE a CONTAINS $nameContains))
+    AND ($level = '' OR m.level = $level)
+    AND ($dateFrom = '' OR coalesce(m.issuedOn, m.startedOn, m.foundedOn, m.date, r.asOf) >= $dateFrom)
+    AND ($dateTo = '' OR coalesce(m.issuedOn, m.startedOn, m.foundedOn, m.date, r.asOf) <= $dateTo)
+    AND ($method = '' OR r.method = $method OR (right($method, 1) = ':' AND r.method STARTS WITH $method))
+    AND coalesce(r.confidence, 1.0) >= $minConfidence
+    AND (size($statuses) = 0 OR (coalesce(r.status, 'ACCEPTED') IN $statuses AND coalesce(m.status, 'ACCEPTED') IN $statuses))`
+
+// edgeSortKey orders the edges of qEdgesOf and its history twin by $sort.
+const edgeSortKey = `CASE $sort WHEN 'confidence' THEN toString(1000 + coalesce(r.confidence, 0) * 100)
+               WHEN 'date' THEN coalesce(m.issuedOn, m.startedOn, m.foundedOn, m.date, r.asOf, '')
+               ELSE m.name END`
+
+// edgeFilterSample is the sample parameters of the edge-filter queries (plan tests).
+func edgeFilterSample() map[string]any {
+	return map[string]any{
+		"ids": []string{"policy:x"}, "types": []string{"SUPPORTS"}, "kinds": []string{}, "nameContains": "",
+		"level": "", "dateFrom": "", "dateTo": "", "method": "", "minConfidence": 0.0, "statuses": []string{}, "sort": "name",
+		"offset": 0, "first": 10,
+	}
+}
+
 var qEdgesOf = func() map[string]Query {
 	m := map[string]Query{}
 	for _, dir := range []string{"out", "in"} {
@@ -226,26 +252,13 @@ MATCH (n:Entity {id: id})
 CALL (n) {
   MATCH `+pat+`
   WHERE type(r) IN $types
-    AND (size($kinds) = 0 OR m.kind IN $kinds)
-    AND ($nameContains = '' OR m.name CONTAINS $nameContains OR any(a IN m.aliases WHERE a CONTAINS $nameContains))
-    AND ($level = '' OR m.level = $level)
-    AND ($dateFrom = '' OR coalesce(m.issuedOn, m.startedOn, m.foundedOn, m.date, r.asOf) >= $dateFrom)
-    AND ($dateTo = '' OR coalesce(m.issuedOn, m.startedOn, m.foundedOn, m.date, r.asOf) <= $dateTo)
-    AND ($method = '' OR r.method = $method OR (right($method, 1) = ':' AND r.method STARTS WITH $method))
-    AND coalesce(r.confidence, 1.0) >= $minConfidence
-    AND (size($statuses) = 0 OR (coalesce(r.status, 'ACCEPTED') IN $statuses AND coalesce(m.status, 'ACCEPTED') IN $statuses))
+    AND `+edgeFilter+`
   WITH r, m ORDER BY
-    CASE $sort WHEN 'confidence' THEN toString(1000 + coalesce(r.confidence, 0) * 100)
-               WHEN 'date' THEN coalesce(m.issuedOn, m.startedOn, m.foundedOn, m.date, r.asOf, '')
-               ELSE m.name END `+order+`, m.id `+order+`
+    `+edgeSortKey+` `+order+`, m.id `+order+`
   WITH collect({r: `+rel("r")+`, m: m `+nodeProj+`}) AS hits
   RETURN size(hits) AS total, hits[$offset..$offset + $first + 1] AS page
 }
-RETURN id, total, page`, map[string]any{
-				"ids": []string{"policy:x"}, "types": []string{"SUPPORTS"}, "kinds": []string{}, "nameContains": "",
-				"level": "", "dateFrom": "", "dateTo": "", "method": "", "minConfidence": 0.0, "statuses": []string{}, "sort": "name",
-				"offset": 0, "first": 10,
-			})
+RETURN id, total, page`, edgeFilterSample())
 		}
 	}
 	return m
