@@ -16,7 +16,7 @@ import (
 	"github.com/policygraph/policygraph/bundle"
 	"github.com/policygraph/policygraph/fault"
 	"github.com/policygraph/policygraph/model"
-	"github.com/policygraph/policygraph/store"
+	"github.com/policygraph/policygraph/store/record"
 	"github.com/policygraph/policygraph/textnorm"
 )
 
@@ -55,7 +55,7 @@ type docBundle struct {
 // bundleSet groups every fact of a graph by the documents its provenance names.
 type bundleSet struct {
 	docs     map[string]*docBundle
-	docNodes map[string]store.Node // Document entities seen
+	docNodes map[string]record.Node // Document entities seen
 	skipped  int                   // entities and facts with no source
 }
 
@@ -165,7 +165,7 @@ func (bs *bundleSet) addNode(n node) {
 	}
 }
 
-func (bs *bundleSet) addQuantity(q store.QuantityRecord) {
+func (bs *bundleSet) addQuantity(q record.QuantityRecord) {
 	groups := groupSources(q.Sources)
 	if len(groups) == 0 {
 		bs.skipped++
@@ -187,7 +187,7 @@ func (bs *bundleSet) addQuantity(q store.QuantityRecord) {
 	}
 }
 
-func (bs *bundleSet) addEdge(e store.Edge) {
+func (bs *bundleSet) addEdge(e record.Edge) {
 	if e.Retracted {
 		return
 	}
@@ -217,7 +217,7 @@ func (bs *bundleSet) addEdge(e store.Edge) {
 
 // collectBundles walks g and groups its facts by document.
 func collectBundles(ctx context.Context, g graph) (*bundleSet, Result, error) {
-	bs := &bundleSet{docs: map[string]*docBundle{}, docNodes: map[string]store.Node{}}
+	bs := &bundleSet{docs: map[string]*docBundle{}, docNodes: map[string]record.Node{}}
 	var res Result
 	err := g.nodes(ctx, func(n node) error {
 		res.Nodes++
@@ -227,7 +227,7 @@ func collectBundles(ctx context.Context, g graph) (*bundleSet, Result, error) {
 	if err != nil {
 		return nil, res, err
 	}
-	err = g.edges(ctx, func(e store.Edge) error {
+	err = g.edges(ctx, func(e record.Edge) error {
 		res.Edges++
 		bs.addEdge(e)
 		return nil
@@ -353,7 +353,7 @@ func writeBundles(ctx context.Context, src Source, g graph, out sink) (Result, e
 }
 
 // docStem names a document's files: the base name of the text it was ingested from, else its id.
-func docStem(n store.Node) string {
+func docStem(n record.Node) string {
 	if p, _ := n.Props["path"].(string); p != "" {
 		base := path.Base(filepath.ToSlash(p))
 		if stem := strings.TrimSuffix(base, path.Ext(base)); stem != "" && stem != "." && stem != "/" {
@@ -387,7 +387,7 @@ func uniqueStem(stem string, taken map[string]bool) string {
 	return s
 }
 
-func writeDocBundle(out sink, stem string, dn store.Node, d *docBundle, passages []string) error {
+func writeDocBundle(out sink, stem string, dn record.Node, d *docBundle, passages []string) error {
 	text := strings.Join(passages, "\n")
 	if norm := textnorm.Normalize(text + "\n"); norm.Text != text || len(norm.Paragraphs) != len(passages) {
 		return fmt.Errorf("document %s: its stored text does not normalise to itself, so exported spans would move: %w", dn.ID, fault.ErrConflict)

@@ -7,7 +7,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/policygraph/policygraph/store"
+	"github.com/policygraph/policygraph/store/record"
 )
 
 // neo4jType is the Neo4j admin-import header type of a column ("" for string, the default).
@@ -81,7 +81,7 @@ func writeCSV(ctx context.Context, g graph, out io.Writer) (Result, error) {
 		head = append(head, c.name+neo4jType(c.typ))
 	}
 	w.Write(head)
-	err = g.edges(ctx, func(e store.Edge) error {
+	err = g.edges(ctx, func(e record.Edge) error {
 		res.Edges++
 		vals := s.edgeValues(e)
 		row := []string{e.From, e.To, string(e.Type), e.ID}

@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"io"
 
-	"github.com/policygraph/policygraph/store"
+	"github.com/policygraph/policygraph/store/record"
 )
 
 // reservedData are Cytoscape.js data fields that a stored property may not overwrite.
@@ -36,7 +36,7 @@ func writeCytoscape(ctx context.Context, g graph, out io.Writer) (Result, error)
 		return res, err
 	}
 	w.WriteString("\n],\"edges\":[")
-	err = g.edges(ctx, func(e store.Edge) error {
+	err = g.edges(ctx, func(e record.Edge) error {
 		if res.Edges > 0 {
 			w.WriteByte(',')
 		}
@@ -74,7 +74,7 @@ func cyNode(n node) map[string]any {
 	return d
 }
 
-func cyEdge(e store.Edge) map[string]any {
+func cyEdge(e record.Edge) map[string]any {
 	d := map[string]any{}
 	for k, v := range e.Props {
 		if !reservedData[k] {

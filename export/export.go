@@ -20,28 +20,26 @@ import (
 
 	"github.com/policygraph/policygraph/fault"
 	"github.com/policygraph/policygraph/model"
-	"github.com/policygraph/policygraph/store"
+	"github.com/policygraph/policygraph/store/record"
 )
 
 // Source is what export needs from the graph store; *store.Store satisfies it. Every method
 // only reads.
 type Source interface {
 	// EachNode streams every entity with its figures, in id order.
-	EachNode(ctx context.Context, fn func(store.Node, []store.QuantityRecord) error) error
+	EachNode(ctx context.Context, fn func(record.Node, []record.QuantityRecord) error) error
 	// EachEdge streams every fact relationship.
-	EachEdge(ctx context.Context, fn func(store.Edge) error) error
+	EachEdge(ctx context.Context, fn func(record.Edge) error) error
 	// Neighborhood returns the subgraph within depth hops of id (fault.ErrNotFound when id
 	// names no entity).
-	Neighborhood(ctx context.Context, id string, depth int, kinds []model.Kind, limit int, detail store.Detail) (store.Subgraph, error)
+	Neighborhood(ctx context.Context, id string, depth int, kinds []model.Kind, limit int, detail record.Detail) (record.Subgraph, error)
 	// QuantitiesOf returns the figures about each entity, keyed by entity id.
-	QuantitiesOf(ctx context.Context, ids []string) (map[string][]store.QuantityRecord, error)
+	QuantitiesOf(ctx context.Context, ids []string) (map[string][]record.QuantityRecord, error)
 	// NodesByIDs returns the entities with the given ids; missing ids are absent.
-	NodesByIDs(ctx context.Context, ids []string) (map[string]store.Node, error)
+	NodesByIDs(ctx context.Context, ids []string) (map[string]record.Node, error)
 	// Passages returns the normalised paragraphs of documents, keyed by document id.
 	Passages(ctx context.Context, docIDs []string) (map[string][]string, error)
 }
-
-var _ Source = (*store.Store)(nil)
 
 // Format is an export file format.
 type Format string
@@ -103,10 +101,10 @@ func (f Format) Ext() string {
 	return "bundles.zip"
 }
 
-// Limits of a rooted export (those of store.Neighborhood).
+// Limits of a rooted export (those of store.Neighborhood, from record).
 const (
-	MaxDepth     = store.MaxNeighbors
-	MaxLimit     = store.MaxSubgraph
+	MaxDepth     = record.MaxNeighbors
+	MaxLimit     = record.MaxSubgraph
 	DefaultDepth = 1
 )
 
@@ -259,14 +257,14 @@ func writeGraph(ctx context.Context, src Source, g graph, f Format, w io.Writer)
 
 // node is an entity with its figures.
 type node struct {
-	store.Node
-	Quantities []store.QuantityRecord
+	record.Node
+	Quantities []record.QuantityRecord
 }
 
 // graph is what the writers walk: the whole graph from the store, or a rooted subgraph.
 type graph interface {
 	nodes(ctx context.Context, fn func(node) error) error
-	edges(ctx context.Context, fn func(store.Edge) error) error
+	edges(ctx context.Context, fn func(record.Edge) error) error
 	truncated() bool
 }
 
@@ -274,7 +272,7 @@ func open(ctx context.Context, src Source, opts Options) (graph, error) {
 	if opts.Root == "" {
 		return whole{src}, nil
 	}
-	sub, err := src.Neighborhood(ctx, opts.Root, opts.Depth, opts.Kinds, opts.Limit, store.Full)
+	sub, err := src.Neighborhood(ctx, opts.Root, opts.Depth, opts.Kinds, opts.Limit, record.Full)
 	if err != nil {
 		return nil, err
 	}
@@ -293,12 +291,12 @@ func open(ctx context.Context, src Source, opts Options) (graph, error) {
 type whole struct{ src Source }
 
 func (g whole) nodes(ctx context.Context, fn func(node) error) error {
-	return g.src.EachNode(ctx, func(n store.Node, qs []store.QuantityRecord) error {
+	return g.src.EachNode(ctx, func(n record.Node, qs []record.QuantityRecord) error {
 		return fn(node{Node: n, Quantities: qs})
 	})
 }
 
-func (g whole) edges(ctx context.Context, fn func(store.Edge) error) error {
+func (g whole) edges(ctx context.Context, fn func(record.Edge) error) error {
 	return g.src.EachEdge(ctx, fn)
 }
 
@@ -306,12 +304,12 @@ func (whole) truncated() bool { return false }
 
 // rooted is a subgraph read in one piece, nodes in id order.
 type rooted struct {
-	sub store.Subgraph
-	qs  map[string][]store.QuantityRecord
+	sub record.Subgraph
+	qs  map[string][]record.QuantityRecord
 }
 
 func (g rooted) nodes(ctx context.Context, fn func(node) error) error {
-	ns := append([]store.Node(nil), g.sub.Nodes...)
+	ns := append([]record.Node(nil), g.sub.Nodes...)
 	sort.Slice(ns, func(i, j int) bool { return ns[i].ID < ns[j].ID })
 	for _, n := range ns {
 		if err := ctx.Err(); err != nil {
@@ -324,8 +322,8 @@ func (g rooted) nodes(ctx context.Context, fn func(node) error) error {
 	return nil
 }
 
-func (g rooted) edges(ctx context.Context, fn func(store.Edge) error) error {
-	es := append([]store.Edge(nil), g.sub.Edges...)
+func (g rooted) edges(ctx context.Context, fn func(record.Edge) error) error {
+	es := append([]record.Edge(nil), g.sub.Edges...)
 	sort.Slice(es, func(i, j int) bool { return es[i].ID < es[j].ID })
 	for _, e := range es {
 		if err := ctx.Err(); err != nil {

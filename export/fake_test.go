@@ -11,6 +11,10 @@ import (
 	"github.com/policygraph/policygraph/store"
 )
 
+// *store.Store is the Source export runs on (checked here: export itself does not import
+// store, so that it does not link the Neo4j driver).
+var _ Source = (*store.Store)(nil)
+
 // fakeSource is an in-memory Source for unit tests.
 type fakeSource struct {
 	nodes    []store.Node

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/policygraph/policygraph/model"
-	"github.com/policygraph/policygraph/store"
+	"github.com/policygraph/policygraph/store/record"
 )
 
 // GEXFNamespace is the GEXF 1.3 namespace.
@@ -130,7 +130,7 @@ func writeGEXF(ctx context.Context, g graph, out io.Writer) (Result, error) {
 		return res, err
 	}
 	w.WriteString("    </nodes>\n    <edges>\n")
-	err = g.edges(ctx, func(e store.Edge) error {
+	err = g.edges(ctx, func(e record.Edge) error {
 		res.Edges++
 		fmt.Fprintf(w, `      <edge id="%s" source="%s" target="%s" label="%s">`,
 			xmlAttr(e.ID), xmlAttr(e.From), xmlAttr(e.To), xmlAttr(strings.ToUpper(string(e.Type))))

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/policygraph/policygraph/store"
+	"github.com/policygraph/policygraph/store/record"
 )
 
 // GraphMLNamespace is the GraphML namespace (1.0 and 1.1 share it).
@@ -91,7 +91,7 @@ func writeGraphML(ctx context.Context, g graph, out io.Writer) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	err = g.edges(ctx, func(e store.Edge) error {
+	err = g.edges(ctx, func(e record.Edge) error {
 		res.Edges++
 		fmt.Fprintf(w, `    <edge id="%s" source="%s" target="%s">`, xmlToken(e.ID), xmlToken(e.From), xmlToken(e.To))
 		data("eid", e.ID, tString)

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/policygraph/policygraph/model"
-	"github.com/policygraph/policygraph/store"
+	"github.com/policygraph/policygraph/store/record"
 )
 
 // ptype is the type of a property column, as far as the formats distinguish them.
@@ -151,7 +151,7 @@ func scan(ctx context.Context, g graph) (*schema, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = g.edges(ctx, func(e store.Edge) error {
+	err = g.edges(ctx, func(e record.Edge) error {
 		for k, v := range e.Props {
 			_, t := value(v)
 			ep[k] = join(ep[k], t)
@@ -210,7 +210,7 @@ func (s *schema) nodeValues(n node) []any {
 }
 
 // edgeValues returns an edge's values in schema column order.
-func (s *schema) edgeValues(e store.Edge) []any {
+func (s *schema) edgeValues(e record.Edge) []any {
 	out := make([]any, len(s.edge))
 	out[0], out[1], out[2], out[3], out[4] = string(e.Type), e.Method, e.Confidence, e.Retracted, jsonText(sources(e.Sources))
 	for k, v := range e.Props {
@@ -271,7 +271,7 @@ type quantityRec struct {
 	Sources    []sourceRec `json:"sources"`
 }
 
-func quantities(qs []store.QuantityRecord) []quantityRec {
+func quantities(qs []record.QuantityRecord) []quantityRec {
 	out := make([]quantityRec, len(qs))
 	for i, q := range qs {
 		out[i] = quantityRec{
@@ -286,7 +286,7 @@ func quantities(qs []store.QuantityRecord) []quantityRec {
 // lifespan returns when an entity starts and ends, as stored ISO dates of any precision:
 // a policy's effectiveFrom (else issuedOn) and effectiveTo; a program's startedOn, an
 // alliance's foundedOn and a document's date as start.
-func lifespan(n store.Node) (start, end string) {
+func lifespan(n record.Node) (start, end string) {
 	get := func(k string) string {
 		s, _ := n.Props[k].(string)
 		return s

@@ -6,16 +6,18 @@ import (
 
 	"github.com/policygraph/policygraph/fault"
 	"github.com/policygraph/policygraph/model"
+	"github.com/policygraph/policygraph/store/record"
 )
 
 // Read limits. The API validates its arguments against these before calling the store; the
 // store enforces them again so that no caller can ask Neo4j for an unbounded walk.
+// They are record's (export uses them without the driver).
 const (
-	MaxHops      = 6
-	MaxDepth     = 10
-	MaxNeighbors = 3 // neighborhood depth
-	MaxPage      = 1000
-	MaxSubgraph  = 5000
+	MaxHops      = record.MaxHops
+	MaxDepth     = record.MaxDepth
+	MaxNeighbors = record.MaxNeighbors
+	MaxPage      = record.MaxPage
+	MaxSubgraph  = record.MaxSubgraph
 )
 
 // nodeProj projects an entity without the bulky ingest bookkeeping of Document nodes.
@@ -25,18 +27,6 @@ const nodeProj = `{.*, passages: null, factIds: null, factHashes: null, planHash
 const relProj = `{.*, type: type(%[1]s), from: startNode(%[1]s).id, to: endNode(%[1]s).id}`
 
 func rel(v string) string { return v + fmt.Sprintf(relProj, v) }
-
-// Detail says how much of each node and edge a graph view reads.
-type Detail int
-
-const (
-	// Full reads every stored property (provenance, review, typed fields).
-	Full Detail = iota
-	// Outline reads what draws a graph: node id, kind and name; edge id, type and ends. A
-	// view of 200 nodes moves a tenth of the bytes, and Neo4j and the driver do as much
-	// less work (bench: neighborhood and lineage shapes).
-	Outline
-)
 
 // projections of a node and a relationship at each Detail.
 var (

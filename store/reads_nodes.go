@@ -173,16 +173,6 @@ func (s *Store) quantities(ctx context.Context, q Query, ids []string) (map[stri
 	return out, nil
 }
 
-// QuantityRecord is a stored figure with its provenance.
-type QuantityRecord struct {
-	model.Quantity
-	Sources    []model.Provenance
-	Method     string
-	Confidence float64
-	Retracted  bool
-	Props      map[string]any // other stored properties: reviewedBy, retractedAt, createdAt …
-}
-
 // Stats reads the count store: one count per label and relationship type.
 var qStats = func() Query {
 	var parts []string

@@ -2,39 +2,24 @@ package store
 
 import (
 	"github.com/policygraph/policygraph/model"
+	"github.com/policygraph/policygraph/store/record"
 )
 
-// Node is an entity as read from the graph: identity, typed properties and provenance.
-type Node struct {
-	ID         string
-	Kind       model.Kind
-	Name       string
-	Aliases    []string
-	Props      map[string]any // typed kind-specific properties (see model.KindProps), plus createdAt/updatedAt
-	Sources    []model.Provenance
-	Method     string  // best method over sources: "curated" if any source is curated
-	Confidence float64 // highest confidence over sources
-	Retracted  bool
-}
+// The record types live in package record (no driver), so that readers of records do not
+// link Neo4j; store names them here.
+type (
+	Node           = record.Node
+	Edge           = record.Edge
+	Subgraph       = record.Subgraph
+	QuantityRecord = record.QuantityRecord
+	Detail         = record.Detail
+)
 
-// Edge is a relationship as read from the graph.
-type Edge struct {
-	ID         string
-	Type       model.RelType
-	From, To   string // entity ids
-	Props      map[string]any
-	Sources    []model.Provenance
-	Method     string
-	Confidence float64
-	Retracted  bool
-}
-
-// Subgraph is a set of nodes and the edges among them, ready to draw.
-type Subgraph struct {
-	Nodes     []Node
-	Edges     []Edge
-	Truncated bool // a limit cut the result short
-}
+// Detail levels of a graph view (record.Detail).
+const (
+	Full    = record.Full
+	Outline = record.Outline
+)
 
 // SearchHit is one full-text search result.
 type SearchHit struct {
