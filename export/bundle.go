@@ -56,7 +56,7 @@ type docBundle struct {
 type bundleSet struct {
 	docs     map[string]*docBundle
 	docNodes map[string]record.Node // Document entities seen
-	skipped  int                   // entities and facts with no source
+	skipped  int                    // entities and facts with no source
 }
 
 func (bs *bundleSet) doc(id string) *docBundle {
