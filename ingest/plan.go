@@ -43,13 +43,13 @@ var MaxSourceBytes int64 = 32 << 20
 // PDF, DOCX or HTML, recognised by content (package read); the file is read through
 // safepath inside its own folder.
 func LoadSource(path string) (*Source, error) {
-	return loadSourceIn(filepath.Dir(path), filepath.Base(path))
+	return loadSourceIn(filepath.Dir(path), filepath.Base(path), read.Options{MaxBytes: MaxSourceBytes})
 }
 
 // loadSourceIn reads name inside root only (safepath: no absolute path, no climb out, no
 // symlink leaving root, regular files only, at most MaxSourceBytes) and normalises it.
-func loadSourceIn(root, name string) (*Source, error) {
-	d, err := read.File(context.Background(), root, filepath.FromSlash(name), read.Options{MaxBytes: MaxSourceBytes})
+func loadSourceIn(root, name string, ro read.Options) (*Source, error) {
+	d, err := read.File(context.Background(), root, filepath.FromSlash(name), ro)
 	if err != nil {
 		return nil, err
 	}
@@ -80,12 +80,18 @@ type planner struct {
 	missing map[string][]func(kind model.Kind, ok bool)
 	docs    map[string]*bundle.Bundle                  // document id → the bundle describing it
 	deps    map[*bundle.Bundle]map[*bundle.Bundle]bool // bundle → bundles that must be written before it
+	read    read.Options                               // how source documents are read (OCR)
 }
 
 // Plan validates bundles and turns each into one store.DocumentWrite. Every problem in any
 // bundle is reported (file, line, field) and no write is returned when there is one.
 func Plan(ctx context.Context, bundles []*bundle.Bundle, lookup Lookup) ([]store.DocumentWrite, error) {
-	p := &planner{
+	return plan(ctx, bundles, lookup, read.Options{MaxBytes: MaxSourceBytes})
+}
+
+// plan is Plan reading the source documents with ro (RunBundles: --ocr).
+func plan(ctx context.Context, bundles []*bundle.Bundle, lookup Lookup, ro read.Options) ([]store.DocumentWrite, error) {
+	p := &planner{read: ro,
 		bundles: bundles, sources: map[*bundle.Bundle]*Source{}, docIDs: map[*bundle.Bundle]string{},
 		decls: map[string][]entityDecl{}, byName: map[string]map[string]bool{},
 		local: map[*bundle.Bundle]map[string][]string{}, missing: map[string][]func(model.Kind, bool){},
@@ -144,7 +150,7 @@ func Plan(ctx context.Context, bundles []*bundle.Bundle, lookup Lookup) ([]store
 func (p *planner) loadDocument(b *bundle.Bundle) {
 	// The source text is read only from the bundle's own folder (safepath): a bundle cannot
 	// make ingest read another file of the machine.
-	src, err := loadSourceIn(filepath.Dir(b.File()), b.Document.Path)
+	src, err := loadSourceIn(filepath.Dir(b.File()), b.Document.Path, p.read)
 	if err != nil {
 		p.errs.Add(b.File(), b.Document.FieldLine("path"), "document.path", "cannot use source text: %v", err)
 		return
