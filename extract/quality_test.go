@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/policygraph/policygraph/model"
+	"github.com/policygraph/policygraph/read"
 	"github.com/policygraph/policygraph/textnorm"
 )
 
@@ -161,11 +162,13 @@ func extractFile(t testing.TB, path, id string, opts Options) (*Result, *textnor
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, _, err := textnorm.Decode(b)
+	// the reader ingest uses: it decodes, normalises and matches traditional characters as
+	// simplified, as the pipeline does before extraction
+	rd, err := read.Bytes(context.Background(), filepath.Base(path), b, read.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc := textnorm.Normalize(s)
+	doc := rd.Doc
 	r, err := Extract(context.Background(), id, doc, opts)
 	if err != nil {
 		t.Fatal(err)
