@@ -165,46 +165,17 @@ func (s *Service) anchor(ctx context.Context, src Source) (model.Provenance, err
 		return model.Provenance{}, invalid("document %q has no stored text to quote", src.DocumentID)
 	}
 	doc := textnorm.Normalize(strings.Join(ps, "\n"))
-	var span textnorm.Span
-	switch {
-	case src.Start != nil || src.End != nil:
-		if src.Start == nil || src.End == nil {
-			return model.Provenance{}, invalid("source: give both start and end")
-		}
-		if *src.Start < 0 || *src.End > doc.Len() || *src.Start >= *src.End {
-			return model.Provenance{}, invalid("source: span [%d,%d) is outside the document (%d characters)", *src.Start, *src.End, doc.Len())
-		}
-		if *src.End-*src.Start > MaxAnchorRunes {
-			return model.Provenance{}, invalid("source: a span of at most %d characters", MaxAnchorRunes)
-		}
-		span = textnorm.Span{Start: *src.Start, End: *src.End}
-		if src.Text != "" && doc.Slice(span) != src.Text {
-			return model.Provenance{}, invalid("source: span [%d,%d) reads %q, not %q", span.Start, span.End, doc.Slice(span), src.Text)
-		}
-	case src.Text != "":
+	if src.Start != nil && src.End != nil && *src.End-*src.Start > MaxAnchorRunes {
+		return model.Provenance{}, invalid("source: a span of at most %d characters", MaxAnchorRunes)
+	}
+	if src.Start == nil && src.End == nil && src.Text != "" {
 		if err := checkText("source.text", src.Text, MaxAnchorRunes, true); err != nil {
 			return model.Provenance{}, err
 		}
-		hits := doc.Find(src.Text)
-		if src.Passage != nil {
-			var in []textnorm.Span
-			for _, h := range hits {
-				if doc.ParagraphAt(h.Start) == *src.Passage {
-					in = append(in, h)
-				}
-			}
-			hits = in
-		}
-		switch len(hits) {
-		case 0:
-			return model.Provenance{}, invalid("source: %q does not occur in %s", src.Text, src.DocumentID)
-		case 1:
-			span = hits[0]
-		default:
-			return model.Provenance{}, invalid("source: %q occurs %d times in %s; quote more of it or give passage", src.Text, len(hits), src.DocumentID)
-		}
-	default:
-		return model.Provenance{}, invalid("source: give text (a quote) or start and end")
+	}
+	span, err := doc.Locate(textnorm.Quote{Start: src.Start, End: src.End, Text: src.Text, Passage: src.Passage})
+	if err != nil {
+		return model.Provenance{}, invalid("source: %v (%s)", err, src.DocumentID)
 	}
 	return model.Provenance{
 		DocumentID: src.DocumentID, Passage: doc.ParagraphAt(span.Start), Start: span.Start, End: span.End,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -310,148 +309,26 @@ func (s *Store) ApplyDocument(ctx context.Context, w DocumentWrite, dryRun bool)
 	return sum, nil
 }
 
+// applyDocument reads the document's prior state and which of its facts exist, diffs
+// (diffDocument, pure), and applies the diff: staff edits kept, facts upserted, facts no
+// longer stated retracted, the new state and the audit recorded.
 func (s *Store) applyDocument(ctx context.Context, tx neo4j.ManagedTransaction, w DocumentWrite, dryRun bool, sum *Summary) error {
 	now := time.Now().UTC().Format(time.RFC3339Nano)
-	recs, err := s.run(ctx, tx, qDocState, map[string]any{"doc": w.Doc.ID})
+	prior, err := s.readPriorState(ctx, tx, w.Doc.ID)
 	if err != nil {
 		return err
 	}
-	prev := map[string]string{}
-	if len(recs) == 1 {
-		if h, _ := recs[0].Get("planHash"); h == w.PlanHash && w.PlanHash != "" {
-			sum.Unchanged = true
-			sum.Nodes.Unchanged, sum.Edges.Unchanged, sum.Quantities.Unchanged = len(w.Nodes)+1, len(w.Edges), len(w.Quantities)
-			sum.Conditions.Unchanged = len(w.Conditions)
-			return nil
-		}
-		ids, _ := recs[0].Get("ids")
-		hashes, _ := recs[0].Get("hashes")
-		il, _ := ids.([]any)
-		hl, _ := hashes.([]any)
-		for i := range il {
-			id, _ := il[i].(string)
-			h := ""
-			if i < len(hl) {
-				h, _ = hl[i].(string)
-			}
-			prev[id] = h
-		}
-	}
-
-	// Which ids exist already (stated by another document, or retracted earlier)?
-	nodeIDs := []string{w.Doc.ID}
-	for _, n := range w.Nodes {
-		nodeIDs = append(nodeIDs, n.ID)
-	}
-	existing := map[string]bool{}
-	for _, chunk := range chunks(nodeIDs, BatchSize*10) {
-		recs, err := s.run(ctx, tx, qExistingEntities, map[string]any{"ids": chunk})
-		if err != nil {
+	var existing map[string]bool
+	if !prior.same(w) {
+		if existing, err = s.readExisting(ctx, tx, w); err != nil {
 			return err
 		}
-		for _, r := range recs {
-			id, _ := r.Get("id")
-			existing[id.(string)] = true
-		}
 	}
-	qIDs := make([]string, 0, len(w.Quantities))
-	for _, q := range w.Quantities {
-		qIDs = append(qIDs, q.ID)
+	d := diffDocument(w, prior, existing, sum)
+	if d.Unchanged {
+		return nil
 	}
-	for _, chunk := range chunks(qIDs, BatchSize*10) {
-		recs, err := s.run(ctx, tx, qExistingQuantities, map[string]any{"ids": chunk})
-		if err != nil {
-			return err
-		}
-		for _, r := range recs {
-			id, _ := r.Get("id")
-			existing[id.(string)] = true
-		}
-	}
-
-	if err := s.existingConditions(ctx, tx, w.Conditions, existing); err != nil {
-		return err
-	}
-
-	// Decide per fact: create, update, or leave.
-	created := map[string]bool{}
-	classify := func(id, hash string, c *Change) bool {
-		old, stated := prev[id]
-		switch {
-		case stated && old == hash:
-			c.Unchanged++
-			return false
-		case stated || existing[id]:
-			c.Updated++
-		default:
-			c.Created++
-			created[id] = true
-		}
-		return true
-	}
-	var nodes []NodeRow
-	if classify(w.Doc.ID, w.Doc.Hash, &sum.Nodes) {
-		nodes = append(nodes, w.Doc)
-	}
-	for _, n := range w.Nodes {
-		if classify(n.ID, n.Hash, &sum.Nodes) {
-			nodes = append(nodes, n)
-		}
-	}
-	var edges []EdgeRow
-	for _, e := range w.Edges {
-		if classify(e.ID, e.Hash, &sum.Edges) {
-			edges = append(edges, e)
-		}
-	}
-	var qtys []QuantityRow
-	for _, q := range w.Quantities {
-		if classify(q.ID, q.Hash, &sum.Quantities) {
-			qtys = append(qtys, q)
-		}
-	}
-	var conds []ConditionRow
-	for _, c := range w.Conditions {
-		if classify(c.ID, c.Hash, &sum.Conditions) {
-			conds = append(conds, c)
-		}
-	}
-	stated := map[string]bool{w.Doc.ID: true}
-	for _, n := range w.Nodes {
-		stated[n.ID] = true
-	}
-	for _, e := range w.Edges {
-		stated[e.ID] = true
-	}
-	for _, q := range w.Quantities {
-		stated[q.ID] = true
-	}
-	for _, c := range w.Conditions {
-		stated[c.ID] = true
-	}
-	var goneNodes, goneQtys, goneConds []string
-	goneEdges := map[model.RelType][]string{}
-	for id := range prev {
-		if stated[id] {
-			continue
-		}
-		switch {
-		case hasPrefix(id, "rel:"):
-			// rel ids carry their type after a second colon: rel:TYPE:hash
-			t := relTypeOfID(id)
-			goneEdges[t] = append(goneEdges[t], id)
-			sum.Edges.Retracted++
-		case hasPrefix(id, "qty:"):
-			goneQtys = append(goneQtys, id)
-			sum.Quantities.Retracted++
-		case hasPrefix(id, "cond:"):
-			goneConds = append(goneConds, id)
-			sum.Conditions.Retracted++
-		default:
-			goneNodes = append(goneNodes, id)
-			sum.Nodes.Retracted++
-		}
-	}
+	nodes, edges, qtys, conds := d.Nodes, d.Edges, d.Quantities, d.Conditions
 
 	// Staff edits outrank the document (conflicts.go): read the stored state of what it is
 	// about to write, keep staff's version, log the conflicts.
@@ -467,35 +344,54 @@ func (s *Store) applyDocument(ctx context.Context, tx neo4j.ManagedTransaction, 
 	if err != nil {
 		return err
 	}
-	nodes, edges, qtys = guardStaff(states, created, nodes, edges, qtys, ilog, sum)
+	nodes, edges, qtys = guardStaff(states, d.Created, nodes, edges, qtys, ilog, sum)
 	if dryRun {
 		return nil
 	}
 
 	// Bring back facts retracted earlier that this document states again.
-	var restore []string
-	for _, n := range nodes {
-		if !existing[n.ID] {
-			restore = append(restore, n.ID)
-		}
-	}
-	for _, q := range qtys {
-		if !existing[q.ID] {
-			restore = append(restore, q.ID)
-		}
-	}
-	for _, c := range conds {
-		if !existing[c.ID] {
-			restore = append(restore, c.ID)
-		}
-	}
+	restore := restoreIDs(nodes, qtys, conds, existing)
 	for _, chunk := range chunks(restore, BatchSize*10) {
 		if _, err := s.run(ctx, tx, qRestoreRetracted, map[string]any{"ids": chunk}); err != nil {
 			return err
 		}
 	}
 
-	// The document node first (its own batch), so MENTIONED_IN can point at it.
+	if err := s.upsertFacts(ctx, tx, w, nodes, edges, qtys, now); err != nil {
+		return err
+	}
+	if err := s.writeConditions(ctx, tx, conds, d.GoneConditions, w, now); err != nil {
+		return err
+	}
+
+	logWritten(ilog, states, nodes, edges, qtys)
+
+	// Retract what the document no longer states (never what staff changed).
+	if err := s.retractGone(ctx, tx, w, d, ilog, sum, now); err != nil {
+		return err
+	}
+
+	// Remember what this document states, for the next diff.
+	passages := w.Passages
+	if passages == nil {
+		passages = []string{}
+	}
+	_, err = s.run(ctx, tx, qSetDocState, map[string]any{
+		"doc": w.Doc.ID, "planHash": w.PlanHash, "ids": d.FactIDs, "hashes": d.FactHashes,
+		"passages": passages, "now": now, "actor": w.Actor,
+	})
+	if err != nil {
+		return err
+	}
+	if err := s.flushIngestLog(ctx, tx, ilog); err != nil {
+		return err
+	}
+	return s.auditDocument(ctx, tx, w, len(prior.Facts), *sum, now) // audit.go: same transaction
+}
+
+// upsertFacts writes the entities (the document node first, in its own batch, so
+// MENTIONED_IN can point at it), relations and figures of a diff.
+func (s *Store) upsertFacts(ctx context.Context, tx neo4j.ManagedTransaction, w DocumentWrite, nodes []NodeRow, edges []EdgeRow, qtys []QuantityRow, now string) error {
 	var docRows, nodeRows []map[string]any
 	for _, n := range nodes {
 		if !n.Kind.Valid() {
@@ -529,17 +425,12 @@ func (s *Store) applyDocument(ctx context.Context, tx neo4j.ManagedTransaction, 
 	for _, q := range qtys {
 		qrows = append(qrows, s.withStatus(quantityParams(q)))
 	}
-	if err := s.runBatches(ctx, tx, qUpsertQuantities, qrows, w.Doc.ID, now); err != nil {
-		return err
-	}
+	return s.runBatches(ctx, tx, qUpsertQuantities, qrows, w.Doc.ID, now)
+}
 
-	if err := s.writeConditions(ctx, tx, conds, goneConds, w, now); err != nil {
-		return err
-	}
-
-	logWritten(ilog, states, nodes, edges, qtys)
-
-	// Retract what the document no longer states (never what staff changed).
+// retractGone drops this document's sources from the facts it no longer states and retracts
+// those left without a source (never what staff changed), logging each.
+func (s *Store) retractGone(ctx context.Context, tx neo4j.ManagedTransaction, w DocumentWrite, d docDiff, ilog *ingestLog, sum *Summary, now string) error {
 	goneEvents := func(ids, retracted []string) {
 		for _, id := range ids {
 			if slices.Contains(retracted, id) {
@@ -550,7 +441,7 @@ func (s *Store) applyDocument(ctx context.Context, tx neo4j.ManagedTransaction, 
 		}
 	}
 	for _, t := range model.RelTypes {
-		for _, chunk := range chunks(goneEdges[t], BatchSize) {
+		for _, chunk := range chunks(d.GoneEdges[t], BatchSize) {
 			recs, err := s.run(ctx, tx, retractEdge[t], map[string]any{"ids": chunk, "doc": w.Doc.ID, "now": now, "actor": w.Actor})
 			if err != nil {
 				return err
@@ -558,14 +449,14 @@ func (s *Store) applyDocument(ctx context.Context, tx neo4j.ManagedTransaction, 
 			goneEvents(chunk, keptOrphans(recs, ilog, &sum.Edges))
 		}
 	}
-	for _, chunk := range chunks(goneQtys, BatchSize) {
+	for _, chunk := range chunks(d.GoneQuantities, BatchSize) {
 		recs, err := s.run(ctx, tx, qDropQuantitySources, map[string]any{"ids": chunk, "doc": w.Doc.ID, "now": now, "actor": w.Actor})
 		if err != nil {
 			return err
 		}
 		goneEvents(chunk, keptOrphans(recs, ilog, &sum.Quantities))
 	}
-	for _, chunk := range chunks(goneNodes, BatchSize) {
+	for _, chunk := range chunks(d.GoneNodes, BatchSize) {
 		recs, err := s.run(ctx, tx, qDropEntitySources, map[string]any{"ids": chunk, "doc": w.Doc.ID, "now": now})
 		if err != nil {
 			return err
@@ -581,45 +472,66 @@ func (s *Store) applyDocument(ctx context.Context, tx neo4j.ManagedTransaction, 
 			}
 		}
 	}
+	return nil
+}
 
-	// Remember what this document states, for the next diff.
-	ids := make([]string, 0, len(stated))
-	hashOf := map[string]string{w.Doc.ID: w.Doc.Hash}
-	for _, n := range w.Nodes {
-		hashOf[n.ID] = n.Hash
-	}
-	for _, e := range w.Edges {
-		hashOf[e.ID] = e.Hash
-	}
-	for _, q := range w.Quantities {
-		hashOf[q.ID] = q.Hash
-	}
-	for _, c := range w.Conditions {
-		hashOf[c.ID] = c.Hash
-	}
-	for id := range hashOf {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	hashes := make([]string, len(ids))
-	for i, id := range ids {
-		hashes[i] = hashOf[id]
-	}
-	passages := w.Passages
-	if passages == nil {
-		passages = []string{}
-	}
-	_, err = s.run(ctx, tx, qSetDocState, map[string]any{
-		"doc": w.Doc.ID, "planHash": w.PlanHash, "ids": ids, "hashes": hashes,
-		"passages": passages, "now": now, "actor": w.Actor,
-	})
+// readPriorState reads what the document wrote the last time (priorState; empty when new).
+func (s *Store) readPriorState(ctx context.Context, tx neo4j.ManagedTransaction, doc string) (priorState, error) {
+	recs, err := s.run(ctx, tx, qDocState, map[string]any{"doc": doc})
 	if err != nil {
-		return err
+		return priorState{}, err
 	}
-	if err := s.flushIngestLog(ctx, tx, ilog); err != nil {
-		return err
+	p := priorState{Facts: map[string]string{}}
+	if len(recs) != 1 {
+		return p, nil
 	}
-	return s.auditDocument(ctx, tx, w, len(prev), *sum, now) // audit.go: same transaction
+	h, _ := recs[0].Get("planHash")
+	p.PlanHash, _ = h.(string)
+	ids, _ := recs[0].Get("ids")
+	hashes, _ := recs[0].Get("hashes")
+	il, _ := ids.([]any)
+	hl, _ := hashes.([]any)
+	for i := range il {
+		id, _ := il[i].(string)
+		h := ""
+		if i < len(hl) {
+			h, _ = hl[i].(string)
+		}
+		p.Facts[id] = h
+	}
+	return p, nil
+}
+
+// readExisting returns which of w's entities, figures and conditions are live in the graph.
+func (s *Store) readExisting(ctx context.Context, tx neo4j.ManagedTransaction, w DocumentWrite) (map[string]bool, error) {
+	nodeIDs := []string{w.Doc.ID}
+	for _, n := range w.Nodes {
+		nodeIDs = append(nodeIDs, n.ID)
+	}
+	qIDs := make([]string, 0, len(w.Quantities))
+	for _, q := range w.Quantities {
+		qIDs = append(qIDs, q.ID)
+	}
+	existing := map[string]bool{}
+	for _, look := range []struct {
+		q   Query
+		ids []string
+	}{{qExistingEntities, nodeIDs}, {qExistingQuantities, qIDs}} {
+		for _, chunk := range chunks(look.ids, BatchSize*10) {
+			recs, err := s.run(ctx, tx, look.q, map[string]any{"ids": chunk})
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range recs {
+				id, _ := r.Get("id")
+				existing[id.(string)] = true
+			}
+		}
+	}
+	if err := s.existingConditions(ctx, tx, w.Conditions, existing); err != nil {
+		return nil, err
+	}
+	return existing, nil
 }
 
 // runBatches sends rows in UNWIND batches and checks that every row was written: a
