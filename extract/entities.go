@@ -41,12 +41,15 @@ func (x *extractor) findPlace() {
 	for _, l := range loc {
 		start := byteToRune[l[0]]
 		end := start + 3
+		if x.text[start+1] == '新' && start > 0 && isHan(x.text[start-1]) {
+			start-- // a new area: 浦东新区
+		}
 		name := x.str(start, end)
 		stem := name[:len(name)-len("区")]
 		if containsString(districtStemStops, stem) || x.stopBefore(start, start+2, nil) > 0 || hasStopRune(stem) {
 			continue
 		}
-		if start+3 < len(x.text) && strings.ContainsRune("内外域级间", x.text[start+3]) {
+		if end < len(x.text) && strings.ContainsRune("内外域级间", x.text[end]) {
 			continue
 		}
 		if start > 0 {
@@ -167,6 +170,7 @@ func (x *extractor) ruleHeader() {
 			}
 		}
 	}
+	x.headerBodies()
 	for k := range x.paras {
 		p := x.paras[k]
 		s := x.str(p.start, p.end)
@@ -175,7 +179,7 @@ func (x *extractor) ruleHeader() {
 			x.entityFor(&mention{kind: model.KindPerson, name: x.str(st, en), start: st, end: en, rule: "contact", conf: confSuffix, props: map[string]any{"role": "联系人"}})
 		}
 		// signature block: a body's name alone on a line, next to a date line
-		if runeLen(s) > 20 || runeLen(s) < 4 {
+		if runeLen(s) < 4 {
 			continue
 		}
 		next := ""
@@ -183,6 +187,16 @@ func (x *extractor) ruleHeader() {
 			next = strings.TrimSpace(x.str(x.paras[k+1].start, x.paras[k+1].end))
 		}
 		if !dateLineRE.MatchString(strings.ReplaceAll(next, " ", "")) {
+			continue
+		}
+		if parts := splitBodies(s); len(parts) >= 2 {
+			// several bodies on one line sign jointly
+			for _, b := range x.bodyMentions(p.start, p.end, parts) {
+				x.relate(model.RelIssuedBy, nil, b, source{p.start, x.paras[k+1].end, "signature", confHeader})
+			}
+			continue
+		}
+		if runeLen(s) > 20 {
 			continue
 		}
 		c, ok := cueOf(s)
@@ -293,7 +307,7 @@ func policyProps(name string) map[string]any {
 // ---------------------------------------------------------------- the document's own policy
 
 var (
-	noticeRE  = regexp.MustCompile(`^(.{2,30}?)关于印发《`)
+	noticeRE  = regexp.MustCompile(`^(.{0,90}?)关于(?:联合)?(?:印发|发布|公布)《`)
 	docNumRE  = regexp.MustCompile(`\p{Han}{1,6}〔\d{4}〕\d+号`)
 	selfRefRE = regexp.MustCompile(`本(措施|细则|办法|意见|规定|方案|政策)`)
 )
@@ -318,7 +332,7 @@ func (x *extractor) ruleSelfPolicy() {
 				}
 			}
 			sender := s[loc[2]:loc[3]]
-			if c, ok := cueOf(sender); ok && c.kind == model.KindOrganization {
+			if c, ok := cueOf(sender); ok && c.kind == model.KindOrganization && runeLen(sender) >= 3 && runeLen(sender) <= 30 && !docNumRE.MatchString(sender) && len(splitBodies(sender)) < 2 {
 				e := x.entityFor(&mention{kind: model.KindOrganization, name: sender, start: p.start, end: p.start + runeLen(sender), rule: "notice", conf: confHeader, props: c.props})
 				if x.self != nil {
 					x.relate(model.RelIssuedBy, x.self, e, source{p.start, p.end, "notice", confHeader})
@@ -337,7 +351,7 @@ func (x *extractor) ruleSelfPolicy() {
 			}
 		}
 		title := strings.TrimSpace(x.str(p.start, end))
-		if runeLen(title) < 6 || runeLen(title) > 60 || strings.ContainsAny(title, "。，；：") {
+		if runeLen(title) < 6 || runeLen(title) > 60 || strings.ContainsAny(title, "。，；：") || markerRE.MatchString(title) {
 			continue
 		}
 		props := policyProps(strings.NewReplacer("《", "", "》", "").Replace(title))

@@ -175,6 +175,8 @@ type extractor struct {
 	relKey   map[string]*relation
 	figures  []figure
 	conds    []foundCondition
+	// industries are the Industry mentions of sector frames (industries.go)
+	industries []industryMention
 
 	// document-level facts
 	place      *entity // the district the document speaks for
@@ -229,12 +231,14 @@ func (x *extractor) run() error {
 		x.ruleQuoted,
 		x.ruleGazetteer,
 		x.ruleSuffixes,
+		x.ruleIndustries,
 		x.ruleEnumerations,
 		x.ruleRelationEntities,
 		x.resolve,
 		x.ruleLexicon,
 		x.ruleCreditCodes,
 		x.ruleRelations,
+		x.relIndustries,
 		x.ruleQuantities,
 		x.ruleConditions,
 		x.ruleMeta,

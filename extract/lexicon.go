@@ -44,6 +44,9 @@ var cues = sortCues([]cue{
 	{suffix: "学院", kind: model.KindOrganization, minStem: 2, props: orgType("university")},
 	{suffix: "交易中心", kind: model.KindOrganization, minStem: 2, weak: true, props: orgType("exchange")},
 	{suffix: "服务中心", kind: model.KindOrganization, minStem: 2, weak: true, props: orgType("service-center")},
+	{suffix: "创新中心", kind: model.KindOrganization, minStem: 2, weak: true, props: orgType("innovation-center")},
+	{suffix: "促进中心", kind: model.KindOrganization, minStem: 2, weak: true, props: orgType("service-center")},
+	{suffix: "研究中心", kind: model.KindOrganization, minStem: 2, weak: true, props: orgType("institute")},
 	// alliances
 	{suffix: "联盟", kind: model.KindAlliance, minStem: 2},
 	{suffix: "联合会", kind: model.KindAlliance, minStem: 2},
@@ -80,6 +83,9 @@ var cues = sortCues([]cue{
 	{suffix: "工业区", kind: model.KindPlace, minStem: 2, props: placeType("zone")},
 	{suffix: "集聚区", kind: model.KindPlace, minStem: 2, weak: true, props: placeType("zone")},
 	{suffix: "示范区", kind: model.KindPlace, minStem: 2, weak: true, props: placeType("zone")},
+	{suffix: "商务区", kind: model.KindPlace, minStem: 2, props: placeType("zone")},
+	{suffix: "镇", kind: model.KindPlace, minStem: 2, props: placeType("town")},
+	{suffix: "街道", kind: model.KindPlace, minStem: 2, props: placeType("subdistrict")},
 	// talent measures
 	{suffix: "补贴", kind: model.KindTalentMeasure, minStem: 2, props: category("subsidy")},
 	{suffix: "资助", kind: model.KindTalentMeasure, minStem: 2, props: category("funding")},
@@ -100,6 +106,11 @@ func validCue(name string, c cue) bool {
 		return false
 	}
 	switch c.suffix {
+	case "镇":
+		// 重镇, 城镇, 乡镇 are not town names
+		return !strings.ContainsRune("重城乡集市村", rs[len(rs)-1])
+	case "街道":
+		return !strings.HasSuffix(stem, "各") && !strings.HasSuffix(stem, "相关")
 	case "局":
 		return !strings.ContainsRune("布格大结全当开僵骗时变饭赌", rs[len(rs)-1])
 	case "政协":

@@ -95,7 +95,8 @@ func (x *extractor) ruleMeta() {
 			x.relate(model.RelIssuedBy, nil, e, source{e.mentions[0].start, e.mentions[0].end, "signature", confMeta})
 		}
 	}
-	if m.Title != "" || m.Date != "" || len(m.Issuers) > 0 || m.Number != "" {
+	m.Addressees = x.addressees(head) // addressees.go
+	if m.Title != "" || m.Date != "" || len(m.Issuers) > 0 || m.Number != "" || len(m.Addressees) > 0 {
 		x.meta = m
 	}
 }

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"encoding/json"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -50,6 +51,7 @@ func (r *Result) Bundle(doc bundle.DocumentSpec) bundle.Bundle {
 		}
 		return id
 	}
+	doc.Props = r.Meta.props(doc.Props)
 	b := bundle.Bundle{SchemaVersion: bundle.SchemaVersion, Document: doc}
 	for _, e := range r.Entities {
 		if len(e.Sources) == 0 {
@@ -93,6 +95,31 @@ func (r *Result) Bundle(doc bundle.DocumentSpec) bundle.Bundle {
 		})
 	}
 	return b
+}
+
+// props adds what the header and signature block say (number, date, issuer, addressees)
+// to the document's props, keeping every prop the caller set.
+func (m *DocumentMeta) props(given map[string]any) map[string]any {
+	if m == nil {
+		return given
+	}
+	out := map[string]any{}
+	set := func(k string, v any, ok bool) {
+		if ok {
+			out[k] = v
+		}
+	}
+	set("number", m.Number, m.Number != "")
+	set("date", m.Date, m.Date != "")
+	set("issuer", strings.Join(m.Issuers, "、"), len(m.Issuers) > 0)
+	set("addressees", m.Addressees, len(m.Addressees) > 0)
+	for k, v := range given {
+		out[k] = v
+	}
+	if len(out) == 0 {
+		return given
+	}
+	return out
 }
 
 // YAML returns Bundle(doc) marshalled as YAML.

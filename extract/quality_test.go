@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/policygraph/policygraph/model"
+	"github.com/policygraph/policygraph/read"
 	"github.com/policygraph/policygraph/textnorm"
 )
 
@@ -100,7 +101,22 @@ type evaluation struct {
 
 func loadGold(t testing.TB, name string) gold {
 	t.Helper()
-	return loadGoldFile(t, filepath.Join("testdata", "gold", name+".yaml"), name)
+	return loadGoldFile(t, filepath.Join(tunedDir(name), "gold", name+".yaml"), name)
+}
+
+// tunedDirs hold the tuned documents (DIR/docs/NAME.txt, DIR/gold/NAME.yaml). The first
+// held-out four (testdata/heldout) were run twice and joined the tuned set in the third
+// issue-19 round; testdata/heldout2 is the held-out set now and is read only by TestHeldOut2.
+var tunedDirs = []string{"testdata", filepath.Join("testdata", "heldout")}
+
+// tunedDir is the folder of tunedDirs that holds the document name.
+func tunedDir(name string) string {
+	for _, d := range tunedDirs {
+		if _, err := os.Stat(filepath.Join(d, "docs", name+".txt")); err == nil {
+			return d
+		}
+	}
+	return tunedDirs[0]
 }
 
 func loadGoldFile(t testing.TB, path, name string) gold {
@@ -131,7 +147,7 @@ func docPath(name string) string {
 	if name == "changning" {
 		return changningText
 	}
-	return filepath.Join("testdata", "docs", name+".txt")
+	return filepath.Join(tunedDir(name), "docs", name+".txt")
 }
 
 // extractDoc extracts the test document name with document id "document:NAME".
@@ -146,11 +162,13 @@ func extractFile(t testing.TB, path, id string, opts Options) (*Result, *textnor
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, _, err := textnorm.Decode(b)
+	// the reader ingest uses: it decodes, normalises and matches traditional characters as
+	// simplified, as the pipeline does before extraction
+	rd, err := read.Bytes(context.Background(), filepath.Base(path), b, read.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc := textnorm.Normalize(s)
+	doc := rd.Doc
 	r, err := Extract(context.Background(), id, doc, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -288,9 +306,13 @@ type rkeyT struct {
 }
 
 func testDocs(t testing.TB) []string {
-	files, err := filepath.Glob(filepath.Join("testdata", "docs", "*.txt"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no test documents: %v", err)
+	var files []string
+	for _, d := range tunedDirs {
+		fs, err := filepath.Glob(filepath.Join(d, "docs", "*.txt"))
+		if err != nil || len(fs) == 0 {
+			t.Fatalf("no test documents in %s: %v", d, err)
+		}
+		files = append(files, fs...)
 	}
 	files = append(files, changningText)
 	sort.Strings(files)
@@ -400,8 +422,14 @@ func qualityReport(evs []evaluation, table string) string {
 	b.WriteString(heldOut)
 	b.WriteString(missList(evs))
 	if old, err := os.ReadFile(filepath.Join("testdata", "quality.md")); err == nil {
-		if _, section, ok := strings.Cut(string(old), heldOutMarker); ok {
-			b.WriteString("\n" + heldOutMarker + section)
+		first := -1
+		for _, m := range []string{heldOutMarker, heldOut2Marker} {
+			if i := strings.Index(string(old), m); i >= 0 && (first < 0 || i < first) {
+				first = i
+			}
+		}
+		if first >= 0 {
+			b.WriteString("\n" + string(old)[first:])
 		}
 	}
 	return b.String()

@@ -95,7 +95,7 @@ func (x *extractor) figureSubject(s span, ms []*mention, start, end int) *mentio
 	}
 	var inClause, inSentence *mention
 	for _, m := range ms {
-		if m.end > start || m.kind == model.KindPerson || m.kind == model.KindDocument {
+		if m.end > start || m.kind == model.KindPerson || m.kind == model.KindDocument || m.kind == model.KindIndustry {
 			continue
 		}
 		inSentence = m

@@ -82,6 +82,9 @@ func (x *extractor) ruleRelations() {
 		x.relLocated(s, ms)
 		x.relSupersedes(s, ms)
 		x.relProgramMeasures(p, s, ms)
+		x.relSupportFrame(s, ms)
+		x.relCooperation(s, ms)
+		x.relPlacedIn(s, ms)
 	})
 	x.relEstablishes()
 }
@@ -362,18 +365,10 @@ func (x *extractor) relIssued(s span, ms []*mention) {
 			continue
 		}
 		vs := off - runeLen(verb)
-		var subj *entity
-		if x.endsWith(vs, "我区", "本区") {
-			subj = x.placeEntity()
-		} else {
-			for _, o := range x.mentionsIn(max(s.start, vs-maxNameRunes), vs) {
-				if o.end == vs && (o.kind == model.KindPlace || o.kind == model.KindOrganization) {
-					subj = o.ent
-				}
+		for _, subj := range x.issuers(s, vs) {
+			if subj != m.ent {
+				x.relate(model.RelIssuedBy, m.ent, subj, source{vs - runeLen(subj.name), m.end, "issued-by", confCue})
 			}
-		}
-		if subj != nil && subj != m.ent {
-			x.relate(model.RelIssuedBy, m.ent, subj, source{vs - runeLen(subj.name), m.end, "issued-by", confCue})
 		}
 	}
 }

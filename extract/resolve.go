@@ -17,7 +17,7 @@ func key(kind model.Kind, name string) string { return string(kind) + "|" + fold
 var rulePriority = map[string]int{
 	"doc-title": 10, "title": 10, "abbreviation": 10, "framework": 9, "header": 9, "signer": 9,
 	"salutation": 9, "signature": 9, "notice": 9, "contact": 9, "gazetteer": 8, "quoted": 7,
-	"suffix": 6, "gov-short": 6, "participant": 5, "enum": 4, "short-name": 3, "place": 2, "lexicon": 1,
+	"suffix": 6, "gov-short": 6, "participant": 5, "industry": 5, "enum": 4, "short-name": 3, "place": 2, "lexicon": 1,
 }
 
 // entityFor returns the entity a mention belongs to, creating it; the mention is attached.

@@ -269,7 +269,7 @@ func everyKind() string {
 		"PLACE":          `... on Place { placeType level contains { totalCount } operators { totalCount } introduced { totalCount } }`,
 		"INDUSTRY":       `... on Industry { members { totalCount } supportedBy { totalCount } targetedBy { totalCount } investors { totalCount } }`,
 		"PERSON":         `... on Person { role proposed { totalCount } signed { totalCount } }`,
-		"DOCUMENT":       `... on Document { title number issuer date docType result sha256 level mentions { totalCount } issuedBy { totalCount } respondsTo { totalCount } responses { totalCount } proposedBy { totalCount } signedBy { totalCount } }`,
+		"DOCUMENT":       `... on Document { title number issuer date docType result sha256 level addressees mentions { totalCount } issuedBy { totalCount } respondsTo { totalCount } responses { totalCount } proposedBy { totalCount } signedBy { totalCount } }`,
 	}
 	var b strings.Builder
 	for _, k := range []string{"POLICY", "PROGRAM", "ENTERPRISE", "ALLIANCE", "TALENT_MEASURE", "ORGANIZATION", "PLACE", "INDUSTRY", "PERSON", "DOCUMENT"} {

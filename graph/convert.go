@@ -125,6 +125,7 @@ func toNode(n store.Node) gqlmodel.Node {
 			Properties: properties,
 			Title:      p.str("title"), Number: p.str("number"), Issuer: p.str("issuer"), Date: p.str("date"),
 			DocType: p.str("docType"), Result: p.str("result"), Sha256: p.str("sha256"), Path: p.str("path"), Level: p.level(),
+			Addressees: p.strs("addressees"),
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/policygraph/policygraph/bundle"
 	"github.com/policygraph/policygraph/model"
+	"github.com/policygraph/policygraph/read"
 	"github.com/policygraph/policygraph/store"
 	"github.com/policygraph/policygraph/textnorm"
 )
@@ -35,12 +36,18 @@ type planner struct {
 	missing map[string][]func(kind model.Kind, ok bool)
 	docs    map[string]*bundle.Bundle                  // document id → the bundle describing it
 	deps    map[*bundle.Bundle]map[*bundle.Bundle]bool // bundle → bundles that must be written before it
+	read    read.Options                               // how source documents are read (OCR)
 }
 
 // Plan validates bundles and turns each into one store.DocumentWrite. Every problem in any
 // bundle is reported (file, line, field) and no write is returned when there is one.
 func Plan(ctx context.Context, bundles []*bundle.Bundle, lookup Lookup) ([]store.DocumentWrite, error) {
-	p := &planner{
+	return plan(ctx, bundles, lookup, read.Options{MaxBytes: MaxSourceBytes})
+}
+
+// plan is Plan reading the source documents with ro (RunBundles: --ocr).
+func plan(ctx context.Context, bundles []*bundle.Bundle, lookup Lookup, ro read.Options) ([]store.DocumentWrite, error) {
+	p := &planner{read: ro,
 		bundles: bundles, sources: map[*bundle.Bundle]*Source{}, docIDs: map[*bundle.Bundle]string{},
 		decls: map[string][]entityDecl{}, byName: map[string]map[string]bool{},
 		local: map[*bundle.Bundle]map[string][]string{}, missing: map[string][]func(model.Kind, bool){},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/policygraph/policygraph/bundle"
 	"github.com/policygraph/policygraph/model"
+	"github.com/policygraph/policygraph/read"
 	"github.com/policygraph/policygraph/store"
 )
 
@@ -32,6 +33,10 @@ type Options struct {
 	// line (the CLI draws a progress bar with it on a terminal).
 	OnDocument func(done, total int, s store.Summary)
 	Logger     *slog.Logger
+	// OCR reads PDF pages without a text layer with tesseract (chi_sim) when the source
+	// documents are loaded (ingest --extract --ocr); the bundles' facts should then carry
+	// ocr+ methods (the CLI marks them).
+	OCR bool
 }
 
 // Report is the outcome of a run: one summary per document, in input order.
@@ -105,7 +110,7 @@ func RunBundles(ctx context.Context, w Writer, bundles []*bundle.Bundle, opts Op
 	if log == nil {
 		log = slog.Default()
 	}
-	writes, err := Plan(ctx, bundles, w.ExistingEntities)
+	writes, err := plan(ctx, bundles, w.ExistingEntities, read.Options{MaxBytes: MaxSourceBytes, OCR: opts.OCR})
 	if err != nil {
 		return Report{}, err
 	}

@@ -30,13 +30,13 @@ var MaxSourceBytes int64 = 32 << 20
 // PDF, DOCX or HTML, recognised by content (package read); the file is read through
 // safepath inside its own folder.
 func LoadSource(path string) (*Source, error) {
-	return loadSourceIn(filepath.Dir(path), filepath.Base(path))
+	return loadSourceIn(filepath.Dir(path), filepath.Base(path), read.Options{MaxBytes: MaxSourceBytes})
 }
 
 // loadSourceIn reads name inside root only (safepath: no absolute path, no climb out, no
 // symlink leaving root, regular files only, at most MaxSourceBytes) and normalises it.
-func loadSourceIn(root, name string) (*Source, error) {
-	d, err := read.File(context.Background(), root, filepath.FromSlash(name), read.Options{MaxBytes: MaxSourceBytes})
+func loadSourceIn(root, name string, ro read.Options) (*Source, error) {
+	d, err := read.File(context.Background(), root, filepath.FromSlash(name), ro)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +50,7 @@ func loadSourceIn(root, name string) (*Source, error) {
 func (p *planner) loadDocument(b *bundle.Bundle) {
 	// The source text is read only from the bundle's own folder (safepath): a bundle cannot
 	// make ingest read another file of the machine.
-	src, err := loadSourceIn(filepath.Dir(b.File()), b.Document.Path)
+	src, err := loadSourceIn(filepath.Dir(b.File()), b.Document.Path, p.read)
 	if err != nil {
 		p.errs.Add(b.File(), b.Document.FieldLine("path"), "document.path", "cannot use source text: %v", err)
 		return

@@ -86,14 +86,15 @@ var KindProps = map[Kind]map[string]PropSpec{
 		"role": {Type: PropString},
 	},
 	KindDocument: {
-		"title":   {Type: PropString},
-		"number":  {Type: PropString},
-		"issuer":  {Type: PropString},
-		"date":    {Type: PropDate},
-		"docType": {Type: PropString, Values: []string{"reply", "proposal", "policy", "notice", "rules", "report", "other"}},
-		"result":  {Type: PropString},
-		"sha256":  {Type: PropString},
-		"path":    {Type: PropString},
+		"title":      {Type: PropString},
+		"number":     {Type: PropString},
+		"issuer":     {Type: PropString},
+		"date":       {Type: PropDate},
+		"addressees": {Type: PropStrings, Doc: "主送: whom the header's salutation line addresses (各有关单位, 严洁红 …); a person without 委员/代表"},
+		"docType":    {Type: PropString, Values: []string{"reply", "proposal", "policy", "notice", "rules", "report", "other"}},
+		"result":     {Type: PropString},
+		"sha256":     {Type: PropString},
+		"path":       {Type: PropString},
 	},
 }
 

@@ -110,19 +110,8 @@ func makeFixtures(t *testing.T, dir string) []error {
 			return readtest.ChromiumPDF(ctx, filepath.Join(dir, "columns.html"), filepath.Join(dir, "columns.pdf"), false)
 		},
 		func() error {
-			if err := readtest.ChromiumPNG(ctx, filepath.Join(dir, "scan.html"), filepath.Join(dir, "scan.png"), 1240, 900); err != nil {
-				return err
-			}
 			for name, n := range map[string]int{"scan": 1, "scan4": 4} {
-				imgs := make([]string, n)
-				for i := range imgs {
-					imgs[i] = "scan.png"
-				}
-				in := filepath.Join(dir, name+".img.html")
-				if err := os.WriteFile(in, []byte(readtest.ImagePages(imgs)), 0o644); err != nil {
-					return err
-				}
-				if err := readtest.ChromiumPDF(ctx, in, filepath.Join(dir, name+".pdf"), false); err != nil {
+				if err := readtest.ImagePDF(ctx, filepath.Join(dir, "scan.html"), filepath.Join(dir, name+".pdf"), n); err != nil {
 					return err
 				}
 			}

@@ -160,6 +160,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.Var(&extracts, "extract", "a policy document (PDF, DOCX, HTML, text) to extract and write directly, or a folder of them, each its own transaction (repeatable)")
 	window := fs.Int("window", 0, "stream a large corpus: plan and write this many bundle files at a time (references across windows by id)")
 	gazetteer := fs.String("gazetteer", "", "folder of curated bundles whose names the extractor recognises (default: POLICYGRAPH_DATA)")
+	ocr := fs.Bool("ocr", false, "with --extract: read PDF pages without a text layer with tesseract (chi_sim); their facts are marked ocr+rule:NAME")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
@@ -180,7 +181,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
-	opts := ingest.Options{DryRun: *dry, Progress: stderr, Logger: e.log, Window: *window}
+	opts := ingest.Options{DryRun: *dry, Progress: stderr, Logger: e.log, Window: *window, OCR: *ocr}
 	if isTerminal(stderr) {
 		opts.OnDocument = progressBar(stderr)
 	}
@@ -213,7 +214,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			files = append(files, x)
 		}
 		if len(files) > 0 {
-			bundles, err := extractBundles(ctx, files, g)
+			bundles, err := extractBundles(ctx, files, g, *ocr)
 			if err != nil {
 				return err
 			}

@@ -47,6 +47,12 @@ func markOCR(res *extract.Result) {
 			s.Method, s.Confidence = "ocr+"+s.Method, s.Confidence*ocrConfidence
 		}
 	}
+	for i := range res.Conditions {
+		for k := range res.Conditions[i].Sources {
+			s := &res.Conditions[i].Sources[k]
+			s.Method, s.Confidence = "ocr+"+s.Method, s.Confidence*ocrConfidence
+		}
+	}
 }
 
 // outcome is one file's line of the closing table.

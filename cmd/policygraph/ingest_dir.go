@@ -22,8 +22,10 @@ import (
 // line (files/s, ETA) is drawn on a terminal, then the closing table goes to stderr. It
 // fails when no file was ingested.
 //
-// Only files with a text layer are ingested: ingest reads the document again from its
-// file, without OCR (extract a scan with `policygraph extract --ocr` and review it first).
+// With opts.OCR (--ocr), PDF pages without a text layer are read with tesseract (chi_sim),
+// at extraction and again when ingest loads the document, and every fact read from such a
+// file is marked ocr+rule:NAME with lower confidence (markOCR); without it such a file
+// fails with the one-line "run with --ocr" message.
 func ingestExtractDir(ctx context.Context, w ingest.Writer, dir string, gz *extract.Gazetteer, opts ingest.Options, stderr io.Writer) (ingest.Report, error) {
 	names, err := listFiles(dir)
 	if err != nil {
@@ -58,7 +60,7 @@ func ingestExtractDir(ctx context.Context, w ingest.Writer, dir string, gz *extr
 }
 
 func ingestOne(ctx context.Context, w ingest.Writer, dir, name string, gz *extract.Gazetteer, opts ingest.Options, seen map[string]string) (outcome, ingest.Report) {
-	d, err := read.File(ctx, dir, name, read.Options{MaxBytes: ingest.MaxSourceBytes})
+	d, err := read.File(ctx, dir, name, read.Options{MaxBytes: ingest.MaxSourceBytes, OCR: opts.OCR})
 	if err != nil {
 		return outcome{name, "failed", strings.TrimPrefix(err.Error(), name+": ")}, ingest.Report{}
 	}
@@ -72,6 +74,9 @@ func ingestOne(ctx context.Context, w ingest.Writer, dir, name string, gz *extra
 	if err != nil {
 		return outcome{name, "failed", err.Error()}, ingest.Report{}
 	}
+	if d.OCR {
+		markOCR(res)
+	}
 	// document.path is read inside the bundle's folder: the bundle stands beside the file.
 	b := res.Bundle(bundle.DocumentSpec{Path: filepath.Base(path), Title: title, Props: map[string]any{"docType": docType(title)}})
 	rep, err := ingest.RunBundles(ctx, w, []*bundle.Bundle{b.WithSource(path)}, opts)
@@ -82,6 +87,9 @@ func ingestOne(ctx context.Context, w ingest.Writer, dir, name string, gz *extra
 	detail := fmt.Sprintf("%s, %d passages", d.Format, len(d.Doc.Paragraphs))
 	if d.Pages > 0 {
 		detail += fmt.Sprintf(", %d pages", d.Pages)
+	}
+	if d.OCR {
+		detail += ", OCR"
 	}
 	changes := 0
 	for _, s := range rep.Documents {

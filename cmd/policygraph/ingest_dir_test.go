@@ -10,7 +10,9 @@ import (
 
 	"github.com/policygraph/policygraph/extract"
 	"github.com/policygraph/policygraph/ingest"
+	"github.com/policygraph/policygraph/model"
 	"github.com/policygraph/policygraph/read/readtest"
+	"github.com/policygraph/policygraph/store"
 	"github.com/policygraph/policygraph/storetest"
 )
 
@@ -103,5 +105,97 @@ func TestIngestExtractDir(t *testing.T) {
 	}
 	if st2, _ := s.Stats(ctx); st2.Nodes != st.Nodes || st2.Rels != st.Rels {
 		t.Errorf("bad files wrote something: %+v → %+v", st, st2)
+	}
+}
+
+// TestIngestExtractDirOCR ingests a folder holding an image-only PDF (a page printed from a
+// screenshot: no text layer). Without --ocr the file fails with the one-line message and
+// nothing is written; with --ocr it is read by tesseract, and every fact read from it is
+// marked ocr+rule:NAME with the lowered confidence and page 1 in its provenance.
+func TestIngestExtractDirOCR(t *testing.T) {
+	readtest.Need(t, "chromium", "pdftotext", "tesseract")
+	s := storetest.Open(t)
+	storetest.Reset(t, s)
+	ctx := context.Background()
+	dir, work := t.TempDir(), t.TempDir()
+	page := filepath.Join(work, "scan.html")
+	if err := os.WriteFile(page, []byte(readtest.ScanPage([]string{
+		"关于做好创新券申领工作的通知",
+		"各有关企业：",
+		"为降低企业研发成本，区科学技术委员会向小微企业发放创新券。每家企业每年最多申领20万元。",
+		"请于2025年6月30日前提交申请。",
+		"某区科学技术委员会",
+	})), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := readtest.ImagePDF(ctx, page, filepath.Join(dir, "scan.pdf"), 1); err != nil {
+		t.Fatal(err)
+	}
+	before, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		ocr  bool
+		want string // in the closing table
+	}{
+		{"without --ocr", false, "scan.pdf failed no text layer: pages 1 have no text layer; run with --ocr"},
+		{"with --ocr", true, "scan.pdf ok pdf, "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			_, err := ingestExtractDir(ctx, s, dir, &extract.Gazetteer{}, ingest.Options{OCR: tc.ocr}, &stderr)
+			out := strings.Join(strings.Fields(stderr.String()), " ")
+			t.Log("\n" + stderr.String())
+			if !strings.Contains(out, tc.want) {
+				t.Errorf("closing table lacks %q", tc.want)
+			}
+			st, serr := s.Stats(ctx)
+			if serr != nil {
+				t.Fatal(serr)
+			}
+			if !tc.ocr {
+				if err == nil || err.Error() != "ingest: no file could be ingested" {
+					t.Errorf("err = %v, want no file could be ingested", err)
+				}
+				if st.Nodes != before.Nodes || st.Rels != before.Rels {
+					t.Errorf("a file without a text layer wrote something: %+v → %+v", before, st)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out, ", OCR,") {
+				t.Errorf("the ok row does not say OCR: %s", out)
+			}
+			facts := 0
+			if err := s.EachNode(ctx, func(n store.Node, qs []store.QuantityRecord) error {
+				if n.Kind == model.KindDocument {
+					// the page of every passage, for the provenance's page (graph/page.go)
+					if pp, _ := n.Props["passagePages"].([]any); n.Props["path"] != nil && (len(pp) == 0 || pp[0] != int64(1)) {
+						t.Errorf("%s: passagePages %v, want page 1", n.ID, n.Props["passagePages"])
+					}
+					return nil
+				}
+				facts++
+				if !strings.HasPrefix(n.Method, "ocr+rule:") || n.Confidence > 0.7 {
+					t.Errorf("%s: method %q confidence %.2f, want ocr+rule:… at most 0.70", n.ID, n.Method, n.Confidence)
+				}
+				for _, q := range qs {
+					facts++
+					if !strings.HasPrefix(q.Method, "ocr+rule:") || q.Confidence > 0.7 {
+						t.Errorf("figure %s: method %q confidence %.2f", q.ID, q.Method, q.Confidence)
+					}
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if facts == 0 {
+				t.Error("nothing extracted from the OCR text")
+			}
+		})
 	}
 }

@@ -46,7 +46,7 @@ commands:
   serve                    migrate and serve the GraphQL API
   neo4j start|stop|status  manage the local Neo4j launcher (start --detach to background it)
   migrate                  apply constraints and indexes, then exit
-  ingest [--dry-run] PATH… ingest curated bundles (files or folders); --extract FILE for raw text
+  ingest [--dry-run] PATH… ingest curated bundles (files or folders); --extract FILE|DIR for documents (PDF, DOCX, HTML, text; --ocr for scans)
   extract FILE…            propose a bundle from raw policy text (--format yaml|json, -o OUT)
   stats                    print node and relationship counts
   export --format F        export the graph (cytoscape, graphml, gexf, csv, bundle)

@@ -144,6 +144,7 @@ type ComplexityRoot struct {
 	}
 
 	Document struct {
+		Addressees       func(childComplexity int) int
 		Aliases          func(childComplexity int) int
 		Conditions       func(childComplexity int) int
 		Confidence       func(childComplexity int) int
@@ -505,15 +506,16 @@ type ComplexityRoot struct {
 	}
 
 	Provenance struct {
-		Confidence func(childComplexity int) int
-		Document   func(childComplexity int) int
-		DocumentID func(childComplexity int) int
-		End        func(childComplexity int) int
-		Method     func(childComplexity int) int
-		Page       func(childComplexity int) int
-		Passage    func(childComplexity int) int
-		Quote      func(childComplexity int) int
-		Start      func(childComplexity int) int
+		Confidence    func(childComplexity int) int
+		Document      func(childComplexity int) int
+		DocumentID    func(childComplexity int) int
+		End           func(childComplexity int) int
+		Method        func(childComplexity int) int
+		Page          func(childComplexity int) int
+		PageParagraph func(childComplexity int) int
+		Passage       func(childComplexity int) int
+		Quote         func(childComplexity int) int
+		Start         func(childComplexity int) int
 	}
 
 	Quantity struct {
@@ -809,6 +811,8 @@ type ProvenanceResolver interface {
 	Document(ctx context.Context, obj *gqlmodel.Provenance) (*gqlmodel.Document, error)
 
 	Page(ctx context.Context, obj *gqlmodel.Provenance) (*int, error)
+
+	PageParagraph(ctx context.Context, obj *gqlmodel.Provenance) (*int, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string, includeRetracted *bool) (gqlmodel.Node, error)
@@ -1326,6 +1330,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Conflict.TargetID(childComplexity), true
 
+	case "Document.addressees":
+		if e.ComplexityRoot.Document.Addressees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Addressees(childComplexity), true
 	case "Document.aliases":
 		if e.ComplexityRoot.Document.Aliases == nil {
 			break
@@ -3616,6 +3626,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Provenance.Page(childComplexity), true
+	case "Provenance.pageParagraph":
+		if e.ComplexityRoot.Provenance.PageParagraph == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provenance.PageParagraph(childComplexity), true
 	case "Provenance.passage":
 		if e.ComplexityRoot.Provenance.Passage == nil {
 			break
@@ -4855,6 +4871,18 @@ type ChangeCount {
 # are left out of the served schema (schema.Concat, schema.Served): clients never see them.
 directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on INPUT_FIELD_DEFINITION | FIELD_DEFINITION
 `, BuiltIn: false},
+	{Name: "../schema/intake.graphqls", Input: `# Document intake (issue 18): what a document's header says about whom it addresses.
+
+extend type Document {
+  "主送: whom the header's salutation line addresses (各有关单位, 各区人民政府, a person's name without 委员/代表), in the order written; empty when the text names none."
+  addressees: [String!]!
+}
+
+extend type Provenance {
+  "1-based paragraph within its page of the source PDF (with page: 第 3 页 第 2 段); null for formats without pages."
+  pageParagraph: Int @goField(forceResolver: true)
+}
+`, BuiltIn: false},
 	{Name: "../schema/lineage.graphqls", Input: `# Lineage: what an entity derives from, implements, amends or supersedes, and what came of it.
 
 extend type Query {
@@ -5998,6 +6026,8 @@ func (ec *executionContext) childFields_Document(ctx context.Context, field grap
 		return ec.fieldContext_Document_signedBy(ctx, field)
 	case "conditions":
 		return ec.fieldContext_Document_conditions(ctx, field)
+	case "addressees":
+		return ec.fieldContext_Document_addressees(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Document", field.Name)
 }
@@ -6208,6 +6238,8 @@ func (ec *executionContext) childFields_Provenance(ctx context.Context, field gr
 		return ec.fieldContext_Provenance_method(ctx, field)
 	case "confidence":
 		return ec.fieldContext_Provenance_confidence(ctx, field)
+	case "pageParagraph":
+		return ec.fieldContext_Provenance_pageParagraph(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Provenance", field.Name)
 }
@@ -13674,6 +13706,29 @@ func (ec *executionContext) fieldContext_Document_conditions(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Document_addressees(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_addressees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Addressees, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Document_addressees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
 func (ec *executionContext) _Enterprise_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Enterprise) (ret graphql.Marshaler) {
@@ -22341,6 +22396,29 @@ func (ec *executionContext) fieldContext_Provenance_confidence(_ context.Context
 	return graphql.NewScalarFieldContext("Provenance", field, false, false, "Float")
 }
 
+func (ec *executionContext) _Provenance_pageParagraph(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Provenance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provenance_pageParagraph(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Provenance().PageParagraph(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Provenance_pageParagraph(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provenance", field, true, true, "Int")
+}
+
 func (ec *executionContext) _Quantity_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28531,6 +28609,11 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_conditions(ctx, field, obj)
 				})
+		case "addressees":
+			out.Values[i] = ec._Document_addressees(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -30605,6 +30688,12 @@ func (ec *executionContext) _Provenance(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "pageParagraph":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Provenance_pageParagraph(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

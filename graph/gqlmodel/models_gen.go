@@ -158,6 +158,8 @@ type Document struct {
 	Sha256  *string `json:"sha256,omitempty"`
 	Path    *string `json:"path,omitempty"`
 	Level   *Level  `json:"level,omitempty"`
+	// 主送: whom the header's salutation line addresses (各有关单位, 各区人民政府, a person's name without 委员/代表), in the order written; empty when the text names none.
+	Addressees []string `json:"addressees"`
 }
 
 func (Document) IsNode() {}

@@ -186,3 +186,32 @@ func writeParas(b *strings.Builder, paras []string, heading func(i int) bool) {
 		fmt.Fprintf(b, "<%s>%s</%s>\n", tag, html.EscapeString(p), tag)
 	}
 }
+
+// ImagePDF prints the HTML file in as a PDF without a text layer, like a scan: Chromium takes
+// a 1240×900 screenshot of it, and a page showing that image is printed pages times into out.
+func ImagePDF(ctx context.Context, in, out string, pages int) error {
+	png := strings.TrimSuffix(out, filepath.Ext(out)) + ".png"
+	if err := ChromiumPNG(ctx, in, png, 1240, 900); err != nil {
+		return err
+	}
+	imgs := make([]string, pages)
+	for i := range imgs {
+		imgs[i] = filepath.Base(png)
+	}
+	page := filepath.Join(filepath.Dir(png), strings.TrimSuffix(filepath.Base(out), filepath.Ext(out))+".img.html")
+	if err := os.WriteFile(page, []byte(ImagePages(imgs)), 0o644); err != nil {
+		return err
+	}
+	return ChromiumPDF(ctx, page, out, false)
+}
+
+// ScanPage is an HTML page of paragraphs in large black-on-white CJK type, for ImagePDF.
+func ScanPage(paras []string) string {
+	var b strings.Builder
+	b.WriteString(`<!DOCTYPE html><html><head><meta charset="utf-8"><style>body{margin:60px;font-family:"Noto Sans CJK SC";font-size:34px;line-height:1.6;background:#fff;color:#000}</style></head><body>`)
+	for _, p := range paras {
+		fmt.Fprintf(&b, "<p>%s</p>", html.EscapeString(p))
+	}
+	b.WriteString("</body></html>")
+	return b.String()
+}

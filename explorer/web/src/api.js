@@ -1,7 +1,8 @@
 // A small client of policygraph's public GraphQL API (POST /graphql). Every view of the
 // explorer is one of these queries.
 
-const SOURCE = `documentId document { id name } passage start end quote method confidence`;
+import { PLACE_FIELDS } from './intake.js';
+const SOURCE = `documentId document { id name } ${PLACE_FIELDS} start end quote method confidence`;
 // A view's edges come without their sources (which would multiply the query's cost by the
 // view's size); edgeSources fetches them when an edge is opened.
 const VIEW = `nodes { id kind label properties } edges { id type source target properties method confidence }`;

@@ -4,8 +4,9 @@
 // known, each with the passage that states it; a match opens the measure's lineage.
 import { gql } from './api.js';
 import { formatFigure } from './kinds.js';
+import { PLACE_FIELDS } from './intake.js';
 
-const SOURCE = `documentId document { id name } passage start end quote method confidence`;
+const SOURCE = `documentId document { id name } ${PLACE_FIELDS} start end quote method confidence`;
 const CHECK = `condition { id appliesTo attribute operator values unit text } given sources { ${SOURCE} }`;
 const MATCH = `query Match($e: EnterpriseProfile, $p: PersonProfile, $id: ID, $first: Int) {
   matchPolicies(enterprise: $e, person: $p, enterpriseId: $id, first: $first) {

@@ -6,6 +6,7 @@ import * as api from './api.js';
 import { GraphView } from './graph.js';
 import { KINDS, SHAPES, PROPS, kindOf, relLabel, formatFigure } from './kinds.js';
 import { openCalculator } from './calculator.js';
+import { passageLabel } from './intake.js';
 
 const $ = (sel) => document.querySelector(sel);
 const el = (tag, attrs = {}, ...children) => {
@@ -347,7 +348,7 @@ function sourceItem(s) {
   const doc = s.document ? s.document.name : s.documentId;
   return el('blockquote', { class: 'quote' },
     el('q', {}, s.quote || '（无摘录）'),
-    el('div', { class: 'meta' }, `《${doc}》 第 ${s.passage + 1} 段 · 字符 ${s.start}–${s.end} · ${s.method}${s.confidence != null && s.confidence < 1 ? ` · 置信度 ${s.confidence.toFixed(2)}` : ''}`));
+    el('div', { class: 'meta' }, `《${doc}》 ${passageLabel(s)} · 字符 ${s.start}–${s.end} · ${s.method}${s.confidence != null && s.confidence < 1 ? ` · 置信度 ${s.confidence.toFixed(2)}` : ''}`));
 }
 
 let detailsSeq = 0;
