@@ -76,10 +76,10 @@ var KindProps = map[Kind]map[string]PropSpec{
 		"eligibility": {Type: PropString},
 	},
 	KindOrganization: {
-		"orgType": {Type: PropString, Values: []string{"government", "party", "institute", "university", "fund-manager", "exchange", "association", "incubator", "financial", "service-center", "other"}},
+		"orgType": {Type: PropString, Values: []string{"government", "party", "institute", "university", "fund-manager", "exchange", "association", "incubator", "financial", "service-center", "innovation-center", "other"}},
 	},
 	KindPlace: {
-		"placeType": {Type: PropString, Values: []string{"country", "city", "district", "street", "park", "zone", "building"}},
+		"placeType": {Type: PropString, Values: []string{"country", "city", "district", "town", "subdistrict", "street", "park", "zone", "building"}},
 	},
 	KindIndustry: {},
 	KindPerson: {
