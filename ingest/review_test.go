@@ -71,7 +71,7 @@ func TestReviewDecisionsSurviveReExtraction(t *testing.T) {
 		nanpu    = "enterprise:上海南浦传感技术有限公司"
 		badOrg   = "organization:通知临江区科学技术委员会"
 		body     = "organization:临江区科学技术委员会"
-		place    = "place:临江区"
+		centre   = "organization:临江区人工智能创新中心"
 		measures = "policy:临江区促进人工智能产业发展的若干措施"
 		basis    = "policy:上海市促进人工智能产业发展条例"
 	)
@@ -93,7 +93,7 @@ func TestReviewDecisionsSurviveReExtraction(t *testing.T) {
 		last = it.Position
 		byID[it.ID] = it
 	}
-	for _, id := range []string{qiming, beichen, chenghai, badOrg, body, place, measures} {
+	for _, id := range []string{qiming, beichen, chenghai, badOrg, body, centre, measures} {
 		if _, ok := byID[id]; !ok {
 			t.Fatalf("%s not in the queue: %v", id, page.Items)
 		}
@@ -164,7 +164,7 @@ func TestReviewDecisionsSurviveReExtraction(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := s.RejectFact(ctx, ann, place, "not a fact of this document"); err != nil {
+	if _, err := s.RejectFact(ctx, ann, centre, "not a fact of this document"); err != nil {
 		t.Fatal(err)
 	}
 	renamed, err := s.EditFact(ctx, ann, store.FactEdit{ID: beichen, Name: "上海北辰机器人股份有限公司"})
@@ -188,7 +188,7 @@ func TestReviewDecisionsSurviveReExtraction(t *testing.T) {
 	check := func(stage string) {
 		t.Helper()
 		for id, want := range map[string]string{
-			qiming: store.StatusAccepted, derived: store.StatusAccepted, place: store.StatusRejected,
+			qiming: store.StatusAccepted, derived: store.StatusAccepted, centre: store.StatusRejected,
 			beichen: store.StatusAccepted, newFig.ID: store.StatusAccepted, figure: store.StatusRejected,
 			body: store.StatusAccepted,
 		} {
@@ -204,7 +204,7 @@ func TestReviewDecisionsSurviveReExtraction(t *testing.T) {
 				t.Errorf("%s: %s live=%v with status %s", stage, id, live, it.Status)
 			}
 		}
-		nodes, err := s.NodesByIDs(ctx, []string{beichen, badOrg, place})
+		nodes, err := s.NodesByIDs(ctx, []string{beichen, badOrg, centre})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -214,8 +214,8 @@ func TestReviewDecisionsSurviveReExtraction(t *testing.T) {
 		if _, ok := nodes[badOrg]; ok {
 			t.Errorf("%s: merged entity %s is live", stage, badOrg)
 		}
-		if _, ok := nodes[place]; ok {
-			t.Errorf("%s: rejected entity %s is live", stage, place)
+		if _, ok := nodes[centre]; ok {
+			t.Errorf("%s: rejected entity %s is live", stage, centre)
 		}
 		if e, err := s.ReviewFact(ctx, issued); err != nil || !e.Retracted {
 			t.Errorf("%s: staff retraction of %s undone: %+v %v", stage, issued, e, err)
@@ -226,7 +226,7 @@ func TestReviewDecisionsSurviveReExtraction(t *testing.T) {
 		}
 		for _, it := range q.Items {
 			switch it.ID {
-			case qiming, derived, place, beichen, figure, newFig.ID, badOrg, body:
+			case qiming, derived, centre, beichen, figure, newFig.ID, badOrg, body:
 				t.Errorf("%s: decided fact %s is back in the queue", stage, it.ID)
 			}
 		}
@@ -260,30 +260,30 @@ func TestReviewDecisionsSurviveReExtraction(t *testing.T) {
 	if !gotNanpu {
 		t.Errorf("the newly extracted %s is not proposed: %v", nanpu, fresh.Items)
 	}
-	conf, err := s.Conflicts(ctx, place, "", 10, "")
+	conf, err := s.Conflicts(ctx, centre, "", 10, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(conf.Conflicts) == 0 || conf.Conflicts[0].Kind != store.ConflictRetracted {
-		t.Errorf("re-extracting the rejected %s left no conflict: %+v", place, conf.Conflicts)
+		t.Errorf("re-extracting the rejected %s left no conflict: %+v", centre, conf.Conflicts)
 	}
 
-	// Undo: reopening the rejected place brings it back, proposed, with its figure.
-	if _, err := s.ReopenFact(ctx, ann, place, "rejected by mistake"); err != nil {
+	// Undo: reopening the rejected centre (it carries the 500万元 figure) brings it back, proposed, with its figure.
+	if _, err := s.ReopenFact(ctx, ann, centre, "rejected by mistake"); err != nil {
 		t.Fatal(err)
 	}
-	back, err := s.ReviewFact(ctx, place)
+	back, err := s.ReviewFact(ctx, centre)
 	if err != nil || back.Retracted || back.Status != store.StatusProposed {
-		t.Errorf("reopened %s: %+v %v", place, back, err)
+		t.Errorf("reopened %s: %+v %v", centre, back, err)
 	}
-	qs, err := s.QuantitiesOf(ctx, []string{place})
+	qs, err := s.QuantitiesOf(ctx, []string{centre})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(qs[place]) == 0 {
-		t.Errorf("reopened %s has no figure", place)
+	if len(qs[centre]) == 0 {
+		t.Errorf("reopened %s has no figure", centre)
 	}
-	trail, err := s.AuditTrail(ctx, place, 10, "")
+	trail, err := s.AuditTrail(ctx, centre, 10, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,7 +299,7 @@ func TestReviewDecisionsSurviveReExtraction(t *testing.T) {
 	}
 	for a, ok := range want {
 		if !ok {
-			t.Errorf("audit trail of %s lacks %s: %v", place, a, actions)
+			t.Errorf("audit trail of %s lacks %s: %v", centre, a, actions)
 		}
 	}
 }
